@@ -1,0 +1,4 @@
+//! One module per subcommand. Each exposes `Args` (clap) and `run(Args) -> Result<Exit>`.
+
+pub mod check;
+pub mod fmt;

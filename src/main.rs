@@ -1,0 +1,45 @@
+//! The `repro` command line: parse arguments, call one library function, map the outcome to
+//! an exit code. Every subcommand lives in its own file under `src/cmd/`; exit codes are
+//! defined once, in `src/exit.rs`, and documented in the README.
+
+mod cmd;
+mod exit;
+
+use clap::{Parser, Subcommand};
+use exit::Exit;
+
+#[derive(Parser)]
+#[command(
+    name = "repro",
+    version,
+    about = "Pin, check, rerun and audit ML benchmark results"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and validate spec files
+    Check(cmd::check::Args),
+    /// Format spec files canonically (comments are kept)
+    Fmt(cmd::fmt::Args),
+}
+
+fn main() {
+    exit::reset_sigpipe();
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Check(args) => cmd::check::run(args),
+        Command::Fmt(args) => cmd::fmt::run(args),
+    };
+    let code = match outcome {
+        Ok(exit) => exit,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            Exit::Invalid
+        }
+    };
+    std::process::exit(code as i32);
+}
