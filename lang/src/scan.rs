@@ -244,7 +244,7 @@ mod tests {
     fn reports_unclosed_brackets_and_depth() {
         let s = scan("run \"a\" {\n  x = [1,\n}");
         assert_eq!(s.unclosed, vec![(16, '[')]);
-        assert_eq!(scan("a {\n b {\n").unclosed, vec![(0, '{'), (6, '{')]);
+        assert_eq!(scan("a {\n b {\n").unclosed, vec![(2, '{'), (7, '{')]);
         let deep = "(".repeat(MAX_NESTING + 1);
         assert_eq!(scan(&deep).too_deep, Some(MAX_NESTING));
         let ifs = "x = ".to_string() + &"if ".repeat(MAX_NESTING + 1);
