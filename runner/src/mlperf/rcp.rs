@@ -436,7 +436,7 @@ mod tests {
         let means: Vec<f64> = t
             .pruned
             .iter()
-            .map(|r| (r.mean / 1e5).round() * 1e5)
+            .map(|r| (r.mean / 1e4).round() * 1e4)
             .collect();
         assert_eq!(
             means,
