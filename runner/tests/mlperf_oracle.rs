@@ -288,8 +288,9 @@ fn normalize(first: &str, whole: &str) -> String {
     }
     if first == "Failed executing CHECK code:" {
         let key = whole
-            .split("\"key\": \"")
+            .split("\"key\":")
             .nth(1)
+            .and_then(|s| s.trim_start().strip_prefix('"'))
             .and_then(|s| s.split('"').next())
             .unwrap_or("?");
         return format!("Failed executing CHECK code: {key}");
