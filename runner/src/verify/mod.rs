@@ -8,7 +8,7 @@
 
 mod compare;
 mod discover;
-mod pins;
+pub mod pins;
 mod render_human;
 mod render_json;
 mod render_markdown;
