@@ -70,7 +70,7 @@ fn published_round_passes_with_official_scores_and_is_left_untouched() {
         return;
     };
     let before = tree_hash(&fixtures);
-    let report = verify(&[fixtures.clone()], &opts()).unwrap();
+    let report = verify(std::slice::from_ref(&fixtures), &opts()).unwrap();
     assert_eq!(
         tree_hash(&fixtures),
         before,
@@ -307,7 +307,7 @@ fn empty_benchmark_folder_and_broken_system_description_are_reported() {
     std::fs::create_dir_all(org.join("results/sys/gpt3")).unwrap();
     std::fs::create_dir_all(org.join("systems")).unwrap();
     std::fs::write(org.join("systems/sys.json"), "{\"status\": \"on-prem\"").unwrap();
-    let report = verify(&[org.clone()], &opts()).unwrap();
+    let report = verify(std::slice::from_ref(&org), &opts()).unwrap();
     assert!(!report.passed());
     let b = &report.benchmarks[0];
     assert!(
@@ -365,7 +365,7 @@ fn json_and_markdown_reports() {
     let Some(fixtures) = mlperf_support::fixtures() else {
         return;
     };
-    let report = verify(&[fixtures.clone()], &opts()).unwrap();
+    let report = verify(std::slice::from_ref(&fixtures), &opts()).unwrap();
     let json = render_json(&report);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["schema_version"], 1);

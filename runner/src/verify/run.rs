@@ -123,7 +123,7 @@ fn benchmark_report(
         .find_map(|r| r.submission("division")?.as_str().map(str::to_owned));
     let division = desc.and_then(|s| s.field("division")).or(logged_division);
     let closed = division.as_deref() == Some("closed");
-    let known = book.benchmarks.iter().any(|b| *b == d.benchmark);
+    let known = book.benchmarks.contains(&d.benchmark);
     let table = if closed && known {
         let runs_required = book.required_runs.get(&d.benchmark).copied().unwrap_or(0);
         book.rcp.get(&d.benchmark).and_then(|json| {
