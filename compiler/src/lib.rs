@@ -1,1 +1,4 @@
 //! The repro compiler.
+pub mod hash;
+pub mod lockfile;
+pub mod git_resolver;
