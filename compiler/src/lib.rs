@@ -2,3 +2,4 @@
 pub mod hash;
 pub mod lockfile;
 pub mod git_resolver;
+pub mod schema;
