@@ -1,0 +1,110 @@
+//! `parse`: text to [`Module`], with every syntax error of the file at once.
+//!
+//! Steps: [`scan`](crate::scan) rejects too-deep nesting (so pest cannot exhaust the
+//! stack); pest parses the whole file; on success the [`Builder`] makes the tree and
+//! collects lexical errors (units, escapes, numbers). On a syntax error the file is split
+//! at lines that start a top-level item and each piece is parsed alone, so that
+//! independent mistakes in different items are all reported.
+
+use pest::Parser as _;
+
+use crate::ast::Module;
+use crate::builder::Builder;
+use crate::diagnostic::Diagnostic;
+use crate::scan::{scan, Scan, MAX_NESTING};
+use crate::span::{FileId, Span};
+use crate::syntax_error::syntax_error;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar.pest"]
+pub struct Grammar;
+
+/// Parse one file. `file` is only stored in spans; the caller owns the
+/// [`SourceMap`](crate::SourceMap) needed to render the diagnostics.
+pub fn parse(file: FileId, src: &str) -> Result<Module, Vec<Diagnostic>> {
+    let scanned = scan(src);
+    if let Some(at) = scanned.too_deep {
+        return Err(vec![too_deep(file, at)]);
+    }
+    if src.len() > u32::MAX as usize {
+        let end = src.len().min(u32::MAX as usize);
+        return Err(vec![Diagnostic::error(
+            Span::point(file, end),
+            "file is too large (the limit is 4 GiB)",
+        )]);
+    }
+    match Grammar::parse(Rule::file, src) {
+        Ok(mut pairs) => {
+            let mut builder = Builder::new(file, 0);
+            let module = builder.module(pairs.next().expect("pest: one `file` pair"));
+            if builder.errors.is_empty() {
+                Ok(module)
+            } else {
+                Err(builder.errors)
+            }
+        }
+        Err(first) => Err(recover(file, src, &scanned, first)),
+    }
+}
+
+fn too_deep(file: FileId, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        Span::new(file, at, at + 1),
+        format!("nesting is too deep (more than {MAX_NESTING} levels)"),
+    )
+    .with_help("flatten the expression, e.g. with `let` bindings")
+}
+
+/// Parse each top-level piece on its own and collect every error. Falls back to the
+/// whole-file error if the pieces happen to parse (the split was wrong).
+fn recover(
+    file: FileId,
+    src: &str,
+    scanned: &Scan,
+    whole: pest::error::Error<Rule>,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut syntax_errors = 0;
+    let starts = item_starts(src, scanned);
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(src.len());
+        let piece = &src[start..end];
+        match Grammar::parse(Rule::file, piece) {
+            Ok(mut pairs) => {
+                let mut builder = Builder::new(file, start);
+                builder.module(pairs.next().expect("pest: one `file` pair"));
+                errors.extend(builder.errors);
+            }
+            Err(e) => {
+                syntax_errors += 1;
+                errors.push(syntax_error(file, src, start, &e));
+            }
+        }
+    }
+    if syntax_errors == 0 {
+        errors.insert(0, syntax_error(file, src, 0, &whole));
+    }
+    errors
+}
+
+/// Offsets where a top-level item starts: a line starting in column 1 with a letter,
+/// either outside any bracket or with a keyword that is only valid at top level.
+fn item_starts(src: &str, scanned: &Scan) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut line_start = 0;
+    for line in src.split_inclusive('\n') {
+        let at = line_start;
+        line_start += line.len();
+        if at == 0 || !line.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let top = scanned.top_level_lines.binary_search(&at).is_ok();
+        let keyword = ["use ", "run ", "rules ", "use\"", "run\"", "rules\""]
+            .iter()
+            .any(|k| line.starts_with(k));
+        if top || keyword {
+            starts.push(at);
+        }
+    }
+    starts
+}
