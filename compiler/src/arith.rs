@@ -11,9 +11,18 @@ use crate::evaluator::type_error;
 use crate::value::Value;
 
 /// Apply a non-logical binary operator.
-pub fn binary(op: BinaryOp, a: Value, b: Value, span: Span, ls: Span, rs: Span) -> Result<Value, Diagnostic> {
+pub fn binary(
+    op: BinaryOp,
+    a: Value,
+    b: Value,
+    span: Span,
+    ls: Span,
+    rs: Span,
+) -> Result<Value, Diagnostic> {
     match op {
-        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => numeric(op, a, b, span, ls, rs),
+        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
+            numeric(op, a, b, span, ls, rs)
+        }
         BinaryOp::Eq => Ok(Value::Bool(equal(&a, &b))),
         BinaryOp::Ne => Ok(Value::Bool(!equal(&a, &b))),
         BinaryOp::In | BinaryOp::NotIn => membership(op, &a, b, rs),
@@ -21,7 +30,14 @@ pub fn binary(op: BinaryOp, a: Value, b: Value, span: Span, ls: Span, rs: Span) 
     }
 }
 
-fn numeric(op: BinaryOp, a: Value, b: Value, span: Span, ls: Span, rs: Span) -> Result<Value, Diagnostic> {
+fn numeric(
+    op: BinaryOp,
+    a: Value,
+    b: Value,
+    span: Span,
+    ls: Span,
+    rs: Span,
+) -> Result<Value, Diagnostic> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => int_op(op, x, y, span),
         (Value::Str(x), Value::Str(y)) if op == BinaryOp::Add => Ok(Value::Str(x + &y)),

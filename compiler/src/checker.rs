@@ -32,6 +32,8 @@ pub struct SourceRef {
 /// What checking one run point produces.
 #[derive(Debug, Default)]
 pub struct Checked {
+    /// The run name evaluated at this point (interpolated names only; see `compile`).
+    pub name: String,
     pub groups: BTreeMap<Group, Table>,
     /// `group.field` -> span of the value in the spec (for drift and rule errors).
     pub spans: BTreeMap<String, Span>,
@@ -60,6 +62,10 @@ pub fn check(
     let mut ev = Evaluator::new(globals, &def, &point_map);
     let mut out = Checked::default();
     let mut diags = missing(&def);
+    match ev.eval_string(&def.name) {
+        Ok(name) => out.name = name,
+        Err(d) => diags.push(d),
+    }
     for (key, fdef) in &def.fields {
         let value = match ev.field(key) {
             Some(Ok(v)) => v,
@@ -131,12 +137,18 @@ fn target_key(def: &RunDef, name: &str) -> FieldKey {
 /// Missing blocks and required fields, pointing at the run name or the block.
 fn missing(def: &RunDef) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let run = &def.name;
+    let (run, span) = (&def.key, def.name.span);
     for f in RUN_FIELDS.iter().filter(|f| f.required) {
-        if !def.fields.contains_key(&(String::new(), f.name.to_string())) {
+        if !def
+            .fields
+            .contains_key(&(String::new(), f.name.to_string()))
+        {
             diags.push(
-                Diagnostic::error(run.span, format!("missing field `{}` in run `{}`", f.name, run.value))
-                    .with_help(format!("add `{} = ...` inside `run \"{}\" {{ }}`", f.name, run.value)),
+                Diagnostic::error(span, format!("missing field `{}` in run `{}`", f.name, run))
+                    .with_help(format!(
+                        "add `{} = ...` inside `run \"{}\" {{ }}`",
+                        f.name, run
+                    )),
             );
         }
     }
@@ -144,17 +156,28 @@ fn missing(def: &RunDef) -> Vec<Diagnostic> {
         let Some(block_span) = def.blocks.get(b.name) else {
             if b.required {
                 diags.push(
-                    Diagnostic::error(run.span, format!("missing block `{}` in run `{}`", b.name, run.value))
+                    Diagnostic::error(span, format!("missing block `{}` in run `{}`", b.name, run))
                         .with_help(format!("add `{} {{ ... }}` to the run", b.name)),
                 );
             }
             continue;
         };
         for f in b.fields.iter().filter(|f| f.required) {
-            if !def.fields.contains_key(&(b.name.to_string(), f.name.to_string())) {
+            if !def
+                .fields
+                .contains_key(&(b.name.to_string(), f.name.to_string()))
+            {
                 diags.push(
-                    Diagnostic::error(*block_span, format!("missing field `{}` in `{}`", f.name, b.name))
-                        .with_help(format!("add `{} = ...` inside `{} {{ }}` ({})", f.name, b.name, f.kind.expected())),
+                    Diagnostic::error(
+                        *block_span,
+                        format!("missing field `{}` in `{}`", f.name, b.name),
+                    )
+                    .with_help(format!(
+                        "add `{} = ...` inside `{} {{ }}` ({})",
+                        f.name,
+                        b.name,
+                        f.kind.expected()
+                    )),
                 );
             }
         }
@@ -186,9 +209,8 @@ fn check_field(
     let (group, fields) = match block {
         "" => (Group::Run, RUN_FIELDS),
         b => {
-            let schema = block_schema(b).ok_or_else(|| {
-                Diagnostic::error(span, format!("unknown block `{b}`"))
-            })?;
+            let schema = block_schema(b)
+                .ok_or_else(|| Diagnostic::error(span, format!("unknown block `{b}`")))?;
             if schema.open {
                 let v = any_value(value, span)?;
                 return insert(out, schema.group, &[name], v, span);
@@ -197,7 +219,11 @@ fn check_field(
         }
     };
     let Some(f) = field(fields, name) else {
-        let place = if block.is_empty() { "a run".to_string() } else { format!("`{block}`") };
+        let place = if block.is_empty() {
+            "a run".to_string()
+        } else {
+            format!("`{block}`")
+        };
         return Err(with_suggestion(
             Diagnostic::error(span, format!("unknown field `{name}` in {place}")),
             name,
@@ -205,12 +231,23 @@ fn check_field(
         ));
     };
     let v = convert(f.kind, value, span, ctx, out)?;
-    let lock_name = if block == "scoring" { "tolerance" } else { name };
+    let lock_name = if block == "scoring" {
+        "tolerance"
+    } else {
+        name
+    };
     insert(out, group, &[lock_name], v, span)
 }
 
-fn insert(out: &mut Checked, group: Group, path: &[&str], v: LockValue, span: Span) -> Result<(), Diagnostic> {
-    out.spans.insert(format!("{}.{}", group.name(), path.join(".")), span);
+fn insert(
+    out: &mut Checked,
+    group: Group,
+    path: &[&str],
+    v: LockValue,
+    span: Span,
+) -> Result<(), Diagnostic> {
+    out.spans
+        .insert(format!("{}.{}", group.name(), path.join(".")), span);
     let mut table = out.groups.entry(group).or_default();
     for seg in &path[..path.len() - 1] {
         let entry = table
@@ -218,7 +255,12 @@ fn insert(out: &mut Checked, group: Group, path: &[&str], v: LockValue, span: Sp
             .or_insert_with(|| LockValue::Table(Table::new()));
         table = match entry {
             LockValue::Table(t) => t,
-            _ => return Err(Diagnostic::error(span, format!("`{seg}` is both a value and a block"))),
+            _ => {
+                return Err(Diagnostic::error(
+                    span,
+                    format!("`{seg}` is both a value and a block"),
+                ))
+            }
         };
     }
     table.insert(path[path.len() - 1].to_string(), v);
@@ -226,8 +268,17 @@ fn insert(out: &mut Checked, group: Group, path: &[&str], v: LockValue, span: Sp
 }
 
 /// Check a value against a field kind and convert it to its lock form.
-fn convert(kind: Kind, value: Value, span: Span, ctx: &Ctx<'_>, out: &mut Checked) -> Result<LockValue, Diagnostic> {
-    let wrong = |v: &Value| type_error(span, &kind.expected(), v).with_span_label("expected ".to_string() + &kind.expected());
+fn convert(
+    kind: Kind,
+    value: Value,
+    span: Span,
+    ctx: &Ctx<'_>,
+    out: &mut Checked,
+) -> Result<LockValue, Diagnostic> {
+    let wrong = |v: &Value| {
+        type_error(span, &kind.expected(), v)
+            .with_span_label("expected ".to_string() + &kind.expected())
+    };
     match (kind, value) {
         (Kind::Str, Value::Str(s)) => Ok(LockValue::Str(s)),
         (Kind::Count, Value::Int(i)) if i >= 1 => Ok(LockValue::Int(i)),
@@ -264,14 +315,24 @@ fn convert(kind: Kind, value: Value, span: Span, ctx: &Ctx<'_>, out: &mut Checke
     }
 }
 
-fn quantity(v: Value, dim: repro_lang::Dimension, span: Span, kind: &Kind) -> Result<LockValue, Diagnostic> {
+fn quantity(
+    v: Value,
+    dim: repro_lang::Dimension,
+    span: Span,
+    kind: &Kind,
+) -> Result<LockValue, Diagnostic> {
     match v {
         Value::Quantity(q) => {
-            q.expect(dim, span)?;
+            q.expect(dim, span).map_err(|d| *d)?;
             Ok(LockValue::Str(q.lexeme))
         }
-        other => Err(type_error(span, &kind.expected(), &other)
-            .with_help(format!("write {} with its unit, e.g. {}", dim.describe(), dim.example()))),
+        other => Err(
+            type_error(span, &kind.expected(), &other).with_help(format!(
+                "write {} with its unit, e.g. {}",
+                dim.describe(),
+                dim.example()
+            )),
+        ),
     }
 }
 
@@ -283,7 +344,10 @@ fn any_value(v: Value, span: Span) -> Result<LockValue, Diagnostic> {
         Value::Bool(b) => LockValue::Bool(b),
         Value::Quantity(q) => LockValue::Str(q.lexeme),
         Value::List(items) => LockValue::List(
-            items.into_iter().map(|i| any_value(i, span)).collect::<Result<_, _>>()?,
+            items
+                .into_iter()
+                .map(|i| any_value(i, span))
+                .collect::<Result<_, _>>()?,
         ),
         other @ Value::Git { .. } => return Err(type_error(span, "a plain value", &other)),
     })
@@ -294,7 +358,11 @@ fn env_value(v: Value, span: Span) -> Result<LockValue, Diagnostic> {
         Value::Str(s) => Ok(LockValue::Str(s)),
         Value::Int(i) => Ok(LockValue::Str(i.to_string())),
         Value::Bool(b) => Ok(LockValue::Str(b.to_string())),
-        other => Err(type_error(span, "a string (environment values are text)", &other)),
+        other => Err(type_error(
+            span,
+            "a string (environment values are text)",
+            &other,
+        )),
     }
 }
 
@@ -304,8 +372,12 @@ fn file(s: &str, span: Span, ctx: &Ctx<'_>, out: &mut Checked) -> Result<LockVal
     let base = spec_dir(ctx.sources, span);
     let path = crate::paths::normalize(&base.join(s));
     if !path.is_file() {
-        return Err(Diagnostic::error(span, format!("file `{s}` does not exist"))
-            .with_help(format!("paths are relative to the spec's directory (looked for `{}`)", path.display())));
+        return Err(
+            Diagnostic::error(span, format!("file `{s}` does not exist")).with_help(format!(
+                "paths are relative to the spec's directory (looked for `{}`)",
+                path.display()
+            )),
+        );
     }
     let rel = crate::paths::relative(ctx.root, &path);
     out.files.push((path, span));
@@ -321,9 +393,19 @@ pub fn spec_dir(sources: &SourceMap, span: Span) -> PathBuf {
         .unwrap_or_default()
 }
 
-fn source(name: &str, value: Value, span: Span, sources: &SourceMap, out: &mut Checked) -> Result<(), Diagnostic> {
+fn source(
+    name: &str,
+    value: Value,
+    span: Span,
+    sources: &SourceMap,
+    out: &mut Checked,
+) -> Result<(), Diagnostic> {
     let Value::Git { url, reference } = value else {
-        return Err(type_error(span, "a source, e.g. `git(\"URL\", ref = \"main\")`", &value));
+        return Err(type_error(
+            span,
+            "a source, e.g. `git(\"URL\", ref = \"main\")`",
+            &value,
+        ));
     };
     out.spans.insert(format!("software.sources.{name}"), span);
     out.sources.push(SourceRef {
@@ -352,17 +434,29 @@ fn executor(def: &RunDef, out: &mut Checked, diags: &mut Vec<Diagnostic>) {
     if exec == "local" {
         for f in SLURM_ONLY {
             if let Some(fdef) = def.fields.get(&("launch".to_string(), f.to_string())) {
-                diags.push(Diagnostic::error(fdef.span, format!("`{f}` only applies to `launch slurm`"))
-                    .with_label(*span, "the executor is `local`"));
+                diags.push(
+                    Diagnostic::error(fdef.span, format!("`{f}` only applies to `launch slurm`"))
+                        .with_label(*span, "the executor is `local`"),
+                );
             }
         }
     }
-    let _ = insert(out, Group::Launch, &["executor"], LockValue::str(exec), *span);
+    let _ = insert(
+        out,
+        Group::Launch,
+        &["executor"],
+        LockValue::str(exec),
+        *span,
+    );
 }
 
 /// A container pinned by tag can change under the same name; only a digest is reproducible.
 fn container_pin(out: &mut Checked, strict: bool, diags: &mut Vec<Diagnostic>) {
-    let Some(LockValue::Str(image)) = out.groups.get(&Group::Software).and_then(|t| t.get("container")) else {
+    let Some(LockValue::Str(image)) = out
+        .groups
+        .get(&Group::Software)
+        .and_then(|t| t.get("container"))
+    else {
         return;
     };
     if image.contains("@sha256:") {
@@ -372,8 +466,13 @@ fn container_pin(out: &mut Checked, strict: bool, diags: &mut Vec<Diagnostic>) {
     let message = format!("container `{image}` is pinned by tag, not by digest");
     let help = "pin a digest (`IMAGE@sha256:...`): a tag can be moved to a different image";
     if strict {
-        diags.push(Diagnostic::error(span, message).with_help(help).with_note("`--strict` makes this an error"));
+        diags.push(
+            Diagnostic::error(span, message)
+                .with_help(help)
+                .with_note("`--strict` makes this an error"),
+        );
     } else {
-        out.warnings.push(Diagnostic::warning(span, message).with_help(help));
+        out.warnings
+            .push(Diagnostic::warning(span, message).with_help(help));
     }
 }

@@ -18,13 +18,13 @@ use crate::lockfile::{Group, LockValue, Lockfile, Table};
 use crate::options::Options;
 use crate::paths::{normalize, relative};
 use crate::plan::Plan;
-use crate::run_def::{with_suggestion, RunDef};
+use crate::run_def::{run_key, with_suggestion, RunDef};
 use crate::source_resolver::SourceResolver;
 use crate::sweep::{expand, file_stem, point_name, Point};
 
 /// Compile a spec into plans. Warnings (e.g. container tags) come back with the plans.
 pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failed> {
-    let loaded = repro_lang::load(path).map_err(|(sources, diagnostics)| Failed {
+    let loaded = crate::load::load(path).map_err(|(sources, diagnostics)| Failed {
         sources,
         diagnostics,
     })?;
@@ -48,7 +48,10 @@ pub fn lock_root(spec: &Path, opts: &Options) -> PathBuf {
     if let Some(root) = &opts.root {
         return normalize(root);
     }
-    let dir = normalize(spec).parent().map(Path::to_path_buf).unwrap_or_default();
+    let dir = normalize(spec)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     if dir.file_name().is_some_and(|n| n == "specs") {
         dir.parent().map(Path::to_path_buf).unwrap_or(dir)
     } else {
@@ -93,7 +96,16 @@ fn build_plans(
     let mut warnings = Vec::new();
     for ((def, point), mut c) in points.iter().zip(checked) {
         warnings.append(&mut c.warnings);
-        match finish(def, point, c, &inputs, &mut resolver, root_file, sources, root) {
+        match finish(
+            def,
+            point,
+            c,
+            &inputs,
+            &mut resolver,
+            root_file,
+            sources,
+            root,
+        ) {
             Ok(plan) => plans.push(plan),
             Err(d) => diags.extend(d),
         }
@@ -162,18 +174,22 @@ fn all_runs(modules: &[Module]) -> Vec<Run> {
 fn resolve_run(run: &Run, runs: &[Run], diags: &mut Vec<Diagnostic>) -> Option<RunDef> {
     let mut chain = vec![run];
     while let Some(parent) = &chain[chain.len() - 1].extends {
-        let Some(p) = runs.iter().find(|r| r.name.value == parent.value) else {
-            let names = runs.iter().map(|r| r.name.value.as_str());
+        let Some(p) = runs.iter().find(|r| run_key(&r.name) == parent.value) else {
+            let keys: Vec<String> = runs.iter().map(|r| run_key(&r.name)).collect();
+            let names = keys.iter().map(String::as_str);
             diags.push(with_suggestion(
-                Diagnostic::error(parent.span, format!("no run named `{}` to extend", parent.value)),
+                Diagnostic::error(
+                    parent.span,
+                    format!("no run named `{}` to extend", parent.value),
+                ),
                 &parent.value,
                 names,
             ));
             return None;
         };
-        if chain.iter().any(|c| c.name.value == p.name.value) {
-            let mut names: Vec<&str> = chain.iter().map(|c| c.name.value.as_str()).collect();
-            names.push(&p.name.value);
+        if chain.iter().any(|c| run_key(&c.name) == run_key(&p.name)) {
+            let mut names: Vec<String> = chain.iter().map(|c| run_key(&c.name)).collect();
+            names.push(run_key(&p.name));
             diags.push(Diagnostic::error(
                 parent.span,
                 format!("`extends` cycle: {}", names.join(" -> ")),
@@ -222,7 +238,9 @@ impl<'a> Inputs<'a> {
             return Ok(h.clone());
         }
         let h = sha256(&std::fs::read(path)?);
-        self.files.borrow_mut().insert(path.to_path_buf(), h.clone());
+        self.files
+            .borrow_mut()
+            .insert(path.to_path_buf(), h.clone());
         Ok(h)
     }
 }
@@ -238,8 +256,13 @@ fn finish(
     sources: &SourceMap,
     root: &Path,
 ) -> Result<Plan, Vec<Diagnostic>> {
-    let name = point_name(&def.name.value, point);
-    let lock_path = root.join("lockfiles").join(format!("{}.lock", file_stem(&name)));
+    let name = match def.name.as_plain() {
+        Some(plain) => point_name(&plain, point),
+        None => c.name.clone(),
+    };
+    let lock_path = root
+        .join("lockfiles")
+        .join(format!("{}.lock", file_stem(&name)));
     let mut diags = Vec::new();
     resolver.resolve_all(&c.sources, &lock_path, &mut c.groups, &mut diags);
     let mut files = inputs.specs.clone();
@@ -248,7 +271,10 @@ fn finish(
             Ok(h) => {
                 files.insert(relative(inputs.root, path), h);
             }
-            Err(e) => diags.push(Diagnostic::error(*span, format!("cannot read `{}`: {e}", path.display()))),
+            Err(e) => diags.push(Diagnostic::error(
+                *span,
+                format!("cannot read `{}`: {e}", path.display()),
+            )),
         }
     }
     if !diags.is_empty() {

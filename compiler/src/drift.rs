@@ -35,7 +35,11 @@ pub fn check_locked(plan: &Plan, lock: &Lockfile) -> Result<(), Drift> {
 
 /// `lockfiles/NAME.lock`, as the user sees it from the lock root.
 pub fn lock_display(plan: &Plan) -> String {
-    let file = plan.lock_path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = plan
+        .lock_path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     format!("lockfiles/{file}")
 }
 
@@ -44,7 +48,12 @@ impl Drift {
     pub fn diagnostics(&self, plan: &Plan) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for c in &self.diff.meta {
-            out.push(self.diag(plan, &format!("lock field `{}`", c.field), plan.name_span, c));
+            out.push(self.diag(
+                plan,
+                &format!("lock field `{}`", c.field),
+                plan.name_span,
+                c,
+            ));
         }
         for c in &self.diff.inputs {
             let span = input_span(plan, &c.field);

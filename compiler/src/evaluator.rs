@@ -51,21 +51,41 @@ impl<'a> Evaluator<'a> {
             ExprKind::Quantity(q) => Ok(Value::Quantity(q.clone())),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
             ExprKind::Str(s) => self.string(&s.parts),
-            ExprKind::List(items) => items.iter().map(|i| self.eval(i)).collect::<Result<_, _>>().map(Value::List),
+            ExprKind::List(items) => items
+                .iter()
+                .map(|i| self.eval(i))
+                .collect::<Result<_, _>>()
+                .map(Value::List),
             ExprKind::Path(p) => self.path(p),
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
             ExprKind::Paren(inner) => self.eval(inner),
             ExprKind::Unary { op, operand } => self.unary(*op, operand, e.span),
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, e.span),
-            ExprKind::If { cond, then, otherwise } => match self.eval(cond)? {
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => match self.eval(cond)? {
                 Value::Bool(true) => self.eval(then),
                 Value::Bool(false) => self.eval(otherwise),
-                other => Err(type_error(cond.span, "a condition (`true` or `false`)", &other)),
+                other => Err(type_error(
+                    cond.span,
+                    "a condition (`true` or `false`)",
+                    &other,
+                )),
             },
             ExprKind::Field { .. } | ExprKind::Has { .. } => Err(Diagnostic::error(
                 e.span,
                 "field access and `has` are only meaningful in rule sets",
             )),
+        }
+    }
+
+    /// Evaluate a string literal with its interpolations.
+    pub fn eval_string(&mut self, s: &repro_lang::ast::StringLit) -> Result<String, Diagnostic> {
+        match self.string(&s.parts)? {
+            Value::Str(s) => Ok(s),
+            other => Ok(other.to_text()),
         }
     }
 
@@ -95,7 +115,9 @@ impl<'a> Evaluator<'a> {
             return self.memoized(format!("global:{name}"), &l.value, l.span);
         }
         match self.field_by_name(name) {
-            Some(key) => self.field(&key).unwrap_or(Ok(Value::Name(name.to_string()))),
+            Some(key) => self
+                .field(&key)
+                .unwrap_or(Ok(Value::Name(name.to_string()))),
             None => Ok(Value::Name(name.to_string())),
         }
     }
@@ -120,11 +142,10 @@ impl<'a> Evaluator<'a> {
         }
         if self.active.contains(&key) {
             let name = key.split_once(':').map_or(key.as_str(), |(_, n)| n);
-            return Err(Diagnostic::error(
-                span,
-                format!("`{name}` is defined in terms of itself"),
-            )
-            .with_help("break the cycle by giving one of the values directly"));
+            return Err(
+                Diagnostic::error(span, format!("`{name}` is defined in terms of itself"))
+                    .with_help("break the cycle by giving one of the values directly"),
+            );
         }
         self.active.push(key.clone());
         let result = self.eval(expr);
@@ -138,11 +159,10 @@ impl<'a> Evaluator<'a> {
         match callee.dotted().as_str() {
             "git" => self.git(args, span),
             "zip" => self.zip(args, span),
-            other => Err(Diagnostic::error(
-                callee.span,
-                format!("unknown function `{other}`"),
-            )
-            .with_help("specs can call `git(url, ref = ...)` and `zip(list, list, ...)`")),
+            other => Err(
+                Diagnostic::error(callee.span, format!("unknown function `{other}`"))
+                    .with_help("specs can call `git(url, ref = ...)` and `zip(list, list, ...)`"),
+            ),
         }
     }
 
@@ -154,8 +174,10 @@ impl<'a> Evaluator<'a> {
                 (None, 0) | (Some("url"), _) => &mut url,
                 (Some("ref"), _) | (None, 1) => &mut reference,
                 _ => {
-                    return Err(Diagnostic::error(arg.value.span, "unexpected argument to `git`")
-                        .with_help("write `git(\"URL\", ref = \"BRANCH, TAG OR COMMIT\")`"))
+                    return Err(
+                        Diagnostic::error(arg.value.span, "unexpected argument to `git`")
+                            .with_help("write `git(\"URL\", ref = \"BRANCH, TAG OR COMMIT\")`"),
+                    )
                 }
             };
             *slot = Some(self.string_arg(&arg.value)?);
@@ -187,7 +209,10 @@ impl<'a> Evaluator<'a> {
             let lens: Vec<String> = lists.iter().map(|l| l.len().to_string()).collect();
             return Err(Diagnostic::error(
                 span,
-                format!("`zip` needs lists of the same length, found {}", lens.join(", ")),
+                format!(
+                    "`zip` needs lists of the same length, found {}",
+                    lens.join(", ")
+                ),
             ));
         }
         Ok(Value::List(
@@ -199,7 +224,10 @@ impl<'a> Evaluator<'a> {
 
     fn unary(&mut self, op: UnaryOp, operand: &Expr, span: Span) -> EvalResult {
         match (op, self.eval(operand)?) {
-            (UnaryOp::Neg, Value::Int(i)) => i.checked_neg().map(Value::Int).ok_or_else(|| overflow(span)),
+            (UnaryOp::Neg, Value::Int(i)) => i
+                .checked_neg()
+                .map(Value::Int)
+                .ok_or_else(|| overflow(span)),
             (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
             (UnaryOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
             (UnaryOp::Neg, v) => Err(type_error(operand.span, "a number", &v)),
@@ -233,7 +261,10 @@ impl<'a> Evaluator<'a> {
 
 /// "expected a string, found the number `3`".
 pub fn type_error(span: Span, expected: &str, found: &Value) -> Diagnostic {
-    Diagnostic::error(span, format!("expected {expected}, found {}", found.describe()))
+    Diagnostic::error(
+        span,
+        format!("expected {expected}, found {}", found.describe()),
+    )
 }
 
 fn overflow(span: Span) -> Diagnostic {

@@ -1,5 +1,21 @@
 //! The repro compiler.
-pub mod hash;
-pub mod lockfile;
+pub mod arith;
+pub mod checker;
+pub mod compile;
+pub mod compiled;
+pub mod drift;
+pub mod evaluator;
 pub mod git_resolver;
+pub mod hash;
+pub mod load;
+pub mod locker;
+pub mod lockfile;
+pub mod options;
+pub mod paths;
+pub mod pins;
+pub mod plan;
+pub mod run_def;
 pub mod schema;
+pub mod source_resolver;
+pub mod sweep;
+pub mod value;

@@ -78,11 +78,22 @@ fn verify_one(plan: &Plan) -> Result<LockUpdate, Vec<Diagnostic>> {
         vec![d.with_help(format!("run `repro lock {}` to write it", plan.lock.spec))]
     })?;
     lock.verify().map_err(|t| {
-        let mut d = Diagnostic::error(plan.name_span, format!("`{}` was edited by hand: its content no longer matches its hashes", lock_display(plan)));
+        let mut d = Diagnostic::error(
+            plan.name_span,
+            format!(
+                "`{}` was edited by hand: its content no longer matches its hashes",
+                lock_display(plan)
+            ),
+        );
         for (entry, stored, computed) in &t.mismatches {
-            d = d.with_note(format!("`{entry}`: recorded {stored}, content hashes to {computed}"));
+            d = d.with_note(format!(
+                "`{entry}`: recorded {stored}, content hashes to {computed}"
+            ));
         }
-        vec![d.with_help(format!("do not edit locks; run `repro lock {}` to regenerate it", plan.lock.spec))]
+        vec![d.with_help(format!(
+            "do not edit locks; run `repro lock {}` to regenerate it",
+            plan.lock.spec
+        ))]
     })?;
     check_locked(plan, &lock).map_err(|drift| drift.diagnostics(plan))?;
     Ok(LockUpdate {
@@ -105,12 +116,22 @@ fn write_one(plan: &Plan) -> Result<LockUpdate, Vec<Diagnostic>> {
         Some(old) => {
             let diff = LockDiff::between(old, &plan.lock);
             let same = std::fs::read(&plan.lock_path).is_ok_and(|b| b == bytes);
-            (if same { LockStatus::Unchanged } else { LockStatus::Updated }, diff)
+            (
+                if same {
+                    LockStatus::Unchanged
+                } else {
+                    LockStatus::Updated
+                },
+                diff,
+            )
         }
     };
     if status != LockStatus::Unchanged {
         write_atomic(&plan.lock_path, &bytes).map_err(|e| {
-            vec![Diagnostic::error(plan.name_span, format!("cannot write `{}`: {e}", plan.lock_path.display()))]
+            vec![Diagnostic::error(
+                plan.name_span,
+                format!("cannot write `{}`: {e}", plan.lock_path.display()),
+            )]
         })?;
     }
     Ok(LockUpdate {

@@ -48,7 +48,10 @@ mod tests {
     #[test]
     fn relative_paths() {
         let root = Path::new("/p/root");
-        assert_eq!(relative(root, Path::new("/p/root/specs/a.run")), "specs/a.run");
+        assert_eq!(
+            relative(root, Path::new("/p/root/specs/a.run")),
+            "specs/a.run"
+        );
         assert_eq!(relative(root, Path::new("/p/root/specs/../t/x")), "t/x");
         assert_eq!(relative(root, Path::new("/p/other/x")), "../other/x");
     }

@@ -56,7 +56,7 @@ pub struct RunSettings {
     /// `5%` is `0.05`.
     pub tolerance: Option<f64>,
     /// The sweep point (empty without a sweep).
-    pub sweep: Table,
+    pub sweep: BTreeMap<String, String>,
 }
 
 impl Pins {
@@ -71,7 +71,10 @@ impl Pins {
             nodes,
             gpus_per_node,
             gpu_count: nodes.saturating_mul(gpus_per_node),
-            gpu_memory_bytes: gpu_memory.as_deref().and_then(quantity).and_then(|q| q.as_bytes()),
+            gpu_memory_bytes: gpu_memory
+                .as_deref()
+                .and_then(quantity)
+                .and_then(|q| q.as_bytes()),
             gpu_memory,
             driver: string(hw, "driver"),
             interconnect: string(hw, "interconnect"),
@@ -92,7 +95,10 @@ impl Launch {
             partition: string(t, "partition"),
             account: string(t, "account"),
             qos: string(t, "qos"),
-            time_ms: time.as_deref().and_then(quantity).and_then(|q| q.as_millis()),
+            time_ms: time
+                .as_deref()
+                .and_then(quantity)
+                .and_then(|q| q.as_millis()),
             time,
             exclusive: match t.get("exclusive") {
                 Some(LockValue::Bool(b)) => Some(*b),
@@ -104,7 +110,11 @@ impl Launch {
             env: t
                 .get("env")
                 .and_then(LockValue::as_table)
-                .map(|e| e.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect())
+                .map(|e| {
+                    e.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                        .collect()
+                })
                 .unwrap_or_default(),
         }
     }
@@ -118,7 +128,11 @@ impl RunSettings {
             division: string(t, "division"),
             runs: int(t, "runs").unwrap_or(1),
             tolerance: string(t, "tolerance").and_then(|s| percent(&s)),
-            sweep: t.get("sweep").and_then(LockValue::as_table).cloned().unwrap_or_default(),
+            sweep: t
+                .get("sweep")
+                .and_then(LockValue::as_table)
+                .map(|s| s.iter().map(|(k, v)| (k.clone(), v.canonical())).collect())
+                .unwrap_or_default(),
         }
     }
 }
@@ -137,7 +151,10 @@ fn int(t: &Table, key: &str) -> Option<i64> {
 fn command(v: Option<&LockValue>) -> Option<Vec<String>> {
     match v? {
         LockValue::Str(s) => Some(vec![s.clone()]),
-        LockValue::List(items) => items.iter().map(|i| i.as_str().map(str::to_string)).collect(),
+        LockValue::List(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect(),
         _ => None,
     }
 }
@@ -165,5 +182,9 @@ pub fn quantity(lexeme: &str) -> Option<Quantity> {
 }
 
 fn percent(lexeme: &str) -> Option<f64> {
-    lexeme.strip_suffix('%')?.parse::<f64>().ok().map(|p| p / 100.0)
+    lexeme
+        .strip_suffix('%')?
+        .parse::<f64>()
+        .ok()
+        .map(|p| p / 100.0)
 }

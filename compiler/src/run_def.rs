@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use repro_lang::ast::{Assign, Block, Expr, Ident, Let, NamedBlock, Run, Stmt, Str, Sweep};
+use repro_lang::ast::{
+    Assign, Block, Expr, Ident, Let, NamedBlock, Run, Stmt, StrPart, StringLit, Sweep,
+};
 use repro_lang::{Diagnostic, Span};
 
 use crate::schema::{block_schema, suggest, BLOCKS, RUN_FIELDS};
@@ -27,7 +29,10 @@ pub struct FieldDef {
 /// A run with `extends` applied; not evaluated.
 #[derive(Debug, Clone)]
 pub struct RunDef {
-    pub name: Str,
+    /// The name as written; it may interpolate (`"gpt3-${nodes}x8"`).
+    pub name: StringLit,
+    /// The name as written with `${...}` kept: what `extends` and messages refer to.
+    pub key: String,
     pub fields: BTreeMap<FieldKey, FieldDef>,
     /// Blocks that were written (block path -> span of the block), for "missing" errors.
     pub blocks: BTreeMap<String, Span>,
@@ -42,6 +47,7 @@ impl RunDef {
     pub fn from_ast(run: &Run, diags: &mut Vec<Diagnostic>) -> RunDef {
         let mut def = RunDef {
             name: run.name.clone(),
+            key: run_key(&run.name),
             fields: BTreeMap::new(),
             blocks: BTreeMap::new(),
             executor: None,
@@ -57,6 +63,7 @@ impl RunDef {
     pub fn extend(self, parent: &RunDef) -> RunDef {
         let mut out = parent.clone();
         out.name = self.name;
+        out.key = self.key;
         out.fields.extend(self.fields);
         out.blocks.extend(self.blocks);
         if self.executor.is_some() {
@@ -181,6 +188,17 @@ impl RunDef {
     }
 }
 
+/// A run's identity: its name with interpolations shown as `${...}`.
+pub fn run_key(name: &StringLit) -> String {
+    name.parts
+        .iter()
+        .map(|p| match p {
+            StrPart::Text(t) => t.as_str(),
+            StrPart::Interp(_) => "${...}",
+        })
+        .collect()
+}
+
 /// The names of a sweep axis, joined (`nodes,global_batch_size`).
 pub fn sweep_names(s: &Sweep) -> String {
     let names: Vec<&str> = s.names.iter().map(|n| n.name.as_str()).collect();
@@ -201,7 +219,10 @@ fn unknown_run_field(field: &Ident) -> Diagnostic {
         .map(|f| f.name)
         .chain(BLOCKS.iter().map(|b| b.name));
     with_suggestion(
-        Diagnostic::error(field.span, format!("unknown field `{}` in a run", field.name)),
+        Diagnostic::error(
+            field.span,
+            format!("unknown field `{}` in a run", field.name),
+        ),
         &field.name,
         known,
     )
@@ -209,7 +230,10 @@ fn unknown_run_field(field: &Ident) -> Diagnostic {
 
 fn unknown_block(block: &Ident) -> Diagnostic {
     with_suggestion(
-        Diagnostic::error(block.span, format!("unknown block `{}` in a run", block.name)),
+        Diagnostic::error(
+            block.span,
+            format!("unknown block `{}` in a run", block.name),
+        ),
         &block.name,
         BLOCKS.iter().map(|b| b.name),
     )

@@ -201,7 +201,10 @@ mod tests {
     #[test]
     fn suggests_close_names_only() {
         let names = HARDWARE.iter().map(|f| f.name);
-        assert_eq!(suggest("gpus_per_nod", names.clone()), Some("gpus_per_node"));
+        assert_eq!(
+            suggest("gpus_per_nod", names.clone()),
+            Some("gpus_per_node")
+        );
         assert_eq!(suggest("ndoes", names.clone()), Some("nodes"));
         assert_eq!(suggest("container_registry_mirror", names), None);
     }

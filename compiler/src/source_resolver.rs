@@ -101,16 +101,23 @@ fn entry(s: &SourceRef, commit: String) -> LockValue {
 fn git_diagnostic(s: &SourceRef, e: GitError) -> Diagnostic {
     let d = Diagnostic::error(s.span, format!("cannot resolve source `{}`: {e}", s.name));
     match e {
-        GitError::UnknownRef { reference, known, .. } => {
-            let d = crate::run_def::with_suggestion(d, &reference, known.iter().map(String::as_str));
+        GitError::UnknownRef {
+            reference, known, ..
+        } => {
+            let d =
+                crate::run_def::with_suggestion(d, &reference, known.iter().map(String::as_str));
             if known.is_empty() {
                 d
             } else {
                 d.with_note(format!("refs there: {}", preview(&known)))
             }
         }
-        GitError::Connect { .. } => d.with_help("check the URL and the network, or use `--offline` with an existing lock"),
-        GitError::Open { .. } => d.with_help("a local source must be a git repository (paths are relative to the spec)"),
+        GitError::Connect { .. } => {
+            d.with_help("check the URL and the network, or use `--offline` with an existing lock")
+        }
+        GitError::Open { .. } => {
+            d.with_help("a local source must be a git repository (paths are relative to the spec)")
+        }
     }
 }
 

@@ -17,7 +17,10 @@ pub enum Value {
     Quantity(Quantity),
     List(Vec<Value>),
     /// `git(url, ref = ...)`, not yet resolved.
-    Git { url: String, reference: String },
+    Git {
+        url: String,
+        reference: String,
+    },
 }
 
 impl Value {

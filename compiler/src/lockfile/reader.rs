@@ -31,7 +31,8 @@ pub fn from_table(path: &Path, mut doc: Table) -> Result<Lockfile, LockError> {
             path: path.to_path_buf(),
             found: version,
             supported: FORMAT_VERSION,
-            help: "regenerate the lock with this repro (`repro lock`), or use the repro that wrote it",
+            help:
+                "regenerate the lock with this repro (`repro lock`), or use the repro that wrote it",
         });
     }
     let mut groups = BTreeMap::new();

@@ -20,8 +20,15 @@ impl std::fmt::Display for Tamper {
             self.name
         )?;
         for (entry, stored, computed) in &self.mismatches {
-            let stored = if stored.is_empty() { "(missing)" } else { stored };
-            writeln!(f, "  `{entry}`: recorded {stored}, content hashes to {computed}")?;
+            let stored = if stored.is_empty() {
+                "(missing)"
+            } else {
+                stored
+            };
+            writeln!(
+                f,
+                "  `{entry}`: recorded {stored}, content hashes to {computed}"
+            )?;
         }
         write!(
             f,

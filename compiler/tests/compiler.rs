@@ -1,0 +1,5 @@
+//! Integration tests of the compiler: real specs in a tempdir, real git repositories.
+
+mod support;
+
+mod lockfiles;
