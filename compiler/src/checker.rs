@@ -75,8 +75,7 @@ pub fn check(
             }
             None => continue,
         };
-        let span = fdef.expr.span;
-        match check_field(key, value, span, &ctx, &mut out) {
+        match check_field(key, value, fdef, &ctx, &mut out) {
             Ok(()) => {}
             Err(d) => diags.push(d),
         }
@@ -113,8 +112,12 @@ fn apply_point(def: &RunDef, point: &Point) -> (RunDef, BTreeMap<String, Value>)
                 }),
                 span,
             );
-            def.fields
-                .insert(key, crate::run_def::FieldDef { expr, span });
+            let fdef = crate::run_def::FieldDef {
+                expr,
+                span,
+                name_span: span,
+            };
+            def.fields.insert(key, fdef);
         }
     }
     (def, vars)
@@ -194,10 +197,11 @@ struct Ctx<'a> {
 fn check_field(
     key: &FieldKey,
     value: Value,
-    span: Span,
+    fdef: &crate::run_def::FieldDef,
     ctx: &Ctx<'_>,
     out: &mut Checked,
 ) -> Result<(), Diagnostic> {
+    let span = fdef.expr.span;
     let (block, name) = (key.0.as_str(), key.1.as_str());
     if block == "software.sources" {
         return source(name, value, span, ctx.sources, out);
@@ -225,7 +229,7 @@ fn check_field(
             format!("`{block}`")
         };
         return Err(with_suggestion(
-            Diagnostic::error(span, format!("unknown field `{name}` in {place}")),
+            Diagnostic::error(fdef.name_span, format!("unknown field `{name}` in {place}")),
             name,
             fields.iter().map(|f| f.name),
         ));

@@ -87,7 +87,8 @@ fn build_plans(
                 .with_help("add `run \"NAME\" { ... }`"),
         );
     }
-    stop_if_errors(&mut diags)?;
+    // Structural errors (unknown blocks and fields) do not stop checking the rest, so that
+    // one pass reports every problem of the spec.
     let checked = check_points(&points, &globals, sources, root, opts, &mut diags);
     stop_if_errors(&mut diags)?;
     let inputs = Inputs::new(sources, root);
@@ -120,6 +121,7 @@ fn stop_if_errors(diags: &mut Vec<Diagnostic>) -> Result<(), Vec<Diagnostic>> {
         Ok(())
     } else {
         dedup(diags);
+        diags.sort_by_key(|d| (d.span.file, d.span.start));
         Err(std::mem::take(diags))
     }
 }

@@ -24,6 +24,8 @@ pub struct FieldDef {
     pub expr: Expr,
     /// The whole `name = value` statement.
     pub span: Span,
+    /// The field name.
+    pub name_span: Span,
 }
 
 /// A run with `extends` applied; not evaluated.
@@ -163,7 +165,11 @@ impl RunDef {
         let expr = Expr::new(repro_lang::ast::ExprKind::List(Vec::new()), b.span);
         self.fields.insert(
             (path.to_string(), b.kind.name.clone()),
-            FieldDef { expr, span: b.span },
+            FieldDef {
+                expr,
+                span: b.span,
+                name_span: b.kind.span,
+            },
         );
     }
 
@@ -173,6 +179,7 @@ impl RunDef {
             FieldDef {
                 expr: s.value.clone(),
                 span: s.span,
+                name_span: s.name.span,
             },
         );
     }
@@ -183,6 +190,7 @@ impl RunDef {
             FieldDef {
                 expr: a.value.clone(),
                 span: a.span,
+                name_span: field.span,
             },
         );
     }
