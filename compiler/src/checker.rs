@@ -340,7 +340,8 @@ fn quantity(
     }
 }
 
-fn any_value(v: Value, span: Span) -> Result<LockValue, Diagnostic> {
+/// A hyperparameter or sweep value in its lock form (anything but a `git(...)` source).
+pub fn any_value(v: Value, span: Span) -> Result<LockValue, Diagnostic> {
     Ok(match v {
         Value::Int(i) => LockValue::Int(i),
         Value::Float(f) => LockValue::Float(f),

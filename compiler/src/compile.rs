@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use repro_lang::ast::{Item, Let, Module, Run, Stmt};
-use repro_lang::{Diagnostic, SourceMap, Span};
+use repro_lang::{Diagnostic, FileId, SourceMap, Span};
 
 use crate::checker::{check, Checked};
 use crate::compiled::{Compiled, Failed};
@@ -299,7 +299,11 @@ fn add_sweep_point(groups: &mut BTreeMap<Group, Table>, point: &Point) {
     }
     let t: Table = point
         .iter()
-        .map(|(n, v)| (n.clone(), LockValue::str(v.to_text())))
+        .map(|(n, v)| {
+            let lock_value = crate::checker::any_value(v.clone(), Span::point(FileId(0), 0))
+                .unwrap_or_else(|_| LockValue::str(v.to_text()));
+            (n.clone(), lock_value)
+        })
         .collect();
     groups
         .entry(Group::Run)

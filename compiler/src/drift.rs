@@ -47,23 +47,19 @@ impl Drift {
     /// One error per changed field or file, each pointing into the spec.
     pub fn diagnostics(&self, plan: &Plan) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for c in &self.diff.meta {
-            out.push(self.diag(
-                plan,
-                &format!("lock field `{}`", c.field),
-                plan.name_span,
-                c,
-            ));
-        }
-        for c in &self.diff.inputs {
-            let span = input_span(plan, &c.field);
-            out.push(self.diag(plan, &format!("input file `{}`", c.field), span, c));
-        }
         for (group, changes) in &self.diff.groups {
             for c in changes {
                 let path = format!("{group}.{}", c.field);
                 out.push(self.diag(plan, &format!("`{path}`"), field_span(plan, &path), c));
             }
+        }
+        for c in &self.diff.inputs {
+            let span = input_span(plan, &c.field);
+            out.push(self.diag(plan, &format!("input file `{}`", c.field), span, c));
+        }
+        for c in &self.diff.meta {
+            let what = format!("lock field `{}`", c.field);
+            out.push(self.diag(plan, &what, plan.name_span, c));
         }
         out
     }

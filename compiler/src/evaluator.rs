@@ -150,8 +150,7 @@ impl<'a> Evaluator<'a> {
         self.active.push(key.clone());
         let result = self.eval(expr);
         self.active.pop();
-        self.memo
-            .insert(key, result.as_ref().map(Clone::clone).map_err(|_| ()));
+        self.memo.insert(key, result.clone().map_err(|_| ()));
         result
     }
 

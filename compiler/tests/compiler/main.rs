@@ -2,5 +2,8 @@
 
 mod support;
 
-mod lockfiles;
 mod errors;
+mod git;
+mod locked;
+mod lockfiles;
+mod sweeps;

@@ -1,7 +1,7 @@
 //! Lock content, bytes and determinism.
 
-use repro_compiler::lockfile::{Group, Lockfile};
 use repro_compiler::locker::LockStatus;
+use repro_compiler::lockfile::{Group, Lockfile};
 
 use crate::support::Project;
 
@@ -42,7 +42,10 @@ fn same_bytes_from_two_locations() {
     a.lock_ok(SPEC);
     b.lock_ok(SPEC);
     assert_ne!(a.root(), b.root());
-    for lock in ["lockfiles/gpt3-512xh200.lock", "lockfiles/gpt3-1024xh200.lock"] {
+    for lock in [
+        "lockfiles/gpt3-512xh200.lock",
+        "lockfiles/gpt3-1024xh200.lock",
+    ] {
         assert_eq!(a.read(lock), b.read(lock));
     }
 }
@@ -66,7 +69,9 @@ fn relock_is_unchanged_and_a_change_is_reported_per_group() {
     let p = gpt3();
     p.lock_ok(SPEC);
     let (_, again) = p.lock_ok(SPEC);
-    assert!(again.iter().all(|u| u.status == LockStatus::Unchanged && u.diff.is_empty()));
+    assert!(again
+        .iter()
+        .all(|u| u.status == LockStatus::Unchanged && u.diff.is_empty()));
     let spec = p.read(SPEC).replace("nodes = 64", "nodes = 32");
     p.write(SPEC, &spec);
     let (_, updates) = p.lock_ok(SPEC);
