@@ -18,6 +18,7 @@ pub mod options;
 pub mod paths;
 pub mod pins;
 pub mod plan;
+pub mod rules;
 pub mod run_def;
 pub mod schema;
 pub mod source_resolver;

@@ -1,1 +1,5 @@
 //! The repro runner.
+
+pub mod mlperf;
+pub mod stats;
+pub mod verify;
