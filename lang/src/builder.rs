@@ -5,12 +5,15 @@
 //! The grammar guarantees the shape of each pair, so the child accessors below only fail
 //! on a bug in this file; they return a diagnostic rather than panicking anyway.
 
+use std::collections::HashMap;
+
 use pest::iterators::Pair;
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
 use crate::parser::Rule;
 use crate::quantity::{Quantity, QuantityError};
+use crate::scan::Comment;
 use crate::span::{FileId, Span};
 use crate::unit::{Unit, UNITS};
 
@@ -18,8 +21,12 @@ use crate::unit::{Unit, UNITS};
 /// of the tree and so the stack used by everything that walks it.
 pub const MAX_CHAIN: usize = 256;
 
-pub struct Builder {
+pub struct Builder<'s> {
     pub file: FileId,
+    /// The whole file text (also when a piece is parsed), to trim spans.
+    src: &'s str,
+    /// Comment start by comment end offset, to trim spans.
+    comment_ends: HashMap<usize, usize>,
     /// Added to pest offsets when parsing a slice of the file (error recovery).
     pub base: usize,
     pub errors: Vec<Diagnostic>,
@@ -65,18 +72,33 @@ fn inner(pair: P<'_>) -> impl Iterator<Item = P<'_>> {
     })
 }
 
-impl Builder {
-    pub fn new(file: FileId, base: usize) -> Builder {
+impl<'s> Builder<'s> {
+    pub fn new(file: FileId, src: &'s str, comments: &[Comment], base: usize) -> Builder<'s> {
         Builder {
             file,
+            src,
+            comment_ends: comments.iter().map(|c| (c.end, c.start)).collect(),
             base,
             errors: Vec::new(),
         }
     }
 
+    /// The pair's span without trailing whitespace and comments: pest includes the
+    /// implicit whitespace skipped before a repetition that then matched nothing, but a
+    /// node's span should end at its last token (the formatter relies on it).
     fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        let start = self.base + s.start();
+        let mut end = self.base + s.end();
+        loop {
+            let trimmed = self.src[start..end].trim_end_matches([' ', '\t', '\r', '\n']);
+            end = start + trimmed.len();
+            match self.comment_ends.get(&end) {
+                Some(&c) if c >= start => end = c,
+                _ => break,
+            }
+        }
+        Span::new(self.file, start, end)
     }
 
     pub fn module(&mut self, pair: P<'_>) -> Module {

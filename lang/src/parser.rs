@@ -35,7 +35,7 @@ pub fn parse(file: FileId, src: &str) -> Result<Module, Vec<Diagnostic>> {
     }
     match Grammar::parse(Rule::file, src) {
         Ok(mut pairs) => {
-            let mut builder = Builder::new(file, 0);
+            let mut builder = Builder::new(file, src, &scanned.comments, 0);
             let module = builder.module(pairs.next().expect("pest: one `file` pair"));
             if builder.errors.is_empty() {
                 Ok(module)
@@ -71,7 +71,7 @@ fn recover(
         let piece = &src[start..end];
         match Grammar::parse(Rule::file, piece) {
             Ok(mut pairs) => {
-                let mut builder = Builder::new(file, start);
+                let mut builder = Builder::new(file, src, &scanned.comments, start);
                 builder.module(pairs.next().expect("pest: one `file` pair"));
                 errors.extend(builder.errors);
             }

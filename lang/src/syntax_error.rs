@@ -48,6 +48,9 @@ pub fn syntax_error(
     };
     let expected = describe(&positives);
     let found = found_token(src, pos);
+    if src[pos.min(src.len())..].starts_with('\\') && expected.contains(&Expected::Escape) {
+        return unknown_escape(file, src, pos);
+    }
     if expected.contains(&Expected::UnterminatedString) {
         return unterminated_string(file, src, pos);
     }
@@ -81,8 +84,8 @@ fn describe(positives: &[Rule]) -> Vec<Expected> {
     let value = positives.iter().any(|r| {
         matches!(
             r,
-            Rule::number | Rule::boolean | Rule::neg_op | Rule::not_op | Rule::kw_if | Rule::expr
-        )
+            Rule::number | Rule::boolean | Rule::neg_op | Rule::not_op | Rule::kw_if
+        ) || is_expression(*r)
     });
     let mut out: Vec<Expected> = positives
         .iter()
@@ -114,22 +117,23 @@ fn expected_of(rule: Rule, statement_start: bool, value: bool) -> Option<Expecte
         | Rule::rules_decl => Some(Expected::Item),
         _ if statement_start && is_statement_start(rule) => Some(Expected::Statement),
         _ if value && is_value_start(rule) => Some(Expected::Value),
-        Rule::number | Rule::boolean | Rule::neg_op | Rule::not_op | Rule::kw_if | Rule::expr => {
+        Rule::lparen | Rule::in_op => Some(Expected::Operator),
+        Rule::number | Rule::boolean | Rule::neg_op | Rule::not_op | Rule::kw_if => {
             Some(Expected::Value)
         }
+        _ if is_expression(rule) => Some(Expected::Value),
         Rule::ident | Rule::path => Some(Expected::Name),
         Rule::string => Some(Expected::Token("a string")),
         Rule::rbrace | Rule::interp_close => token("`}`"),
         Rule::lbrace | Rule::block => token("`{`"),
         Rule::rparen => token("`)`"),
-        Rule::lparen => token("`(`"),
         Rule::rbracket => token("`]`"),
         Rule::lbracket => token("`[`"),
         Rule::comma => token("`,`"),
         Rule::eq => token("`=`"),
         Rule::kw_then => token("`then`"),
         Rule::kw_else => token("`else`"),
-        Rule::kw_in | Rule::in_op => token("`in`"),
+        Rule::kw_in => token("`in`"),
         Rule::kw_extends | Rule::extends_clause => token("`extends`"),
         Rule::cmp_op
         | Rule::add_op
@@ -166,6 +170,22 @@ fn is_statement_start(rule: Rule) -> bool {
             | Rule::block_stmt
             | Rule::ident
             | Rule::path
+    )
+}
+
+fn is_expression(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::expr
+            | Rule::if_expr
+            | Rule::or_expr
+            | Rule::and_expr
+            | Rule::not_expr
+            | Rule::cmp_expr
+            | Rule::add_expr
+            | Rule::mul_expr
+            | Rule::unary
+            | Rule::postfix
     )
 }
 
@@ -304,8 +324,25 @@ fn help_for(
             ));
         }
     }
-    if found.len == 0 && pos >= src.len() || expected.contains(&Expected::Token("`}`")) {
-        return unclosed_bracket(src, base, pos);
+    if ["`<`", "`>`", "`<=`", "`>=`", "`==`", "`!=`"].contains(&found.text.as_str()) {
+        let help = "comparisons do not chain; join them with `and`, e.g. `1 < value and value < 3`";
+        return Some((help.into(), None));
+    }
+    if pos >= src.len() {
+        return unclosed_bracket(src, base, pos, None);
+    }
+    for (token, open) in [("`]`", '['), ("`)`", '(')] {
+        if expected.contains(&Expected::Token(token)) {
+            return unclosed_bracket(src, base, pos, Some(open));
+        }
+    }
+    let value_found = found.text == "a string"
+        || found.text.starts_with("`") && found.text[1..].starts_with(|c: char| c.is_ascii_digit());
+    if value_found && expected.contains(&Expected::Token("`=`")) {
+        return Some((
+            "put `=` between a field and its value, e.g. `nodes = 64`".into(),
+            None,
+        ));
     }
     if found.text == "`;`" {
         return Some((
@@ -323,13 +360,21 @@ fn line_before(src: &str, pos: usize) -> &str {
     &src[start..pos]
 }
 
-/// "this `{` opened at 12:3 is never closed", for the innermost bracket still open at
-/// `pos` within the piece that starts at `base`.
-fn unclosed_bracket(src: &str, base: usize, pos: usize) -> Option<Help> {
-    let piece = &src[base..pos.min(src.len())];
-    let (at, c) = scan(piece).unclosed.last().copied()?;
+/// "this `{` opened at 12:3 is never closed", for the innermost bracket (of kind `only`,
+/// if given) still open at `pos` within the piece that starts at `base`. With `only`, the
+/// help is given only when the bracket was opened on an earlier line: on the same line the
+/// caret already shows the problem.
+fn unclosed_bracket(src: &str, base: usize, pos: usize, only: Option<char>) -> Option<Help> {
+    let pos = pos.min(src.len());
+    let (at, c) = scan(&src[base..pos])
+        .unclosed
+        .into_iter()
+        .rfind(|(_, c)| only.is_none_or(|o| o == *c))?;
     let at = base + at;
     let (line, col) = line_col(src, at);
+    if only.is_some() && line == line_col(src, pos).0 {
+        return None;
+    }
     let help = format!("this `{c}` opened at {line}:{col} is never closed");
     Some((help, Some((at, format!("`{c}` opened here")))))
 }
@@ -342,6 +387,12 @@ fn line_col(src: &str, at: usize) -> (usize, usize) {
         .count()
         + 1;
     (line, col)
+}
+
+fn unknown_escape(file: FileId, src: &str, pos: usize) -> Diagnostic {
+    let text: String = src[pos..].chars().take(2).collect();
+    Diagnostic::error(Span::new(file, pos, pos + text.len()), format!("unknown escape `{text}`"))
+        .with_help("known escapes: `\\\"`, `\\\\`, `\\n`, `\\t`, `\\r`, `\\$` and `\\u{...}`; write `\\\\` for a backslash")
 }
 
 fn unterminated_string(file: FileId, src: &str, pos: usize) -> Diagnostic {
