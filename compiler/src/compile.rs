@@ -24,9 +24,9 @@ use crate::sweep::{expand, file_stem, point_name, Point};
 
 /// Compile a spec into plans. Warnings (e.g. container tags) come back with the plans.
 pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failed> {
-    let loaded = crate::load::load(path).map_err(|(sources, diagnostics)| Failed {
-        sources,
-        diagnostics,
+    let loaded = repro_lang::load(path).map_err(|e| Failed {
+        sources: e.sources,
+        diagnostics: e.diagnostics,
     })?;
     let sources = loaded.sources;
     let root = lock_root(path, opts);

@@ -11,7 +11,6 @@ pub mod drift;
 pub mod evaluator;
 pub mod git_resolver;
 pub mod hash;
-pub mod load;
 pub mod locker;
 pub mod lockfile;
 pub mod options;
