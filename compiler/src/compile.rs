@@ -18,6 +18,7 @@ use crate::lockfile::{Group, LockValue, Lockfile, Table};
 use crate::options::Options;
 use crate::paths::{normalize, relative};
 use crate::plan::Plan;
+use crate::rule_check::RuleBook;
 use crate::run_def::{run_key, with_suggestion, RunDef};
 use crate::source_resolver::SourceResolver;
 use crate::sweep::{expand, file_stem, point_name, Point};
@@ -89,7 +90,18 @@ fn build_plans(
     }
     // Structural errors (unknown blocks and fields) do not stop checking the rest, so that
     // one pass reports every problem of the spec.
-    let checked = check_points(&points, &globals, sources, root, opts, &mut diags);
+    let rules = RuleBook::read(modules, sources)?;
+    let mut checked = check_points(&points, &globals, sources, root, opts, &mut diags);
+    stop_if_errors(&mut diags)?;
+    for c in &mut checked {
+        for d in rules.check(&c.groups, &c.spans, sources, &mut c.rulesets) {
+            if d.is_error() {
+                diags.push(d);
+            } else {
+                c.warnings.push(d);
+            }
+        }
+    }
     stop_if_errors(&mut diags)?;
     let inputs = Inputs::new(sources, root);
     let mut resolver = SourceResolver::new(root, opts);

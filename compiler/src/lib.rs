@@ -17,6 +17,7 @@ pub mod options;
 pub mod paths;
 pub mod pins;
 pub mod plan;
+pub mod rule_check;
 pub mod rules;
 pub mod run_def;
 pub mod schema;

@@ -6,4 +6,5 @@ mod errors;
 mod git;
 mod locked;
 mod lockfiles;
+mod rules;
 mod sweeps;
