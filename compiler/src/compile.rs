@@ -123,9 +123,33 @@ fn build_plans(
             Err(d) => diags.extend(d),
         }
     }
+    duplicate_names(&plans, &mut diags);
     stop_if_errors(&mut diags)?;
     dedup(&mut warnings);
     Ok((plans, warnings))
+}
+
+/// Two plans with one name (or one lock file name) would overwrite each other's lock.
+fn duplicate_names(plans: &[Plan], diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&Path, &Plan> = HashMap::new();
+    for plan in plans {
+        if let Some(first) = seen.insert(&plan.lock_path, plan) {
+            diags.push(
+                Diagnostic::error(
+                    plan.name_span,
+                    format!(
+                        "two plans would share the lock `{}`",
+                        crate::drift::lock_display(plan)
+                    ),
+                )
+                .with_label(
+                    first.name_span,
+                    format!("`{}` is also locked there", first.name()),
+                )
+                .with_help("give each run (and each sweep point) a distinct name"),
+            );
+        }
+    }
 }
 
 fn stop_if_errors(diags: &mut Vec<Diagnostic>) -> Result<(), Vec<Diagnostic>> {
