@@ -1,4 +1,27 @@
-//! The repro compiler.
+//! The repro compiler: a spec becomes one locked run plan per run and sweep point.
+//!
+//! # Pipeline
+//! `repro_lang::load` (parse, `use` imports) -> [`run_def`] (flatten each `run`, apply
+//! `extends`) -> [`sweep`] (one point per cartesian/zipped combination) -> [`checker`]
+//! (evaluate with [`evaluator`], check every field against the [`schema`]: types, units,
+//! unknown fields with "did you mean", required fields) -> [`rule_check`] (hparams against the
+//! benchmark's rule sets, evaluated by [`rules`]) -> [`source_resolver`] (git refs to commits
+//! with libgit2, or from the lock when offline) -> [`compile`] (hash inputs, build the
+//! [`plan::Plan`]) -> [`lockfile`] (deterministic bytes, content hashes, diff, tamper check).
+//! Each stage collects all its errors as `repro_lang::Diagnostic`s before the next starts.
+//!
+//! # API for the CLI
+//! - `repro lock SPEC`: [`locker::lock`] writes or updates the locks and returns a
+//!   [`locker::LockUpdate`] per plan with a [`lockfile::LockDiff`] per group.
+//! - `repro lock --locked/--check/--frozen`: the same with [`options::Options::locked`] /
+//!   `frozen` set, or [`locker::check`]; drift and tampering come back as diagnostics.
+//! - `repro plan SPEC`: [`compile::compile`], then [`plan::Plan::to_json`] or
+//!   [`plan::Plan::render_text`].
+//! - The runner reads a lock with [`lockfile::Lockfile::read`], refuses it unless
+//!   [`lockfile::Lockfile::verify`] passes, and takes [`pins::Pins`], [`pins::Launch`] and
+//!   [`pins::RunSettings`] from it.
+//!
+//! The compiler never spawns a process (git2 is a library).
 
 // Spec errors are `Diagnostic`s returned by value: they are the rare path and boxing each
 // one would make every evaluator signature noisier without a measurable gain.
@@ -24,3 +47,12 @@ pub mod schema;
 pub mod source_resolver;
 pub mod sweep;
 pub mod value;
+
+pub use compile::compile;
+pub use compiled::{Compiled, Failed};
+pub use drift::{check_locked, Drift};
+pub use locker::{check, lock, LockStatus, LockUpdate};
+pub use lockfile::{LockDiff, Lockfile};
+pub use options::Options;
+pub use pins::{Launch, Pins, RunSettings};
+pub use plan::Plan;
