@@ -6,7 +6,7 @@
 //! (evaluate with [`evaluator`], check every field against the [`schema`]: types, units,
 //! unknown fields with "did you mean", required fields) -> [`rule_check`] (hparams against the
 //! benchmark's rule sets, evaluated by [`rules`]) -> [`source_resolver`] (git refs to commits
-//! with libgit2, or from the lock when offline) -> [`compile`] (hash inputs, build the
+//! with libgit2, or from the lock when offline) -> [`mod@compile`] (hash inputs, build the
 //! [`plan::Plan`]) -> [`lockfile`] (deterministic bytes, content hashes, diff, tamper check).
 //! Each stage collects all its errors as `repro_lang::Diagnostic`s before the next starts.
 //!
