@@ -156,7 +156,9 @@ fn missing(def: &RunDef) -> Vec<Diagnostic> {
         }
     }
     for b in BLOCKS {
-        let Some(block_span) = def.blocks.get(b.name) else {
+        let dotted = def.fields.keys().any(|(block, _)| block == b.name);
+        let block_span = def.blocks.get(b.name).copied().or(dotted.then_some(span));
+        let Some(block_span) = block_span else {
             if b.required {
                 diags.push(
                     Diagnostic::error(span, format!("missing block `{}` in run `{}`", b.name, run))
@@ -172,7 +174,7 @@ fn missing(def: &RunDef) -> Vec<Diagnostic> {
             {
                 diags.push(
                     Diagnostic::error(
-                        *block_span,
+                        block_span,
                         format!("missing field `{}` in `{}`", f.name, b.name),
                     )
                     .with_help(format!(
@@ -345,7 +347,7 @@ pub fn any_value(v: Value, span: Span) -> Result<LockValue, Diagnostic> {
     Ok(match v {
         Value::Int(i) => LockValue::Int(i),
         Value::Float(f) => LockValue::Float(f),
-        Value::Str(s) | Value::Name(s) => LockValue::Str(s),
+        Value::Str(s) => LockValue::Str(s),
         Value::Bool(b) => LockValue::Bool(b),
         Value::Quantity(q) => LockValue::Str(q.lexeme),
         Value::List(items) => LockValue::List(
@@ -354,6 +356,13 @@ pub fn any_value(v: Value, span: Span) -> Result<LockValue, Diagnostic> {
                 .map(|i| any_value(i, span))
                 .collect::<Result<_, _>>()?,
         ),
+        Value::Name(n) => {
+            return Err(
+                Diagnostic::error(span, format!("`{n}` is not a variable")).with_help(format!(
+                    "write `\"{n}\"` for a string, or define it with `let {n} = ...`"
+                )),
+            )
+        }
         other @ Value::Git { .. } => return Err(type_error(span, "a plain value", &other)),
     })
 }

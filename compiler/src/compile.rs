@@ -71,7 +71,7 @@ fn build_plans(
 ) -> Result<Output, Vec<Diagnostic>> {
     let globals = global_lets(modules);
     let runs = all_runs(modules);
-    let mut diags = Vec::new();
+    let mut diags = top_level_statements(modules);
     let mut points = Vec::new();
     for run in runs.iter().filter(|r| r.name.span.file == root_file) {
         match resolve_run(run, &runs, &mut diags) {
@@ -193,6 +193,23 @@ fn global_lets(modules: &[Module]) -> Vec<Let> {
         .filter_map(|i| match i {
             Item::Stmt(Stmt::Let(l)) => Some(l.clone()),
             _ => None,
+        })
+        .collect()
+}
+
+/// Only `use`, `let`, `run` and `rules` mean something at the top level of a spec.
+fn top_level_statements(modules: &[Module]) -> Vec<Diagnostic> {
+    modules
+        .iter()
+        .flat_map(|m| &m.items)
+        .filter_map(|i| match i {
+            Item::Stmt(Stmt::Let(_)) | Item::Use(_) | Item::Run(_) | Item::Rules(_) => None,
+            Item::Stmt(s) => Some(
+                Diagnostic::error(s.span(), "this statement is not allowed at the top level")
+                    .with_help(
+                        "put it inside a `run` block, or bind a value with `let NAME = ...`",
+                    ),
+            ),
         })
         .collect()
 }

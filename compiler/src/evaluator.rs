@@ -94,7 +94,10 @@ impl<'a> Evaluator<'a> {
         for part in parts {
             match part {
                 StrPart::Text(t) => out.push_str(t),
-                StrPart::Interp(e) => out.push_str(&self.eval(e)?.to_text()),
+                StrPart::Interp(e) => match self.eval(e)? {
+                    Value::Name(n) => return Err(self.unknown_name(&n, e.span)),
+                    v => out.push_str(&v.to_text()),
+                },
             }
         }
         Ok(Value::Str(out))
@@ -152,6 +155,23 @@ impl<'a> Evaluator<'a> {
         self.active.pop();
         self.memo.insert(key, result.clone().map_err(|_| ()));
         result
+    }
+
+    /// `${name}` where `name` is not defined: suggest the closest variable or field.
+    fn unknown_name(&self, name: &str, span: Span) -> Diagnostic {
+        let known: Vec<&str> = (self.point.keys().map(String::as_str))
+            .chain(self.def.lets.iter().map(|l| l.name.name.as_str()))
+            .chain(self.globals.iter().map(|l| l.name.name.as_str()))
+            .chain(self.def.fields.keys().map(|(_, f)| f.as_str()))
+            .collect();
+        crate::run_def::with_suggestion(
+            Diagnostic::error(
+                span,
+                format!("`{name}` is not a variable or a field of this run"),
+            ),
+            name,
+            known,
+        )
     }
 
     fn call(&mut self, callee: &Path, args: &[Arg], span: Span) -> EvalResult {
