@@ -353,7 +353,7 @@ fn add_sweep_point(groups: &mut BTreeMap<Group, Table>, point: &Point) {
     let t: Table = point
         .iter()
         .map(|(n, v)| {
-            let lock_value = crate::checker::any_value(v.clone(), Span::point(FileId(0), 0))
+            let lock_value = crate::convert::any_value(v.clone(), Span::point(FileId(0), 0))
                 .unwrap_or_else(|_| LockValue::str(v.to_text()));
             (n.clone(), lock_value)
         })

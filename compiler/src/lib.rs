@@ -18,8 +18,8 @@
 //! - `repro plan SPEC`: [`compile::compile`], then [`plan::Plan::to_json`] or
 //!   [`plan::Plan::render_text`].
 //! - The runner reads a lock with [`lockfile::Lockfile::read`], refuses it unless
-//!   [`lockfile::Lockfile::verify`] passes, and takes [`pins::Pins`], [`pins::Launch`] and
-//!   [`pins::RunSettings`] from it.
+//!   [`lockfile::Lockfile::verify`] passes, and takes [`pins::Pins`], [`launch::Launch`] and
+//!   [`run_settings::RunSettings`] from it.
 //!
 //! The compiler never spawns a process (git2 is a library).
 
@@ -30,10 +30,12 @@ pub mod arith;
 pub mod checker;
 pub mod compile;
 pub mod compiled;
+pub mod convert;
 pub mod drift;
 pub mod evaluator;
 pub mod git_resolver;
 pub mod hash;
+pub mod launch;
 pub mod locker;
 pub mod lockfile;
 pub mod options;
@@ -43,7 +45,9 @@ pub mod plan;
 pub mod rule_check;
 pub mod rules;
 pub mod run_def;
+pub mod run_settings;
 pub mod schema;
+pub mod source_ref;
 pub mod source_resolver;
 pub mod sweep;
 pub mod value;
@@ -51,8 +55,10 @@ pub mod value;
 pub use compile::compile;
 pub use compiled::{Compiled, Failed};
 pub use drift::{check_locked, Drift};
+pub use launch::Launch;
 pub use locker::{check, lock, LockStatus, LockUpdate};
 pub use lockfile::{LockDiff, Lockfile};
 pub use options::Options;
-pub use pins::{Launch, Pins, RunSettings};
+pub use pins::Pins;
 pub use plan::Plan;
+pub use run_settings::RunSettings;

@@ -9,8 +9,10 @@ use std::path::PathBuf;
 use repro_lang::Span;
 use serde_json::{json, Map, Value as Json};
 
+use crate::launch::Launch;
 use crate::lockfile::{flatten, Group, LockValue, Lockfile};
-use crate::pins::{Launch, Pins, RunSettings};
+use crate::pins::Pins;
+use crate::run_settings::RunSettings;
 
 /// A resolved run plan.
 #[derive(Debug, Clone)]

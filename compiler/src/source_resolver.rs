@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 use repro_lang::Diagnostic;
 
-use crate::checker::SourceRef;
 use crate::git_resolver::{GitError, GitResolver};
 use crate::lockfile::{Group, LockValue, Lockfile, Table};
 use crate::options::Options;
+use crate::source_ref::SourceRef;
 
 /// Resolves the sources of every plan of one compile.
 pub struct SourceResolver {
