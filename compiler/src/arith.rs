@@ -106,3 +106,71 @@ fn order(op: BinaryOp, a: &Value, b: &Value, ls: Span, rs: Span) -> Result<Value
         _ => x >= y,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use repro_lang::FileId;
+
+    fn op(op: BinaryOp, a: Value, b: Value) -> Result<Value, Diagnostic> {
+        let s = Span::point(FileId(0), 0);
+        binary(op, a, b, s, s, s)
+    }
+
+    #[test]
+    fn integer_division_stays_exact() {
+        assert_eq!(
+            op(BinaryOp::Div, Value::Int(2048), Value::Int(16)),
+            Ok(Value::Int(128))
+        );
+        assert_eq!(
+            op(BinaryOp::Div, Value::Int(3), Value::Int(2)),
+            Ok(Value::Float(1.5))
+        );
+        assert!(op(BinaryOp::Div, Value::Int(1), Value::Int(0)).is_err());
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_wrap() {
+        let e = op(BinaryOp::Mul, Value::Int(i64::MAX), Value::Int(2)).unwrap_err();
+        assert_eq!(e.message, "integer overflow");
+    }
+
+    #[test]
+    fn mixed_numbers_and_joins() {
+        assert_eq!(
+            op(BinaryOp::Mul, Value::Int(2), Value::Float(1.5)),
+            Ok(Value::Float(3.0))
+        );
+        assert_eq!(
+            op(
+                BinaryOp::Add,
+                Value::Str("a".into()),
+                Value::Str("b".into())
+            ),
+            Ok(Value::Str("ab".into()))
+        );
+        assert!(op(BinaryOp::Sub, Value::Str("a".into()), Value::Int(1)).is_err());
+    }
+
+    #[test]
+    fn comparisons_and_membership() {
+        assert_eq!(
+            op(BinaryOp::Eq, Value::Int(1), Value::Float(1.0)),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            op(BinaryOp::Lt, Value::Int(1), Value::Float(1.5)),
+            Ok(Value::Bool(true))
+        );
+        let list = Value::List(vec![Value::Int(32), Value::Int(64)]);
+        assert_eq!(
+            op(BinaryOp::In, Value::Int(64), list.clone()),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            op(BinaryOp::NotIn, Value::Int(64), list),
+            Ok(Value::Bool(false))
+        );
+    }
+}

@@ -3,6 +3,7 @@
 mod support;
 
 mod errors;
+mod eval;
 mod git;
 mod locked;
 mod lockfiles;
