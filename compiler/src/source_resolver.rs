@@ -112,6 +112,10 @@ fn git_diagnostic(s: &SourceRef, e: GitError) -> Diagnostic {
                 d.with_note(format!("refs there: {}", preview(&known)))
             }
         }
+        GitError::Connect { message, .. } if message.contains("TLS") => d.with_help(
+            "this repro's libgit2 has no HTTPS transport (git2 feature `https`); use a local \
+             clone or a `file://` URL, or `--offline` with an existing lock",
+        ),
         GitError::Connect { .. } => {
             d.with_help("check the URL and the network, or use `--offline` with an existing lock")
         }

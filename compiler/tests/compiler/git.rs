@@ -133,3 +133,15 @@ fn offline_needs_a_locked_source() {
     std::fs::remove_dir_all(p.path("repo")).unwrap();
     p.lock_with("specs/src.run", offline).unwrap();
 }
+
+/// Needs the network: `cargo test -p repro-compiler -- --ignored network`.
+#[test]
+#[ignore = "needs network access to github.com"]
+fn network_url_resolves_without_cloning() {
+    let url = "https://github.com/mlcommons/training_results_v4.1";
+    let commit = GitResolver::default()
+        .resolve(url, "main", std::path::Path::new("."))
+        .expect("github reachable");
+    assert_eq!(commit.len(), 40);
+    assert!(commit.bytes().all(|b| b.is_ascii_hexdigit()));
+}
