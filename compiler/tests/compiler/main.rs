@@ -7,5 +7,6 @@ mod eval;
 mod git;
 mod locked;
 mod lockfiles;
+mod roundtrip;
 mod rules;
 mod sweeps;
