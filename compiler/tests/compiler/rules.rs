@@ -38,3 +38,26 @@ fn allowed_values_lock_and_record_the_rule_sets() {
     insta::assert_snapshot!(rulesets);
     assert!(lock.contains("\"rules/mlperf-training-4.1/closed_gpt3.run\" = \"sha256:"));
 }
+
+#[test]
+fn a_changed_rule_file_is_drift_under_locked() {
+    let p = project();
+    let spec = p.read("specs/gpt3-closed.run");
+    let cut = spec.find("run \"gpt3-closed-bad-lr\"").unwrap();
+    p.write("specs/gpt3-closed.run", &spec[..cut]);
+    p.lock_ok("specs/gpt3-closed.run");
+    let rule = "rules/mlperf-training-4.1/closed_gpt3.run";
+    let text = p
+        .read(rule)
+        .replace("value == 0.95", "value == 0.95 or value == 0.99");
+    p.write(rule, &text);
+    let locked = repro_compiler::Options {
+        locked: true,
+        ..p.opts()
+    };
+    let err = p.lock_err_with("specs/gpt3-closed.run", locked);
+    assert!(
+        err.contains("input file `rules/mlperf-training-4.1/closed_gpt3.run` no longer matches"),
+        "{err}"
+    );
+}
