@@ -303,7 +303,9 @@ impl<'s> Builder<'s> {
         };
         let span = self.span(&pair);
         let operands: Vec<P<'_>> = inner(pair).collect();
-        self.check_chain(operands.len(), span);
+        if !self.check_chain(operands.len(), span) {
+            return placeholder(span);
+        }
         let mut it = operands.into_iter();
         let mut acc = self.expr(it.next().expect("grammar: operand"));
         for p in it {
@@ -316,7 +318,9 @@ impl<'s> Builder<'s> {
     fn arith_chain(&mut self, pair: P<'_>) -> Expr {
         let span = self.span(&pair);
         let parts: Vec<P<'_>> = inner(pair).collect();
-        self.check_chain(parts.len() / 2 + 1, span);
+        if !self.check_chain(parts.len() / 2 + 1, span) {
+            return placeholder(span);
+        }
         let mut it = parts.into_iter();
         let mut acc = self.expr(it.next().expect("grammar: operand"));
         while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
@@ -332,7 +336,9 @@ impl<'s> Builder<'s> {
         let span = self.span(&pair);
         let parts: Vec<P<'_>> = inner(pair).collect();
         let (operand, ops) = parts.split_last().expect("grammar: operand");
-        self.check_chain(ops.len() + 1, span);
+        if !self.check_chain(ops.len() + 1, span) {
+            return placeholder(span);
+        }
         let mut acc = self.expr(operand.clone());
         for op_pair in ops.iter().rev() {
             let s = self.span(op_pair).to(acc.span);
@@ -393,7 +399,7 @@ impl<'s> Builder<'s> {
                     Diagnostic::error(callee.span, "only named functions can be called")
                         .with_help("call a function by name, e.g. `seen(init_start)`"),
                 );
-                Expr::new(ExprKind::List(Vec::new()), span)
+                placeholder(span)
             }
         }
     }
@@ -413,8 +419,10 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn check_chain(&mut self, len: usize, span: Span) {
-        if len > MAX_CHAIN {
+    /// False (and an error recorded) when a chain is too long to build.
+    fn check_chain(&mut self, len: usize, span: Span) -> bool {
+        let ok = len <= MAX_CHAIN;
+        if !ok {
             self.errors.push(
                 Diagnostic::error(
                     Span::point(span.file, span.start as usize),
@@ -423,6 +431,7 @@ impl<'s> Builder<'s> {
                 .with_help("split it with `let` bindings"),
             );
         }
+        ok
     }
 
     // ------------------------------------------------------------ literals
@@ -475,11 +484,11 @@ impl<'s> Builder<'s> {
                 let diag = Diagnostic::error(self.span(&unit), format!("unknown unit `{suffix}`"))
                     .with_help(help);
                 self.errors.push(diag);
-                Expr::new(ExprKind::Bool(false), span)
+                placeholder(span)
             }
             Err(e @ QuantityError::OutOfRange(_)) => {
                 self.errors.push(Diagnostic::error(span, e.to_string()));
-                Expr::new(ExprKind::Bool(false), span)
+                placeholder(span)
             }
         }
     }
@@ -553,6 +562,11 @@ fn push_part(parts: &mut Vec<StrPart>, part: StrPart) {
         return;
     }
     parts.push(part);
+}
+
+/// Stands in for an expression that was rejected; never returned from a successful parse.
+fn placeholder(span: Span) -> Expr {
+    Expr::new(ExprKind::List(Vec::new()), span)
 }
 
 fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {

@@ -12,7 +12,8 @@
 /// Deepest nesting of brackets, strings-in-interpolations and pending `if`s accepted.
 pub const MAX_NESTING: usize = 64;
 
-/// A `#` comment: `start..end` covers `#` to the end of the line (without the newline).
+/// A `#` comment: `start..end` covers `#` to the end of the line, without the newline and
+/// trailing whitespace (spans of syntax nodes are trimmed the same way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Comment {
     pub start: usize,
@@ -181,7 +182,7 @@ impl Scanner<'_> {
             self.pos += 1;
         }
         let mut end = self.pos;
-        if end > start && self.src[end - 1] == b'\r' {
+        while end > start && matches!(self.src[end - 1], b'\r' | b' ' | b'\t') {
             end -= 1;
         }
         self.out.comments.push(Comment { start, end });
