@@ -40,6 +40,8 @@ pub struct Scan {
     pub comments: Vec<Comment>,
     /// Brackets opened and never closed (offset, char), in source order.
     pub unclosed: Vec<(usize, char)>,
+    /// Closing brackets that matched no opener.
+    pub stray_closers: usize,
     /// Offset where nesting first exceeded [`MAX_NESTING`].
     pub too_deep: Option<usize>,
     /// Byte offsets of line starts whose bracket depth is 0 (outside any block).
@@ -64,6 +66,13 @@ pub fn scan(src: &str) -> Scan {
     };
     s.run();
     s.out
+}
+
+impl Scan {
+    /// No bracket opened or closed without its partner.
+    pub fn is_balanced(&self) -> bool {
+        self.unclosed.is_empty() && self.stray_closers == 0
+    }
 }
 
 impl Scanner<'_> {
@@ -161,6 +170,7 @@ impl Scanner<'_> {
             .iter()
             .rposition(|f| matches!(f, Frame::Bracket { open, .. } if matching(*open) == b))
         else {
+            self.out.stray_closers += 1;
             return;
         };
         for frame in self.stack.drain(reach + found..).skip(1) {
