@@ -187,3 +187,25 @@ fn spans_point_at_the_text() {
     assert_eq!(&src[stmt.span().range()], "time = 3h");
     assert_eq!(&src[m.items[0].span().range()], src.trim_end());
 }
+
+/// Every example in `docs/language.md` (code blocks that are not error output) parses.
+#[test]
+fn language_doc_examples_parse() {
+    let doc = std::fs::read_to_string(format!(
+        "{}/../docs/language.md",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("docs/language.md");
+    let blocks: Vec<&str> = doc.split("```").skip(1).step_by(2).collect();
+    let mut checked = 0;
+    for block in blocks {
+        if block.trim_start().starts_with("error") {
+            continue;
+        }
+        if let Err(e) = repro_lang::parse(FileId(0), block) {
+            panic!("doc example does not parse: {e:?}\n{block}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 8, "only {checked} examples found");
+}
