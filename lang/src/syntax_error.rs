@@ -122,7 +122,7 @@ fn expected_of(rule: Rule, statement_start: bool, value: bool) -> Option<Expecte
             Some(Expected::Value)
         }
         _ if is_expression(rule) => Some(Expected::Value),
-        Rule::ident | Rule::path => Some(Expected::Name),
+        Rule::ident | Rule::path | Rule::record_field => Some(Expected::Name),
         Rule::string => Some(Expected::Token("a string")),
         Rule::rbrace | Rule::interp_close => token("`}`"),
         Rule::lbrace | Rule::block => token("`{`"),

@@ -24,6 +24,10 @@ impl Builder<'_> {
                 let items = inner(pair).map(|p| self.expr(p)).collect();
                 Expr::new(ExprKind::List(items), span)
             }
+            Rule::record => {
+                let fields = inner(pair).map(|f| self.record_field(f)).collect();
+                Expr::new(ExprKind::Record(fields), span)
+            }
             Rule::path => Expr::new(ExprKind::Path(self.path(pair)), span),
             Rule::boolean => Expr::new(ExprKind::Bool(pair.as_str() == "true"), span),
             Rule::string => Expr::new(ExprKind::Str(self.string(pair)), span),
@@ -36,6 +40,13 @@ impl Builder<'_> {
                 Expr::new(ExprKind::Bool(false), span)
             }
         }
+    }
+
+    fn record_field(&mut self, pair: P<'_>) -> RecordField {
+        let mut it = inner(pair);
+        let name = self.ident(it.next().expect("grammar: field name"));
+        let value = self.expr(it.next().expect("grammar: field value"));
+        RecordField { name, value }
     }
 
     fn if_expr(&mut self, pair: P<'_>) -> Expr {
