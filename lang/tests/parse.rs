@@ -209,3 +209,14 @@ fn language_doc_examples_parse() {
     }
     assert!(checked >= 8, "only {checked} examples found");
 }
+
+#[test]
+fn byte_order_mark_and_crlf_are_accepted() {
+    let src = "\u{feff}run \"a\" {\r\n  nodes = 1 # c\r\n}\r\n";
+    let m = repro_lang::parse(FileId(0), src).expect("parses");
+    assert_eq!(run_body(&m, 0).len(), 1);
+    assert_eq!(
+        repro_lang::format(src).expect("formats"),
+        "run \"a\" {\n  nodes = 1 # c\n}\n"
+    );
+}
