@@ -42,6 +42,8 @@ pub fn syntax_error(
             InputLocation::Pos(p) => p,
             InputLocation::Span((s, _)) => s,
         };
+    // recovery parses a copy with skipped lines blanked; never slice `src` off a boundary
+    let pos = floor_char_boundary(src, pos);
     let positives = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
@@ -66,6 +68,14 @@ pub fn syntax_error(
         }
     }
     diag
+}
+
+fn floor_char_boundary(src: &str, pos: usize) -> usize {
+    let mut pos = pos.min(src.len());
+    while !src.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    pos
 }
 
 fn describe(positives: &[Rule]) -> Vec<Expected> {
