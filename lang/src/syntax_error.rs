@@ -48,7 +48,7 @@ pub fn syntax_error(
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
-    let expected = describe(&positives);
+    let expected = narrow_after_keyword(describe(&positives), line_before(src, pos));
     let found = found_token(src, pos);
     if src[pos.min(src.len())..].starts_with('\\') && expected.contains(&Expected::Escape) {
         return unknown_escape(file, src, pos);
@@ -68,6 +68,22 @@ pub fn syntax_error(
         }
     }
     diag
+}
+
+/// After `let`/`source`/`derive`/`sweep` only a binding can follow; drop what the
+/// parser also tried because the keyword could have been a field or block name.
+fn narrow_after_keyword(mut expected: Vec<Expected>, line: &str) -> Vec<Expected> {
+    let Some(first) = line.split_whitespace().next() else {
+        return expected;
+    };
+    if !["let", "source", "derive", "sweep"].contains(&first) {
+        return expected;
+    }
+    expected.retain(|e| !matches!(e, Expected::Token("`{`") | Expected::Token("a string")));
+    if line.trim() == first {
+        expected = vec![Expected::Name];
+    }
+    expected
 }
 
 fn floor_char_boundary(src: &str, pos: usize) -> usize {
