@@ -25,6 +25,10 @@ enum Command {
     Check(cmd::check::Args),
     /// Format spec files canonically (comments are kept)
     Fmt(cmd::fmt::Args),
+    /// Check published MLPerf results: official verdicts, scores, package checks
+    Verify(cmd::verify::Args),
+    /// Speed-up of one MLPerf result over another, with its parts and a claim verdict
+    Compare(cmd::compare::Args),
 }
 
 fn main() {
@@ -33,6 +37,8 @@ fn main() {
     let outcome = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Fmt(args) => cmd::fmt::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
+        Command::Compare(args) => cmd::compare::run(args),
     };
     let code = match outcome {
         Ok(exit) => exit,
