@@ -6,11 +6,14 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// Invariant: normalized, i.e. `scale == 0` or `mantissa % 10 != 0`; so equal values have
 /// equal representations and derived equality is numeric equality.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+///
+/// Serialized as its decimal string (`"0.00002"`, `"141000000000"`): exact, and JSON
+/// numbers cannot hold every `i128`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Decimal {
     pub mantissa: i128,
     pub scale: u32,
@@ -83,6 +86,12 @@ impl Decimal {
     }
 }
 
+impl Serialize for Decimal {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl fmt::Display for Decimal {
     /// Plain decimal notation without exponent: `1.5`, `-0.002`, `141000000000`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -110,6 +119,15 @@ mod tests {
         assert_eq!(Decimal::parse("0.000").unwrap(), Decimal::ZERO);
         assert_eq!(Decimal::parse("1e99999"), None);
         assert_eq!(Decimal::parse("1e-31"), None);
+    }
+
+    #[test]
+    fn serializes_as_an_exact_string() {
+        let huge = Decimal::parse("1.5e35").unwrap();
+        assert_eq!(
+            serde_json::to_string(&huge).unwrap(),
+            format!("\"15{}\"", "0".repeat(34))
+        );
     }
 
     #[test]

@@ -213,7 +213,17 @@ impl Formatter<'_> {
             ExprKind::Quantity(q) => q.lexeme.clone(),
             ExprKind::Bool(b) => b.to_string(),
             ExprKind::Str(s) => string(s),
-            ExprKind::List(items) => self.list(items, e.span, depth),
+            ExprKind::List(items) => {
+                let items: Vec<String> = items.iter().map(|i| self.expr(i, depth + 1)).collect();
+                self.bracketed(("[", "]"), items, e.span, depth)
+            }
+            ExprKind::Record(fields) => {
+                let fields: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("{} = {}", f.name.name, self.expr(&f.value, depth + 1)))
+                    .collect();
+                self.bracketed(("{ ", " }"), fields, e.span, depth)
+            }
             ExprKind::Path(p) => p.dotted(),
             ExprKind::Call { callee, args } => {
                 let args: Vec<String> = args.iter().map(|a| self.arg(a, depth)).collect();
@@ -260,20 +270,31 @@ impl Formatter<'_> {
         }
     }
 
-    fn list(&self, items: &[Expr], span: Span, depth: usize) -> String {
+    /// `[a, b]` / `{ a = 1 }` on one line, or one element per line with a trailing comma
+    /// when the source spread them over several lines. `items` are printed for the
+    /// multi-line case (one level deeper); single-line output is the same text.
+    fn bracketed(
+        &self,
+        (open, close): (&str, &str),
+        items: Vec<String>,
+        span: Span,
+        depth: usize,
+    ) -> String {
         let multiline =
             !items.is_empty() && self.src.get(span.range()).is_some_and(|t| t.contains('\n'));
+        if items.is_empty() {
+            return format!("{}{}", open.trim(), close.trim());
+        }
         if !multiline {
-            let items: Vec<String> = items.iter().map(|i| self.expr(i, depth)).collect();
-            return format!("[{}]", items.join(", "));
+            return format!("{open}{}{close}", items.join(", "));
         }
         let pad = INDENT.repeat(depth + 1);
-        let mut out = String::from("[\n");
+        let mut out = format!("{}\n", open.trim());
         for item in items {
-            out.push_str(&format!("{pad}{},\n", self.expr(item, depth + 1)));
+            out.push_str(&format!("{pad}{item},\n"));
         }
         out.push_str(&INDENT.repeat(depth));
-        out.push(']');
+        out.push_str(close.trim());
         out
     }
 }

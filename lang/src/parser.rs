@@ -68,23 +68,88 @@ fn recover(
     let starts = item_starts(src, scanned);
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(src.len());
-        let piece = &src[start..end];
-        match Grammar::parse(Rule::file, piece) {
-            Ok(mut pairs) => {
-                let mut builder = Builder::new(file, src, &scanned.comments, start);
-                builder.module(pairs.next().expect("pest: one `file` pair"));
-                errors.extend(builder.errors);
-            }
-            Err(e) => {
-                syntax_errors += 1;
-                errors.push(syntax_error(file, src, start, &e));
-            }
-        }
+        syntax_errors += recover_piece(file, src, scanned, start, end, &mut errors);
     }
     if syntax_errors == 0 {
         errors.insert(0, syntax_error(file, src, 0, &whole));
     }
     errors
+}
+
+/// Most syntax errors reported for one top-level item.
+const MAX_ERRORS_PER_ITEM: usize = 10;
+
+/// Parse `src[start..end]`; after a syntax error on a line that is a whole statement
+/// (brackets balanced, not inside a list or call), blank that line and parse again, so
+/// that independent mistakes inside one block are reported together. Stops where going
+/// on would only report consequences of the first error. Returns the syntax error count.
+fn recover_piece(
+    file: FileId,
+    src: &str,
+    scanned: &Scan,
+    start: usize,
+    end: usize,
+    errors: &mut Vec<Diagnostic>,
+) -> usize {
+    let mut piece = src[start..end].to_string();
+    let mut count = 0;
+    while count < MAX_ERRORS_PER_ITEM {
+        let e = match Grammar::parse(Rule::file, &piece) {
+            Ok(mut pairs) => {
+                let mut builder = Builder::new(file, src, &scanned.comments, start);
+                builder.module(pairs.next().expect("pest: one `file` pair"));
+                errors.extend(builder.errors);
+                break;
+            }
+            Err(e) => e,
+        };
+        let pos = match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((p, _)) => p,
+        };
+        // after a skipped line, an error at a lone `}` means that line was the tail of
+        // a statement that began earlier: a consequence, not a new mistake
+        if count > 0 && only_closers(line_of(&piece, pos)) {
+            break;
+        }
+        count += 1;
+        errors.push(syntax_error(file, src, start, &e));
+        if !blank_statement_line(&mut piece, pos) {
+            break;
+        }
+    }
+    count
+}
+
+fn line_of(text: &str, pos: usize) -> &str {
+    let pos = pos.min(text.len());
+    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    &text[start..end]
+}
+
+fn only_closers(line: &str) -> bool {
+    line.trim()
+        .chars()
+        .all(|c| matches!(c, '}' | ')' | ']' | ' ' | '\t' | '\r'))
+}
+
+/// Replace the line holding `pos` with spaces (offsets stay valid), if it is safe to
+/// skip: the line has balanced brackets and the text before it only has `{` open.
+fn blank_statement_line(piece: &mut String, pos: usize) -> bool {
+    let pos = pos.min(piece.len());
+    let line_start = piece[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = piece[pos..].find('\n').map_or(piece.len(), |i| pos + i);
+    let line = &piece[line_start..line_end];
+    let before = scan(&piece[..line_start]);
+    let safe = !line.trim().is_empty()
+        && scan(line).is_balanced()
+        && before.unclosed.iter().all(|(_, c)| *c == '{');
+    if safe {
+        let blank = " ".repeat(line.len());
+        piece.replace_range(line_start..line_end, &blank);
+    }
+    safe
 }
 
 /// Offsets where a top-level item starts: a line starting in column 1 with a letter,

@@ -12,7 +12,8 @@
 /// Deepest nesting of brackets, strings-in-interpolations and pending `if`s accepted.
 pub const MAX_NESTING: usize = 64;
 
-/// A `#` comment: `start..end` covers `#` to the end of the line (without the newline).
+/// A `#` comment: `start..end` covers `#` to the end of the line, without the newline and
+/// trailing whitespace (spans of syntax nodes are trimmed the same way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Comment {
     pub start: usize,
@@ -39,6 +40,8 @@ pub struct Scan {
     pub comments: Vec<Comment>,
     /// Brackets opened and never closed (offset, char), in source order.
     pub unclosed: Vec<(usize, char)>,
+    /// Closing brackets that matched no opener.
+    pub stray_closers: usize,
     /// Offset where nesting first exceeded [`MAX_NESTING`].
     pub too_deep: Option<usize>,
     /// Byte offsets of line starts whose bracket depth is 0 (outside any block).
@@ -63,6 +66,13 @@ pub fn scan(src: &str) -> Scan {
     };
     s.run();
     s.out
+}
+
+impl Scan {
+    /// No bracket opened or closed without its partner.
+    pub fn is_balanced(&self) -> bool {
+        self.unclosed.is_empty() && self.stray_closers == 0
+    }
 }
 
 impl Scanner<'_> {
@@ -160,6 +170,7 @@ impl Scanner<'_> {
             .iter()
             .rposition(|f| matches!(f, Frame::Bracket { open, .. } if matching(*open) == b))
         else {
+            self.out.stray_closers += 1;
             return;
         };
         for frame in self.stack.drain(reach + found..).skip(1) {
@@ -181,7 +192,7 @@ impl Scanner<'_> {
             self.pos += 1;
         }
         let mut end = self.pos;
-        if end > start && self.src[end - 1] == b'\r' {
+        while end > start && matches!(self.src[end - 1], b'\r' | b' ' | b'\t') {
             end -= 1;
         }
         self.out.comments.push(Comment { start, end });

@@ -42,11 +42,13 @@ pub fn syntax_error(
             InputLocation::Pos(p) => p,
             InputLocation::Span((s, _)) => s,
         };
+    // recovery parses a copy with skipped lines blanked; never slice `src` off a boundary
+    let pos = floor_char_boundary(src, pos);
     let positives = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
-    let expected = describe(&positives);
+    let expected = narrow_after_keyword(describe(&positives), line_before(src, pos));
     let found = found_token(src, pos);
     if src[pos.min(src.len())..].starts_with('\\') && expected.contains(&Expected::Escape) {
         return unknown_escape(file, src, pos);
@@ -66,6 +68,30 @@ pub fn syntax_error(
         }
     }
     diag
+}
+
+/// After `let`/`source`/`derive`/`sweep` only a binding can follow; drop what the
+/// parser also tried because the keyword could have been a field or block name.
+fn narrow_after_keyword(mut expected: Vec<Expected>, line: &str) -> Vec<Expected> {
+    let Some(first) = line.split_whitespace().next() else {
+        return expected;
+    };
+    if !["let", "source", "derive", "sweep"].contains(&first) {
+        return expected;
+    }
+    expected.retain(|e| !matches!(e, Expected::Token("`{`") | Expected::Token("a string")));
+    if line.trim() == first {
+        expected = vec![Expected::Name];
+    }
+    expected
+}
+
+fn floor_char_boundary(src: &str, pos: usize) -> usize {
+    let mut pos = pos.min(src.len());
+    while !src.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    pos
 }
 
 fn describe(positives: &[Rule]) -> Vec<Expected> {
@@ -122,7 +148,7 @@ fn expected_of(rule: Rule, statement_start: bool, value: bool) -> Option<Expecte
             Some(Expected::Value)
         }
         _ if is_expression(rule) => Some(Expected::Value),
-        Rule::ident | Rule::path => Some(Expected::Name),
+        Rule::ident | Rule::path | Rule::record_field => Some(Expected::Name),
         Rule::string => Some(Expected::Token("a string")),
         Rule::rbrace | Rule::interp_close => token("`}`"),
         Rule::lbrace | Rule::block => token("`{`"),

@@ -84,6 +84,13 @@ fn expr() -> impl Strategy<Value = String> {
                 .prop_map(|(items, g)| format!("[{}]", items.join(&format!(",{g}")))),
             (name(), prop::collection::vec(inner.clone(), 0..3))
                 .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
+            (prop::collection::vec((name(), inner.clone()), 0..3), gap()).prop_map(
+                |(fields, g)| {
+                    let fields: Vec<String> =
+                        fields.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+                    format!("{{{}}}", fields.join(&format!(",{g}")))
+                }
+            ),
             (name(), inner.clone(), inner.clone())
                 .prop_map(|(f, a, b)| format!("{f}({a}, ref = {b})")),
             (inner.clone(), inner.clone(), inner.clone())

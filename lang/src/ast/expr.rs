@@ -27,6 +27,9 @@ pub enum ExprKind {
     Bool(bool),
     Str(StringLit),
     List(Vec<Expr>),
+    /// `{ bert = 10, gpt3 = 3 }`: a table of named values, in source order (the
+    /// compiler rejects duplicate names).
+    Record(Vec<RecordField>),
     /// A (possibly dotted) name: `closed`, `mlperf.training.gpt3`, `value.FID`.
     Path(Path),
     /// `callee(args)`: `git(url, ref = "main")`, `seen(init_start)`, `zip([..], [..])`.
@@ -61,6 +64,13 @@ pub enum ExprKind {
     },
     /// `( EXPR )`, kept so that formatting prints what was written.
     Paren(Box<Expr>),
+}
+
+/// One `name = value` of a record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordField {
+    pub name: Ident,
+    pub value: Expr,
 }
 
 /// A call argument; `name` is set for `ref = "main"`.

@@ -14,7 +14,7 @@ mod name;
 mod stmt;
 mod string_lit;
 
-pub use expr::{Arg, BinaryOp, Expr, ExprKind, UnaryOp};
+pub use expr::{Arg, BinaryOp, Expr, ExprKind, RecordField, UnaryOp};
 pub use item::{Item, Rules, Run, Use};
 pub use module::Module;
 pub use name::{Ident, Path};

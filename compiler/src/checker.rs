@@ -1,0 +1,349 @@
+//! `Checker`: evaluates every field of one run at one sweep point and checks it against the
+//! schema, producing the lock groups.
+//!
+//! All errors of a run are collected (an unknown field does not hide a wrong unit two lines
+//! later). A sweep variable sets the field of the same name: the run's own field when it has
+//! one, else the schema field of that name (`nodes` -> `hardware.nodes`), else a hyperparameter.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use repro_lang::ast::Let;
+use repro_lang::{Diagnostic, SourceMap, Span};
+
+use crate::convert::{any_value, convert, env_value, spec_dir};
+use crate::evaluator::{type_error, Evaluator};
+use crate::lockfile::{Group, LockValue, Table};
+use crate::run_def::{with_suggestion, FieldKey, RunDef};
+use crate::schema::{block_schema, field, BLOCKS, EXECUTORS, RUN_FIELDS};
+use crate::source_ref::SourceRef;
+use crate::sweep::Point;
+use crate::value::Value;
+
+/// What checking one run point produces.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The run name evaluated at this point (interpolated names only; see `compile`).
+    pub name: String,
+    pub groups: BTreeMap<Group, Table>,
+    /// `group.field` -> span of the value in the spec (for drift and rule errors).
+    pub spans: BTreeMap<String, Span>,
+    /// Files named by fields (`script`), absolute, with the span that names them.
+    pub files: Vec<(PathBuf, Span)>,
+    /// Rule sets that checked this point: name -> version.
+    pub rulesets: BTreeMap<String, String>,
+    pub sources: Vec<SourceRef>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Launch fields that only mean something to Slurm.
+const SLURM_ONLY: &[&str] = &["partition", "account", "qos", "constraint", "exclusive"];
+
+/// Check one run at one point.
+pub fn check(
+    def: &RunDef,
+    point: &Point,
+    globals: &[Let],
+    sources: &SourceMap,
+    root: &Path,
+    strict: bool,
+) -> Result<Checked, Vec<Diagnostic>> {
+    let ctx = Ctx { sources, root };
+    let (def, point_map) = apply_point(def, point);
+    let mut ev = Evaluator::new(globals, &def, &point_map);
+    let mut out = Checked::default();
+    let mut diags = missing(&def);
+    match ev.eval_string(&def.name) {
+        Ok(name) => out.name = name,
+        Err(d) => diags.push(d),
+    }
+    for (key, fdef) in &def.fields {
+        let value = match ev.field(key) {
+            Some(Ok(v)) => v,
+            Some(Err(d)) => {
+                diags.push(d);
+                continue;
+            }
+            None => continue,
+        };
+        match check_field(key, value, fdef, &ctx, &mut out) {
+            Ok(()) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+    executor(&def, &mut out, &mut diags);
+    container_pin(&mut out, strict, &mut diags);
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Turn sweep variables into field overrides (see the module doc).
+fn apply_point(def: &RunDef, point: &Point) -> (RunDef, BTreeMap<String, Value>) {
+    let mut def = def.clone();
+    let mut vars = BTreeMap::new();
+    for (name, value) in point {
+        vars.insert(name.clone(), value.clone());
+        let key = target_key(&def, name);
+        let span = def
+            .sweeps
+            .iter()
+            .find(|s| s.names.iter().any(|n| &n.name == name))
+            .map(|s| s.span);
+        if let Some(span) = span {
+            let expr = repro_lang::ast::Expr::new(
+                repro_lang::ast::ExprKind::Path(repro_lang::ast::Path {
+                    segments: vec![repro_lang::ast::Ident {
+                        name: name.clone(),
+                        span,
+                    }],
+                    span,
+                }),
+                span,
+            );
+            let fdef = crate::run_def::FieldDef {
+                expr,
+                span,
+                name_span: span,
+            };
+            def.fields.insert(key, fdef);
+        }
+    }
+    (def, vars)
+}
+
+fn target_key(def: &RunDef, name: &str) -> FieldKey {
+    if let Some(k) = def.fields.keys().find(|(_, f)| f == name) {
+        return k.clone();
+    }
+    if RUN_FIELDS.iter().any(|f| f.name == name) {
+        return (String::new(), name.to_string());
+    }
+    let block = BLOCKS
+        .iter()
+        .find(|b| b.fields.iter().any(|f| f.name == name))
+        .map_or("hparams", |b| b.name);
+    (block.to_string(), name.to_string())
+}
+
+/// Missing blocks and required fields, pointing at the run name or the block.
+fn missing(def: &RunDef) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let (run, span) = (&def.key, def.name.span);
+    for f in RUN_FIELDS.iter().filter(|f| f.required) {
+        if !def
+            .fields
+            .contains_key(&(String::new(), f.name.to_string()))
+        {
+            diags.push(
+                Diagnostic::error(span, format!("missing field `{}` in run `{}`", f.name, run))
+                    .with_help(format!(
+                        "add `{} = ...` inside `run \"{}\" {{ }}`",
+                        f.name, run
+                    )),
+            );
+        }
+    }
+    for b in BLOCKS {
+        let dotted = def.fields.keys().any(|(block, _)| block == b.name);
+        let block_span = def.blocks.get(b.name).copied().or(dotted.then_some(span));
+        let Some(block_span) = block_span else {
+            if b.required {
+                diags.push(
+                    Diagnostic::error(span, format!("missing block `{}` in run `{}`", b.name, run))
+                        .with_help(format!("add `{} {{ ... }}` to the run", b.name)),
+                );
+            }
+            continue;
+        };
+        for f in b.fields.iter().filter(|f| f.required) {
+            if !def
+                .fields
+                .contains_key(&(b.name.to_string(), f.name.to_string()))
+            {
+                diags.push(
+                    Diagnostic::error(
+                        block_span,
+                        format!("missing field `{}` in `{}`", f.name, b.name),
+                    )
+                    .with_help(format!(
+                        "add `{} = ...` inside `{} {{ }}` ({})",
+                        f.name,
+                        b.name,
+                        f.kind.expected()
+                    )),
+                );
+            }
+        }
+    }
+    diags
+}
+
+/// Where the spec files are and where the lock root is.
+pub(crate) struct Ctx<'a> {
+    pub sources: &'a SourceMap,
+    pub root: &'a Path,
+}
+
+fn check_field(
+    key: &FieldKey,
+    value: Value,
+    fdef: &crate::run_def::FieldDef,
+    ctx: &Ctx<'_>,
+    out: &mut Checked,
+) -> Result<(), Diagnostic> {
+    let span = fdef.expr.span;
+    let (block, name) = (key.0.as_str(), key.1.as_str());
+    if block == "software.sources" {
+        return source(name, value, span, ctx.sources, out);
+    }
+    if block == "launch.env" {
+        let v = env_value(value, span)?;
+        return insert(out, Group::Launch, &["env", name], v, span);
+    }
+    let (group, fields) = match block {
+        "" => (Group::Run, RUN_FIELDS),
+        b => {
+            let schema = block_schema(b)
+                .ok_or_else(|| Diagnostic::error(span, format!("unknown block `{b}`")))?;
+            if schema.open {
+                let v = any_value(value, span)?;
+                return insert(out, schema.group, &[name], v, span);
+            }
+            (schema.group, schema.fields)
+        }
+    };
+    let Some(f) = field(fields, name) else {
+        let place = if block.is_empty() {
+            "a run".to_string()
+        } else {
+            format!("`{block}`")
+        };
+        return Err(with_suggestion(
+            Diagnostic::error(fdef.name_span, format!("unknown field `{name}` in {place}")),
+            name,
+            fields.iter().map(|f| f.name),
+        ));
+    };
+    let v = convert(f.kind, value, span, ctx, out)?;
+    let lock_name = if block == "scoring" {
+        "tolerance"
+    } else {
+        name
+    };
+    insert(out, group, &[lock_name], v, span)
+}
+
+fn insert(
+    out: &mut Checked,
+    group: Group,
+    path: &[&str],
+    v: LockValue,
+    span: Span,
+) -> Result<(), Diagnostic> {
+    out.spans
+        .insert(format!("{}.{}", group.name(), path.join(".")), span);
+    let mut table = out.groups.entry(group).or_default();
+    for seg in &path[..path.len() - 1] {
+        let entry = table
+            .entry(seg.to_string())
+            .or_insert_with(|| LockValue::Table(Table::new()));
+        table = match entry {
+            LockValue::Table(t) => t,
+            _ => {
+                return Err(Diagnostic::error(
+                    span,
+                    format!("`{seg}` is both a value and a block"),
+                ))
+            }
+        };
+    }
+    table.insert(path[path.len() - 1].to_string(), v);
+    Ok(())
+}
+
+fn source(
+    name: &str,
+    value: Value,
+    span: Span,
+    sources: &SourceMap,
+    out: &mut Checked,
+) -> Result<(), Diagnostic> {
+    let Value::Git { url, reference } = value else {
+        return Err(type_error(
+            span,
+            "a source, e.g. `git(\"URL\", ref = \"main\")`",
+            &value,
+        ));
+    };
+    out.spans.insert(format!("software.sources.{name}"), span);
+    out.sources.push(SourceRef {
+        name: name.to_string(),
+        url,
+        reference,
+        span,
+        base: spec_dir(sources, span),
+    });
+    Ok(())
+}
+
+fn executor(def: &RunDef, out: &mut Checked, diags: &mut Vec<Diagnostic>) {
+    let Some((exec, span)) = &def.executor else {
+        return;
+    };
+    if !EXECUTORS.contains(&exec.as_str()) {
+        diags.push(with_suggestion(
+            Diagnostic::error(*span, format!("unknown executor `{exec}`"))
+                .with_note("executors: `local`, `slurm`"),
+            exec,
+            EXECUTORS.iter().copied(),
+        ));
+        return;
+    }
+    if exec == "local" {
+        for f in SLURM_ONLY {
+            if let Some(fdef) = def.fields.get(&("launch".to_string(), f.to_string())) {
+                diags.push(
+                    Diagnostic::error(fdef.span, format!("`{f}` only applies to `launch slurm`"))
+                        .with_label(*span, "the executor is `local`"),
+                );
+            }
+        }
+    }
+    let _ = insert(
+        out,
+        Group::Launch,
+        &["executor"],
+        LockValue::str(exec),
+        *span,
+    );
+}
+
+/// A container pinned by tag can change under the same name; only a digest is reproducible.
+fn container_pin(out: &mut Checked, strict: bool, diags: &mut Vec<Diagnostic>) {
+    let Some(LockValue::Str(image)) = out
+        .groups
+        .get(&Group::Software)
+        .and_then(|t| t.get("container"))
+    else {
+        return;
+    };
+    if image.contains("@sha256:") {
+        return;
+    }
+    let span = out.spans["software.container"];
+    let message = format!("container `{image}` is pinned by tag, not by digest");
+    let help = "pin a digest (`IMAGE@sha256:...`): a tag can be moved to a different image";
+    if strict {
+        diags.push(
+            Diagnostic::error(span, message)
+                .with_help(help)
+                .with_note("`--strict` makes this an error"),
+        );
+    } else {
+        out.warnings
+            .push(Diagnostic::warning(span, message).with_help(help));
+    }
+}

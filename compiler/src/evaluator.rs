@@ -1,0 +1,296 @@
+//! `Evaluator`: evaluates spec expressions for one run at one sweep point.
+//!
+//! Names resolve, innermost first: the sweep point's variables, the run's `let`s (a later
+//! `let` of the same name wins, so a child's `let` overrides its parent's), top-level `let`s,
+//! then the run's own fields by bare name (`"${nodes}"` reads `hardware.nodes`). A name that
+//! is none of these is a literal name (`closed`, `mlperf.training.gpt3`). Lets and fields are
+//! evaluated lazily and memoized; a definition that depends on itself is an error naming it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use repro_lang::ast::{Arg, BinaryOp, Expr, ExprKind, Let, Path, StrPart, UnaryOp};
+use repro_lang::{Diagnostic, Span};
+
+use crate::run_def::{FieldKey, RunDef};
+use crate::value::Value;
+
+type EvalResult = Result<Value, Diagnostic>;
+
+/// Evaluation state for one run at one sweep point.
+pub struct Evaluator<'a> {
+    globals: &'a [Let],
+    def: &'a RunDef,
+    point: &'a BTreeMap<String, Value>,
+    memo: HashMap<String, Result<Value, ()>>,
+    active: Vec<String>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(globals: &'a [Let], def: &'a RunDef, point: &'a BTreeMap<String, Value>) -> Self {
+        Evaluator {
+            globals,
+            def,
+            point,
+            memo: HashMap::new(),
+            active: Vec::new(),
+        }
+    }
+
+    /// Evaluate a field of the run (memoized, shared with name lookups).
+    pub fn field(&mut self, key: &FieldKey) -> Option<EvalResult> {
+        let def = self.def.fields.get(key)?;
+        let memo_key = format!("field:{}.{}", key.0, key.1);
+        Some(self.memoized(memo_key, &def.expr, def.span))
+    }
+
+    /// Evaluate an expression.
+    pub fn eval(&mut self, e: &Expr) -> EvalResult {
+        match &e.kind {
+            ExprKind::Int { value, .. } => Ok(Value::Int(*value)),
+            ExprKind::Float { value, .. } => Ok(Value::Float(*value)),
+            ExprKind::Quantity(q) => Ok(Value::Quantity(q.clone())),
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::Str(s) => self.string(&s.parts),
+            ExprKind::List(items) => items
+                .iter()
+                .map(|i| self.eval(i))
+                .collect::<Result<_, _>>()
+                .map(Value::List),
+            ExprKind::Path(p) => self.path(p),
+            ExprKind::Call { callee, args } => self.call(callee, args, e.span),
+            ExprKind::Paren(inner) => self.eval(inner),
+            ExprKind::Unary { op, operand } => self.unary(*op, operand, e.span),
+            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, e.span),
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => match self.eval(cond)? {
+                Value::Bool(true) => self.eval(then),
+                Value::Bool(false) => self.eval(otherwise),
+                other => Err(type_error(
+                    cond.span,
+                    "a condition (`true` or `false`)",
+                    &other,
+                )),
+            },
+            ExprKind::Field { .. } | ExprKind::Has { .. } => Err(Diagnostic::error(
+                e.span,
+                "field access and `has` are only meaningful in rule sets",
+            )),
+        }
+    }
+
+    /// Evaluate a string literal with its interpolations.
+    pub fn eval_string(&mut self, s: &repro_lang::ast::StringLit) -> Result<String, Diagnostic> {
+        match self.string(&s.parts)? {
+            Value::Str(s) => Ok(s),
+            other => Ok(other.to_text()),
+        }
+    }
+
+    fn string(&mut self, parts: &[StrPart]) -> EvalResult {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                StrPart::Text(t) => out.push_str(t),
+                StrPart::Interp(e) => match self.eval(e)? {
+                    Value::Name(n) => return Err(self.unknown_name(&n, e.span)),
+                    v => out.push_str(&v.to_text()),
+                },
+            }
+        }
+        Ok(Value::Str(out))
+    }
+
+    fn path(&mut self, p: &Path) -> EvalResult {
+        let Some(ident) = p.as_single() else {
+            return Ok(Value::Name(p.dotted()));
+        };
+        let name = ident.name.as_str();
+        if let Some(v) = self.point.get(name) {
+            return Ok(v.clone());
+        }
+        if let Some(l) = self.def.lets.iter().rev().find(|l| l.name.name == name) {
+            return self.memoized(format!("let:{name}"), &l.value, l.span);
+        }
+        if let Some(l) = self.globals.iter().rev().find(|l| l.name.name == name) {
+            return self.memoized(format!("global:{name}"), &l.value, l.span);
+        }
+        match self.field_by_name(name) {
+            Some(key) => self
+                .field(&key)
+                .unwrap_or(Ok(Value::Name(name.to_string()))),
+            None => Ok(Value::Name(name.to_string())),
+        }
+    }
+
+    /// The run field with this bare name, preferring run-level fields, then schema blocks.
+    fn field_by_name(&self, name: &str) -> Option<FieldKey> {
+        let mut keys = self.def.fields.keys().filter(|(_, f)| f == name);
+        let first = keys.next()?.clone();
+        Some(
+            self.def
+                .fields
+                .keys()
+                .find(|(b, f)| b.is_empty() && f == name)
+                .cloned()
+                .unwrap_or(first),
+        )
+    }
+
+    fn memoized(&mut self, key: String, expr: &Expr, span: Span) -> EvalResult {
+        if let Some(done) = self.memo.get(&key) {
+            return done.clone().map_err(|_| already_reported(span));
+        }
+        if self.active.contains(&key) {
+            let name = key.split_once(':').map_or(key.as_str(), |(_, n)| n);
+            return Err(
+                Diagnostic::error(span, format!("`{name}` is defined in terms of itself"))
+                    .with_help("break the cycle by giving one of the values directly"),
+            );
+        }
+        self.active.push(key.clone());
+        let result = self.eval(expr);
+        self.active.pop();
+        self.memo.insert(key, result.clone().map_err(|_| ()));
+        result
+    }
+
+    /// `${name}` where `name` is not defined: suggest the closest variable or field.
+    fn unknown_name(&self, name: &str, span: Span) -> Diagnostic {
+        let known: Vec<&str> = (self.point.keys().map(String::as_str))
+            .chain(self.def.lets.iter().map(|l| l.name.name.as_str()))
+            .chain(self.globals.iter().map(|l| l.name.name.as_str()))
+            .chain(self.def.fields.keys().map(|(_, f)| f.as_str()))
+            .collect();
+        crate::run_def::with_suggestion(
+            Diagnostic::error(
+                span,
+                format!("`{name}` is not a variable or a field of this run"),
+            ),
+            name,
+            known,
+        )
+    }
+
+    fn call(&mut self, callee: &Path, args: &[Arg], span: Span) -> EvalResult {
+        match callee.dotted().as_str() {
+            "git" => self.git(args, span),
+            "zip" => self.zip(args, span),
+            other => Err(
+                Diagnostic::error(callee.span, format!("unknown function `{other}`"))
+                    .with_help("specs can call `git(url, ref = ...)` and `zip(list, list, ...)`"),
+            ),
+        }
+    }
+
+    fn git(&mut self, args: &[Arg], span: Span) -> EvalResult {
+        let (mut url, mut reference) = (None, None);
+        for (i, arg) in args.iter().enumerate() {
+            let name = arg.name.as_ref().map(|n| n.name.as_str());
+            let slot = match (name, i) {
+                (None, 0) | (Some("url"), _) => &mut url,
+                (Some("ref"), _) | (None, 1) => &mut reference,
+                _ => {
+                    return Err(
+                        Diagnostic::error(arg.value.span, "unexpected argument to `git`")
+                            .with_help("write `git(\"URL\", ref = \"BRANCH, TAG OR COMMIT\")`"),
+                    )
+                }
+            };
+            *slot = Some(self.string_arg(&arg.value)?);
+        }
+        match (url, reference) {
+            (Some(url), Some(reference)) => Ok(Value::Git { url, reference }),
+            _ => Err(Diagnostic::error(span, "`git` needs a URL and a `ref`")
+                .with_help("write `git(\"URL\", ref = \"main\")`; an implicit default branch is not reproducible")),
+        }
+    }
+
+    fn string_arg(&mut self, e: &Expr) -> Result<String, Diagnostic> {
+        match self.eval(e)? {
+            Value::Str(s) => Ok(s),
+            other => Err(type_error(e.span, "a string", &other)),
+        }
+    }
+
+    fn zip(&mut self, args: &[Arg], span: Span) -> EvalResult {
+        let mut lists = Vec::new();
+        for arg in args {
+            match self.eval(&arg.value)? {
+                Value::List(items) => lists.push(items),
+                other => return Err(type_error(arg.value.span, "a list", &other)),
+            }
+        }
+        let len = lists.first().map_or(0, Vec::len);
+        if lists.iter().any(|l| l.len() != len) {
+            let lens: Vec<String> = lists.iter().map(|l| l.len().to_string()).collect();
+            return Err(Diagnostic::error(
+                span,
+                format!(
+                    "`zip` needs lists of the same length, found {}",
+                    lens.join(", ")
+                ),
+            ));
+        }
+        Ok(Value::List(
+            (0..len)
+                .map(|i| Value::List(lists.iter().map(|l| l[i].clone()).collect()))
+                .collect(),
+        ))
+    }
+
+    fn unary(&mut self, op: UnaryOp, operand: &Expr, span: Span) -> EvalResult {
+        match (op, self.eval(operand)?) {
+            (UnaryOp::Neg, Value::Int(i)) => i
+                .checked_neg()
+                .map(Value::Int)
+                .ok_or_else(|| overflow(span)),
+            (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
+            (UnaryOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
+            (UnaryOp::Neg, v) => Err(type_error(operand.span, "a number", &v)),
+            (UnaryOp::Not, v) => Err(type_error(operand.span, "`true` or `false`", &v)),
+        }
+    }
+
+    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span) -> EvalResult {
+        if matches!(op, BinaryOp::And | BinaryOp::Or) {
+            return self.logic(op, lhs, rhs);
+        }
+        let (a, b) = (self.eval(lhs)?, self.eval(rhs)?);
+        crate::arith::binary(op, a, b, span, lhs.span, rhs.span)
+    }
+
+    fn logic(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr) -> EvalResult {
+        let a = self.bool(lhs)?;
+        if (op == BinaryOp::And && !a) || (op == BinaryOp::Or && a) {
+            return Ok(Value::Bool(a));
+        }
+        self.bool(rhs).map(Value::Bool)
+    }
+
+    fn bool(&mut self, e: &Expr) -> Result<bool, Diagnostic> {
+        match self.eval(e)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(type_error(e.span, "`true` or `false`", &other)),
+        }
+    }
+}
+
+/// "expected a string, found the number `3`".
+pub fn type_error(span: Span, expected: &str, found: &Value) -> Diagnostic {
+    Diagnostic::error(
+        span,
+        format!("expected {expected}, found {}", found.describe()),
+    )
+}
+
+fn overflow(span: Span) -> Diagnostic {
+    Diagnostic::error(span, "integer overflow")
+}
+
+/// A value whose own error was already reported where it is defined.
+fn already_reported(span: Span) -> Diagnostic {
+    Diagnostic::error(span, "this value depends on a value that has an error")
+}

@@ -1,0 +1,153 @@
+//! `repro lock`: write or update the locks of a spec and say what changed; with `--locked`,
+//! `--check` or `--frozen`, refuse instead of writing when anything would change.
+
+use std::path::{Path, PathBuf};
+
+use repro_lang::Diagnostic;
+use serde::Serialize;
+
+use crate::compile::compile;
+use crate::compiled::{Compiled, Failed};
+use crate::drift::{check_locked, lock_display};
+use crate::lockfile::{LockDiff, Lockfile};
+use crate::options::Options;
+use crate::plan::Plan;
+
+/// What happened to one lock file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LockStatus {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// The outcome for one plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct LockUpdate {
+    pub name: String,
+    pub path: PathBuf,
+    pub status: LockStatus,
+    /// Per group, what changed (everything for a new lock).
+    pub diff: LockDiff,
+}
+
+/// Compile `spec` and bring its locks up to date (or check them, see [`Options::locked`]).
+pub fn lock(spec: &Path, opts: &Options) -> Result<(Compiled, Vec<LockUpdate>), Failed> {
+    let compiled = compile(spec, opts)?;
+    let mut updates = Vec::new();
+    let mut diags = Vec::new();
+    for plan in &compiled.plans {
+        let result = if opts.must_match() {
+            verify_one(plan)
+        } else {
+            write_one(plan)
+        };
+        match result {
+            Ok(u) => updates.push(u),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.is_empty() {
+        Ok((compiled, updates))
+    } else {
+        Err(Failed {
+            sources: compiled.sources,
+            diagnostics: diags,
+        })
+    }
+}
+
+/// `--check`/`--locked`: the spec compiles to exactly what is locked.
+pub fn check(spec: &Path, opts: &Options) -> Result<Compiled, Failed> {
+    let opts = Options {
+        locked: true,
+        ..opts.clone()
+    };
+    lock(spec, &opts).map(|(c, _)| c)
+}
+
+fn verify_one(plan: &Plan) -> Result<LockUpdate, Vec<Diagnostic>> {
+    let lock = Lockfile::read(&plan.lock_path).map_err(|e| {
+        let missing = matches!(&e, crate::lockfile::LockError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound);
+        let d = if missing {
+            Diagnostic::error(plan.name_span, format!("`{}` has no lock (`{}` does not exist)", plan.name(), lock_display(plan)))
+        } else {
+            Diagnostic::error(plan.name_span, first_line(&e.to_string()))
+        };
+        vec![d.with_help(format!("run `repro lock {}` to write it", plan.lock.spec))]
+    })?;
+    lock.verify().map_err(|t| {
+        let mut d = Diagnostic::error(
+            plan.name_span,
+            format!(
+                "`{}` was edited by hand: its content no longer matches its hashes",
+                lock_display(plan)
+            ),
+        );
+        for (entry, stored, computed) in &t.mismatches {
+            d = d.with_note(format!(
+                "`{entry}`: recorded {stored}, content hashes to {computed}"
+            ));
+        }
+        vec![d.with_help(format!(
+            "do not edit locks; run `repro lock {}` to regenerate it",
+            plan.lock.spec
+        ))]
+    })?;
+    check_locked(plan, &lock).map_err(|drift| drift.diagnostics(plan))?;
+    Ok(LockUpdate {
+        name: plan.name().to_string(),
+        path: plan.lock_path.clone(),
+        status: LockStatus::Unchanged,
+        diff: LockDiff::default(),
+    })
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or_default().to_string()
+}
+
+fn write_one(plan: &Plan) -> Result<LockUpdate, Vec<Diagnostic>> {
+    let old = Lockfile::read(&plan.lock_path).ok();
+    let bytes = plan.lock.write_bytes();
+    let (status, diff) = match &old {
+        None => (LockStatus::Created, LockDiff::created(&plan.lock)),
+        Some(old) => {
+            let diff = LockDiff::between(old, &plan.lock);
+            let same = std::fs::read(&plan.lock_path).is_ok_and(|b| b == bytes);
+            (
+                if same {
+                    LockStatus::Unchanged
+                } else {
+                    LockStatus::Updated
+                },
+                diff,
+            )
+        }
+    };
+    if status != LockStatus::Unchanged {
+        write_atomic(&plan.lock_path, &bytes).map_err(|e| {
+            vec![Diagnostic::error(
+                plan.name_span,
+                format!("cannot write `{}`: {e}", plan.lock_path.display()),
+            )]
+        })?;
+    }
+    Ok(LockUpdate {
+        name: plan.name().to_string(),
+        path: plan.lock_path.clone(),
+        status,
+        diff,
+    })
+}
+
+/// Write to a temporary file beside the target, then rename: a crash never leaves half a lock.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("lock.tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}

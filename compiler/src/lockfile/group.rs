@@ -1,0 +1,48 @@
+//! The resolved groups of a plan. Each one is hashed on its own so that a diff between two
+//! locks says *which* part of a run changed (the hardware, the software, ...).
+
+use serde::Serialize;
+
+/// One hashed group of a lock, in the order they are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Group {
+    /// Benchmark, division, number of runs, scoring tolerance, sweep point.
+    Run,
+    /// GPU model, node count, GPUs per node, memory, driver, interconnect.
+    Hardware,
+    /// CUDA, NCCL, container, sources (requested ref beside resolved commit).
+    Software,
+    /// Hyperparameters, as written after evaluation.
+    Hparams,
+    /// Executor and its settings (partition, time, script, env, ...).
+    Launch,
+}
+
+impl Group {
+    /// All groups, in file order.
+    pub const ALL: [Group; 5] = [
+        Group::Run,
+        Group::Hardware,
+        Group::Software,
+        Group::Hparams,
+        Group::Launch,
+    ];
+
+    /// The table name in the lock.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Run => "run",
+            Group::Hardware => "hardware",
+            Group::Software => "software",
+            Group::Hparams => "hparams",
+            Group::Launch => "launch",
+        }
+    }
+}
+
+impl std::fmt::Display for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

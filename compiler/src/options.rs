@@ -1,0 +1,32 @@
+//! Options for compiling and locking, mirroring the CLI flags.
+
+use std::path::PathBuf;
+
+/// How much the compiler may resolve and whether the lock may change.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The lock root: locks go to `ROOT/lockfiles/`, every path in a lock is relative to it.
+    /// `None`: the spec's directory, or its parent when that directory is named `specs`.
+    pub root: Option<PathBuf>,
+    /// `--offline`: no network and no repository access; sources come from the existing lock
+    /// (same URL and ref), anything not locked is an error.
+    pub offline: bool,
+    /// `--locked` / `--check`: refuse when the lock would change.
+    pub locked: bool,
+    /// `--frozen`: `--locked` and `--offline` together (no git access at all).
+    pub frozen: bool,
+    /// `--strict`: warnings that threaten reproducibility (container tags) become errors.
+    pub strict: bool,
+}
+
+impl Options {
+    /// Whether git may be asked anything.
+    pub fn may_resolve(&self) -> bool {
+        !(self.offline || self.frozen)
+    }
+
+    /// Whether the lock must stay as it is.
+    pub fn must_match(&self) -> bool {
+        self.locked || self.frozen
+    }
+}

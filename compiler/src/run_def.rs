@@ -1,0 +1,260 @@
+//! `RunDef`: one `run` block flattened into a field table, with `extends` applied.
+//!
+//! A run's body is turned into `(block path, field) -> expression` entries (`("hardware",
+//! "nodes")`, `("launch.env", "NCCL_DEBUG")`, `("software.sources", "training")`, `("",
+//! "runs")`), plus its `let`s and `sweep` axes. `run "b" extends "a"` starts from `a`'s table
+//! and lets `b`'s entries replace those with the same key, so an override is one line.
+//! Expressions are not evaluated here: a parent's `"${nodes}"` sees the child's `nodes`.
+
+use std::collections::BTreeMap;
+
+use repro_lang::ast::{
+    Assign, Block, Expr, Ident, Let, NamedBlock, Run, Stmt, StrPart, StringLit, Sweep,
+};
+use repro_lang::{Diagnostic, Span};
+
+use crate::schema::{block_schema, suggest, BLOCKS, RUN_FIELDS};
+
+/// The key of a field: block path (`""` for the run itself) and field name.
+pub type FieldKey = (String, String);
+
+/// One field as written: the expression and where it was written.
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub expr: Expr,
+    /// The whole `name = value` statement.
+    pub span: Span,
+    /// The field name.
+    pub name_span: Span,
+}
+
+/// A run with `extends` applied; not evaluated.
+#[derive(Debug, Clone)]
+pub struct RunDef {
+    /// The name as written; it may interpolate (`"gpt3-${nodes}x8"`).
+    pub name: StringLit,
+    /// The name as written with `${...}` kept: what `extends` and messages refer to.
+    pub key: String,
+    pub fields: BTreeMap<FieldKey, FieldDef>,
+    /// Blocks that were written (block path -> span of the block), for "missing" errors.
+    pub blocks: BTreeMap<String, Span>,
+    /// `launch slurm { }`: the executor label and its span.
+    pub executor: Option<(String, Span)>,
+    pub lets: Vec<Let>,
+    pub sweeps: Vec<Sweep>,
+}
+
+impl RunDef {
+    /// Flatten a run's own body (without its parent).
+    pub fn from_ast(run: &Run, diags: &mut Vec<Diagnostic>) -> RunDef {
+        let mut def = RunDef {
+            name: run.name.clone(),
+            key: run_key(&run.name),
+            fields: BTreeMap::new(),
+            blocks: BTreeMap::new(),
+            executor: None,
+            lets: Vec::new(),
+            sweeps: Vec::new(),
+        };
+        def.collect_run_body(&run.body, diags);
+        def
+    }
+
+    /// `self` over `parent`: every field, block, let and sweep axis of `self` replaces the
+    /// parent's entry with the same key.
+    pub fn extend(self, parent: &RunDef) -> RunDef {
+        let mut out = parent.clone();
+        out.name = self.name;
+        out.key = self.key;
+        out.fields.extend(self.fields);
+        out.blocks.extend(self.blocks);
+        if self.executor.is_some() {
+            out.executor = self.executor;
+        }
+        out.lets.extend(self.lets);
+        for sweep in self.sweeps {
+            let names = sweep_names(&sweep);
+            out.sweeps.retain(|s| sweep_names(s) != names);
+            out.sweeps.push(sweep);
+        }
+        out
+    }
+
+    fn collect_run_body(&mut self, body: &Block, diags: &mut Vec<Diagnostic>) {
+        for stmt in &body.stmts {
+            match stmt {
+                Stmt::Let(l) => self.lets.push(l.clone()),
+                Stmt::Sweep(s) => self.sweeps.push(s.clone()),
+                Stmt::Assign(a) => self.run_assign(a, diags),
+                Stmt::Block(b) => self.run_block(b, diags),
+                other => diags.push(not_allowed(other.span(), "a run")),
+            }
+        }
+    }
+
+    /// `runs = 3` or a dotted override `hardware.nodes = 128`.
+    fn run_assign(&mut self, a: &Assign, diags: &mut Vec<Diagnostic>) {
+        let segs: Vec<&Ident> = a.target.segments.iter().collect();
+        match segs.as_slice() {
+            [field] => {
+                if is_run_field(&field.name) {
+                    self.insert("", field, a);
+                } else {
+                    diags.push(unknown_run_field(field));
+                }
+            }
+            [block, rest @ ..] if block_schema(&block.name).is_some() => {
+                let path: Vec<&str> = std::iter::once(block.name.as_str())
+                    .chain(rest[..rest.len() - 1].iter().map(|i| i.name.as_str()))
+                    .collect();
+                self.insert(&path.join("."), rest[rest.len() - 1], a);
+            }
+            [block, ..] => diags.push(unknown_block(block)),
+            [] => {}
+        }
+    }
+
+    fn run_block(&mut self, b: &NamedBlock, diags: &mut Vec<Diagnostic>) {
+        if block_schema(&b.kind.name).is_none() {
+            diags.push(unknown_block(&b.kind));
+            return;
+        }
+        if b.kind.name == "launch" {
+            match &b.label {
+                Some(label) => self.executor = Some((label.text().to_string(), label.span())),
+                None => diags.push(
+                    Diagnostic::error(b.kind.span, "`launch` needs an executor")
+                        .with_help("write `launch slurm { ... }` or `launch local { ... }`"),
+                ),
+            }
+        } else if let Some(label) = &b.label {
+            diags.push(Diagnostic::error(
+                label.span(),
+                format!("block `{}` takes no label", b.kind.name),
+            ));
+        }
+        self.collect_block(&b.kind.name, &b.body, diags);
+    }
+
+    fn collect_block(&mut self, path: &str, body: &Block, diags: &mut Vec<Diagnostic>) {
+        self.blocks.insert(path.to_string(), body.span);
+        for stmt in &body.stmts {
+            match stmt {
+                Stmt::Let(l) => self.lets.push(l.clone()),
+                Stmt::Assign(a) => match a.target.as_single() {
+                    Some(field) => self.insert(path, field, a),
+                    None => diags.push(Diagnostic::error(
+                        a.target.span,
+                        format!("a dotted name is not allowed inside `{path}`"),
+                    )),
+                },
+                Stmt::Source(s) if path == "software" => self.insert_source(s),
+                Stmt::Block(b) if b.label.is_none() => {
+                    let sub = format!("{path}.{}", b.kind.name);
+                    self.blocks.insert(sub.clone(), b.span);
+                    self.insert_block_field(path, b);
+                    self.collect_block(&sub, &b.body, diags);
+                }
+                other => diags.push(not_allowed(other.span(), &format!("`{path}`"))),
+            }
+        }
+    }
+
+    /// A nested block (`env { ... }`) is itself a field of its parent, for schema checks.
+    fn insert_block_field(&mut self, path: &str, b: &NamedBlock) {
+        let expr = Expr::new(repro_lang::ast::ExprKind::List(Vec::new()), b.span);
+        self.fields.insert(
+            (path.to_string(), b.kind.name.clone()),
+            FieldDef {
+                expr,
+                span: b.span,
+                name_span: b.kind.span,
+            },
+        );
+    }
+
+    fn insert_source(&mut self, s: &Let) {
+        self.fields.insert(
+            ("software.sources".to_string(), s.name.name.clone()),
+            FieldDef {
+                expr: s.value.clone(),
+                span: s.span,
+                name_span: s.name.span,
+            },
+        );
+    }
+
+    fn insert(&mut self, path: &str, field: &Ident, a: &Assign) {
+        self.fields.insert(
+            (path.to_string(), field.name.clone()),
+            FieldDef {
+                expr: a.value.clone(),
+                span: a.span,
+                name_span: field.span,
+            },
+        );
+    }
+}
+
+/// A run's identity: its name with interpolations shown as `${...}`.
+pub fn run_key(name: &StringLit) -> String {
+    name.parts
+        .iter()
+        .map(|p| match p {
+            StrPart::Text(t) => t.as_str(),
+            StrPart::Interp(_) => "${...}",
+        })
+        .collect()
+}
+
+/// The names of a sweep axis, joined (`nodes,global_batch_size`).
+pub fn sweep_names(s: &Sweep) -> String {
+    let names: Vec<&str> = s.names.iter().map(|n| n.name.as_str()).collect();
+    names.join(",")
+}
+
+fn is_run_field(name: &str) -> bool {
+    RUN_FIELDS.iter().any(|f| f.name == name)
+}
+
+fn not_allowed(span: Span, place: &str) -> Diagnostic {
+    Diagnostic::error(span, format!("this statement is not allowed in {place}"))
+}
+
+fn unknown_run_field(field: &Ident) -> Diagnostic {
+    let known = RUN_FIELDS
+        .iter()
+        .map(|f| f.name)
+        .chain(BLOCKS.iter().map(|b| b.name));
+    with_suggestion(
+        Diagnostic::error(
+            field.span,
+            format!("unknown field `{}` in a run", field.name),
+        ),
+        &field.name,
+        known,
+    )
+}
+
+fn unknown_block(block: &Ident) -> Diagnostic {
+    with_suggestion(
+        Diagnostic::error(
+            block.span,
+            format!("unknown block `{}` in a run", block.name),
+        ),
+        &block.name,
+        BLOCKS.iter().map(|b| b.name),
+    )
+}
+
+/// Add `help: did you mean `X`?` when a known name is close.
+pub fn with_suggestion<'a>(
+    diag: Diagnostic,
+    name: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    match suggest(name, known) {
+        Some(s) => diag.with_help(format!("did you mean `{s}`?")),
+        None => diag,
+    }
+}

@@ -1,0 +1,136 @@
+//! `SourceResolver`: fills in `software.sources.NAME = { url, ref, commit }`.
+//!
+//! Online it asks git ([`GitResolver`], cached per compile). With `--offline`/`--frozen` it
+//! never touches git: the commit comes from the existing lock when that lock has the same
+//! source with the same URL and ref, and anything else is an error that says so.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use repro_lang::Diagnostic;
+
+use crate::git_resolver::{GitError, GitResolver};
+use crate::lockfile::{Group, LockValue, Lockfile, Table};
+use crate::options::Options;
+use crate::source_ref::SourceRef;
+
+/// Resolves the sources of every plan of one compile.
+pub struct SourceResolver {
+    git: GitResolver,
+    online: bool,
+    /// Existing locks read in offline mode (`None`: no lock there).
+    locks: HashMap<PathBuf, Option<Lockfile>>,
+}
+
+impl SourceResolver {
+    pub fn new(_root: &Path, opts: &Options) -> Self {
+        SourceResolver {
+            git: GitResolver::default(),
+            online: opts.may_resolve(),
+            locks: HashMap::new(),
+        }
+    }
+
+    /// Resolve every source of one plan into its software group.
+    pub fn resolve_all(
+        &mut self,
+        refs: &[SourceRef],
+        lock_path: &Path,
+        groups: &mut BTreeMap<Group, Table>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let mut table = Table::new();
+        for s in refs {
+            match self.resolve(s, lock_path) {
+                Ok(commit) => {
+                    table.insert(s.name.clone(), entry(s, commit));
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        if !table.is_empty() {
+            groups
+                .entry(Group::Software)
+                .or_default()
+                .insert("sources".into(), LockValue::Table(table));
+        }
+    }
+
+    fn resolve(&mut self, s: &SourceRef, lock_path: &Path) -> Result<String, Diagnostic> {
+        if self.online {
+            return self
+                .git
+                .resolve(&s.url, &s.reference, &s.base)
+                .map_err(|e| git_diagnostic(s, e));
+        }
+        self.locked_commit(s, lock_path).ok_or_else(|| {
+            Diagnostic::error(
+                s.span,
+                format!("source `{}` (`{}` at `{}`) is not in the lock and `--offline` forbids resolving it", s.name, s.url, s.reference),
+            )
+            .with_help("run `repro lock` without `--offline`/`--frozen` to resolve it")
+        })
+    }
+
+    fn locked_commit(&mut self, s: &SourceRef, lock_path: &Path) -> Option<String> {
+        let lock = self
+            .locks
+            .entry(lock_path.to_path_buf())
+            .or_insert_with(|| Lockfile::read(lock_path).ok())
+            .as_ref()?;
+        let src = lock
+            .group(Group::Software)
+            .get("sources")?
+            .as_table()?
+            .get(&s.name)?
+            .as_table()?;
+        let same = src.get("url")?.as_str()? == s.url && src.get("ref")?.as_str()? == s.reference;
+        same.then(|| src.get("commit")?.as_str().map(str::to_string))?
+    }
+}
+
+/// The lock keeps the request (`url`, `ref`) beside the answer (`commit`).
+fn entry(s: &SourceRef, commit: String) -> LockValue {
+    let mut t = Table::new();
+    t.insert("url".into(), LockValue::str(&s.url));
+    t.insert("ref".into(), LockValue::str(&s.reference));
+    t.insert("commit".into(), LockValue::Str(commit));
+    LockValue::Table(t)
+}
+
+fn git_diagnostic(s: &SourceRef, e: GitError) -> Diagnostic {
+    let d = Diagnostic::error(s.span, format!("cannot resolve source `{}`: {e}", s.name));
+    match e {
+        GitError::UnknownRef {
+            reference, known, ..
+        } => {
+            let d =
+                crate::run_def::with_suggestion(d, &reference, known.iter().map(String::as_str));
+            if known.is_empty() {
+                d
+            } else {
+                d.with_note(format!("refs there: {}", preview(&known)))
+            }
+        }
+        GitError::Connect { message, .. } if message.contains("TLS") => d.with_help(
+            "this repro's libgit2 has no HTTPS transport (git2 feature `https`); use a local \
+             clone or a `file://` URL, or `--offline` with an existing lock",
+        ),
+        GitError::Connect { .. } => {
+            d.with_help("check the URL and the network, or use `--offline` with an existing lock")
+        }
+        GitError::Open { .. } => {
+            d.with_help("a local source must be a git repository (paths are relative to the spec)")
+        }
+    }
+}
+
+fn preview(names: &[String]) -> String {
+    let shown: Vec<String> = names.iter().take(8).map(|n| format!("`{n}`")).collect();
+    let more = names.len().saturating_sub(8);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}

@@ -1,0 +1,65 @@
+//! Evaluated values. Evaluation turns expressions into these; the checker turns them into
+//! lock values after checking them against the schema.
+
+use repro_lang::Quantity;
+
+use crate::lockfile::format_float;
+
+/// The result of evaluating an expression in a spec.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bool(bool),
+    /// A bare or dotted name that is not a variable: `closed`, `mlperf.training.gpt3`.
+    Name(String),
+    Quantity(Quantity),
+    List(Vec<Value>),
+    /// `git(url, ref = ...)`, not yet resolved.
+    Git {
+        url: String,
+        reference: String,
+    },
+}
+
+impl Value {
+    /// The type as named in error messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Int(i) => format!("the number `{i}`"),
+            Value::Float(f) => format!("the number `{}`", format_float(*f)),
+            Value::Str(s) => format!("the string `{s:?}`"),
+            Value::Bool(b) => format!("`{b}`"),
+            Value::Name(n) => format!("the name `{n}`"),
+            Value::Quantity(q) => format!("{} (`{}`)", q.dimension.describe(), q.lexeme),
+            Value::List(_) => "a list".to_string(),
+            Value::Git { .. } => "a `git(...)` source".to_string(),
+        }
+    }
+
+    /// The text used by string interpolation and sweep point names.
+    pub fn to_text(&self) -> String {
+        match self {
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => format_float(*f),
+            Value::Str(s) | Value::Name(s) => s.clone(),
+            Value::Bool(b) => b.to_string(),
+            Value::Quantity(q) => q.lexeme.clone(),
+            Value::List(items) => {
+                let parts: Vec<String> = items.iter().map(Value::to_text).collect();
+                format!("[{}]", parts.join(", "))
+            }
+            Value::Git { url, reference } => format!("git({url}, ref = {reference})"),
+        }
+    }
+
+    /// A number as `f64`, for arithmetic and comparisons.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests of the compiler: real specs in a tempdir, real git repositories.
+
+mod support;
+
+mod errors;
+mod eval;
+mod git;
+mod locked;
+mod lockfiles;
+mod roundtrip;
+mod rules;
+mod sweeps;
