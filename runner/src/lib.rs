@@ -1,9 +1,12 @@
 //! The repro runner: locked plans in, results, verdicts and diffs out.
 //!
-//! Execution ([`exec`]) and reporting (`report`) talk only through [`events::Event`]s; the
-//! session drives one plan through probe -> launch -> observe -> store.
+//! Execution ([`exec`]) and reporting talk only through [`events::Event`]s; the session
+//! drives one plan through probe -> launch -> observe -> store.
 
 pub mod events;
 pub mod exec;
 pub mod launch;
+pub mod mlperf;
 pub mod probe;
+pub mod stats;
+pub mod verify;

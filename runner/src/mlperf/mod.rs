@@ -1,0 +1,1 @@
+//! MLPerf logs: parsing, compliance, package checks, scoring and RCP.
