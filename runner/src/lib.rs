@@ -9,4 +9,5 @@ pub mod launch;
 pub mod mlperf;
 pub mod probe;
 pub mod stats;
+pub mod store;
 pub mod verify;

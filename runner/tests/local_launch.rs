@@ -13,7 +13,11 @@ fn bash_echo(word: &str) -> String {
         .arg(format!("printf %s {word}"))
         .output()
         .expect("bash runs");
-    assert!(out.status.success(), "bash failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "bash failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
@@ -73,7 +77,11 @@ fn rendered_script_runs_inert() {
     let script = template
         .render(&json!({"a": evil, "b": format!("$(touch {})", marker.display()), "c": "x\ny"}))
         .unwrap();
-    let out = Command::new("bash").arg("-c").arg(&script).output().unwrap();
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(!marker.exists(), "a spec value was executed");
     let expected = format!("{evil}|$(touch {})|x\ny|", marker.display());
@@ -90,7 +98,9 @@ fn safe_filter_opts_out_visibly() {
 #[test]
 fn nul_bytes_are_refused_with_the_field_name() {
     let template = Template::parse("t.sh", "{{ hparams.x }}").unwrap();
-    let err = template.render(&json!({"hparams": {"x": "a\u{0}b"}})).unwrap_err();
+    let err = template
+        .render(&json!({"hparams": {"x": "a\u{0}b"}}))
+        .unwrap_err();
     assert!(matches!(err, LaunchError::NulByte { .. }));
     insta::assert_snapshot!(err.to_string());
 }
@@ -98,7 +108,12 @@ fn nul_bytes_are_refused_with_the_field_name() {
 #[test]
 fn unknown_variables_and_bad_syntax_are_errors() {
     let parse = Template::parse("bad.sh", "{{ x").err().unwrap();
-    assert!(parse.to_string().starts_with("invalid launch template `bad.sh`"), "{parse}");
+    assert!(
+        parse
+            .to_string()
+            .starts_with("invalid launch template `bad.sh`"),
+        "{parse}"
+    );
     let template = Template::parse("t.sh", "{{ missing }}").unwrap();
     let render = template.render(&json!({})).unwrap_err().to_string();
     assert!(render.contains("missing"), "{render}");
