@@ -74,7 +74,7 @@ fn lines(events: &[Event], rank: u32) -> Vec<String> {
 /// Whether process `pid` still exists (and is not a zombie).
 fn alive(pid: &str) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .is_ok_and(|stat| !stat.split_whitespace().nth(2).is_some_and(|s| s == "Z"))
+        .is_ok_and(|stat| stat.split_whitespace().nth(2).is_none_or(|s| s != "Z"))
 }
 
 #[test]
