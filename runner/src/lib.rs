@@ -9,6 +9,7 @@ pub mod exec;
 pub mod launch;
 pub mod mlperf;
 pub mod probe;
+pub mod report;
 pub mod session;
 pub mod stats;
 pub mod store;

@@ -35,7 +35,9 @@ fn template() -> Template {
 /// A job whose script is `templates/local.sh` rendered with `command`, `args` and `env`.
 fn job(dir: &Path, ranks: u32, command: &str, args: &[&str], limit: Option<f64>) -> Job {
     let script = template()
-        .render(&json!({"command": command, "args": args, "env": {}}))
+        .render(
+            &json!({"command": command, "args": args, "env": {}, "run_dir": dir, "workdir": dir}),
+        )
         .unwrap();
     let path = dir.join("launch.sh");
     std::fs::write(&path, script).unwrap();

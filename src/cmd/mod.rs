@@ -1,4 +1,8 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(Args) -> Result<Exit>`.
 
+pub mod baseline;
 pub mod check;
+pub mod diff;
 pub mod fmt;
+pub mod probe;
+pub mod run;

@@ -24,6 +24,8 @@ struct Context<'a> {
     plan: &'a RunPlan,
     template: Template,
     plan_dir: PathBuf,
+    /// The directory repro was started in; commands in plans are relative to it.
+    workdir: PathBuf,
     started_ms: u64,
 }
 
@@ -46,6 +48,10 @@ pub fn run_session(
         plan,
         template: Template::load(&plan.launch.template)?,
         plan_dir: options.runs_dir.join(&plan.name),
+        workdir: std::env::current_dir().map_err(|source| SessionError::RunDir {
+            path: ".".into(),
+            source,
+        })?,
         started_ms: now_ms(),
     };
     emit(Event::SessionStarted {
@@ -147,7 +153,7 @@ fn prepare(context: &Context, index: u32) -> Result<Job, SessionError> {
         seed: plan.seed_of(index),
         time_limit: plan.time_limit_s.map(Duration::from_secs_f64),
     };
-    let script = context.template.render(&template_values(plan, &job))?;
+    let script = context.template.render(&template_values(context, &job))?;
     std::fs::write(&job.script, script).map_err(|source| crate::launch::LaunchError::Write {
         path: job.script.clone(),
         source,
@@ -156,7 +162,8 @@ fn prepare(context: &Context, index: u32) -> Result<Job, SessionError> {
 }
 
 /// The plan's own values plus what the session knows about this run.
-fn template_values(plan: &RunPlan, job: &Job) -> Value {
+fn template_values(context: &Context, job: &Job) -> Value {
+    let plan = context.plan;
     let mut values = plan.launch.values.clone();
     let session = json!({
         "plan": plan.name,
@@ -168,6 +175,7 @@ fn template_values(plan: &RunPlan, job: &Job) -> Value {
         "ranks_per_node": job.ranks_per_node,
         "world_size": job.world_size(),
         "time_limit_s": plan.time_limit_s,
+        "workdir": context.workdir.display().to_string(),
     });
     if let Value::Object(session) = session {
         values.extend(session);

@@ -12,12 +12,14 @@
 
 mod error;
 mod execute;
+mod mlperf_scorer;
 mod run_plan;
 mod score;
 mod scorer;
 
 pub use error::SessionError;
 pub use execute::{run_session, SessionOptions};
+pub use mlperf_scorer::MlperfScorer;
 pub use run_plan::{LaunchPlan, RunPlan};
 pub use score::{score_runs, Score};
 pub use scorer::{ScoreError, Scorer};

@@ -21,6 +21,11 @@ pub struct RunPlan {
     #[serde(default)]
     pub software: BTreeMap<String, String>,
     pub launch: LaunchPlan,
+    /// The rule set logs are scored with: `mlperf-training-4.1` (shipped) or a name whose
+    /// rules are read from `rules`.
+    pub ruleset: String,
+    /// The rules file for rule sets that are not shipped (`specs/rules/smoke-local.run`).
+    pub rules: Option<PathBuf>,
     pub runs: u32,
     /// Run `i` uses seed `seed + i`.
     #[serde(default)]

@@ -11,7 +11,7 @@ pub trait Scorer {
 /// A log that could not be scored at all (unreadable); a non-compliant log is not an error,
 /// it is a [`RunMetrics`] with `converged: false` and messages.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot score log `{path}`: {message}")]
+#[error("cannot score `{path}`: {message}")]
 pub struct ScoreError {
     pub path: PathBuf,
     pub message: String,

@@ -53,6 +53,16 @@ pub enum RunVerdict {
     Cancelled,
 }
 
+impl RunVerdict {
+    pub fn label(&self) -> &'static str {
+        match self {
+            RunVerdict::Pass => "pass",
+            RunVerdict::Failed => "failed",
+            RunVerdict::Cancelled => "cancelled",
+        }
+    }
+}
+
 impl ResultRecord {
     /// The canonical bytes: pretty JSON and a trailing newline.
     pub fn to_bytes(&self) -> Vec<u8> {

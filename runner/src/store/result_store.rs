@@ -73,6 +73,20 @@ impl ResultStore {
             })
     }
 
+    /// The newest record of the same plan that is older than `current` (its baseline when
+    /// none is named).
+    pub fn latest_before(&self, current: &Stored) -> Result<Stored, StoreError> {
+        let key = |s: &Stored| (s.record.created_unix_ms, s.id.clone());
+        self.list(&current.record.plan)?
+            .into_iter()
+            .rev()
+            .find(|s| key(s) < key(current))
+            .ok_or_else(|| StoreError::NoPrior {
+                plan: current.record.plan.clone(),
+                store: self.root.clone(),
+            })
+    }
+
     /// A record named by a file path, or by a unique prefix of its id (any plan).
     pub fn resolve(&self, query: &str) -> Result<Stored, StoreError> {
         let as_path = Path::new(query);
