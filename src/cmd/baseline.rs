@@ -41,12 +41,16 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     }
 }
 
-/// The baseline file holds the record's exact bytes, so its sha256 is still the result id.
+/// The baseline file holds the record's exact bytes (copied, not re-serialized: a float may
+/// not survive a parse and print bit for bit), so its sha256 is still the result id.
 fn accept(query: &str, store: &ResultStore, dir: &std::path::Path) -> anyhow::Result<PathBuf> {
     let stored = store.resolve(query)?;
+    let bytes = std::fs::read(&stored.path)
+        .map_err(|e| anyhow::anyhow!("cannot read result `{}`: {e}", stored.path.display()))?;
     let path = dir.join(format!("{}.json", stored.record.plan));
-    std::fs::create_dir_all(dir)?;
-    write_atomic(&path, &stored.record.to_bytes())
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", dir.display()))?;
+    write_atomic(&path, &bytes)
         .map_err(|e| anyhow::anyhow!("cannot write baseline `{}`: {e}", path.display()))?;
     Ok(path)
 }

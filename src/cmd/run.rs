@@ -104,8 +104,11 @@ fn read_plan(path: &Path) -> anyhow::Result<RunPlan> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read plan `{}`", path.display()))?;
     serde_json::from_str(&text).map_err(|e| {
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        let message = e.to_string();
+        let message = message.strip_suffix(&position).unwrap_or(&message);
         anyhow::anyhow!(
-            "invalid plan `{}` at line {}, column {}: {e}",
+            "invalid plan `{}` at line {}, column {}: {message}",
             path.display(),
             e.line(),
             e.column()

@@ -41,7 +41,7 @@ impl Scorer for MlperfScorer {
         })?;
         let run = RunResult::from_log(path, &log, &self.book);
         let converged = run.compliance.passed && run.run_stop_status.as_deref() == Some("success");
-        let ttt_s = run.ttt.map(|minutes| minutes * 60.0);
+        let ttt_s = run.ttt.map(seconds);
         let samples = (converged && run.rcp.converged)
             .then(|| train_samples(&log).map(|n| n * run.rcp.epochs))
             .flatten();
@@ -56,6 +56,12 @@ impl Scorer for MlperfScorer {
             messages: messages(&run),
         })
     }
+}
+
+/// MLPerf's minutes back to seconds, rounded to the microsecond so that a log's whole-ms
+/// timestamps give whole-ms seconds (61.5, not 61.49999999999999).
+fn seconds(minutes: f64) -> f64 {
+    (minutes * 60e6).round() / 1e6
 }
 
 /// `train_samples` is samples per epoch; epochs x samples is what converging cost.
