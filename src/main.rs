@@ -28,6 +28,11 @@ enum Command {
     /// Run a locked plan on this machine: probe, launch, score, store
     Run(cmd::run::Args),
     /// Print this machine's environment record
+    ///
+    /// GPUs (model, count, memory, compute capability, driver, CUDA, NCCL), CPU, memory, OS
+    /// and kernel, InfiniBand devices and container runtimes. For tests only,
+    /// `REPRO_PROBE_OVERRIDE=FILE.json` replaces the probe with a recorded record (as written
+    /// by `--format json`), here and in `repro run`.
     Probe(cmd::probe::Args),
     /// Compare a result with a baseline
     Diff(cmd::diff::Args),
