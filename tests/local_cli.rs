@@ -599,3 +599,25 @@ fn committed_smoke_plan_runs_the_real_workload() {
     }
     assert_eq!(report["result"]["verdict"], "pass");
 }
+
+#[test]
+fn only_passing_reproducible_results_become_baselines() {
+    let case = Case::new();
+    case.plan(|p| p["runs"] = json!(1)).runs(&[(60.0, false)]);
+    assert_eq!(code(&case.run(&[])), 1);
+    let failed = case.ids()[0].clone();
+    let out = case.repro(&["baseline", "accept", &failed]);
+    assert_eq!(code(&out), 2);
+    insta::assert_snapshot!("failed", case.redact(&out.stderr));
+    case.plan(|p| {
+        p["runs"] = json!(1);
+        p["pins"] = json!({"gpus_per_node": 8});
+    })
+    .runs(&[(60.0, true)]);
+    assert_eq!(code(&case.run(&["--allow-drift"])), 0);
+    let drifted = case.ids()[1].clone();
+    let out = case.repro(&["baseline", "accept", &drifted]);
+    assert_eq!(code(&out), 2);
+    insta::assert_snapshot!("drifted", case.redact(&out.stderr));
+    assert!(!case.path("baselines").exists());
+}

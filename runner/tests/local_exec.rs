@@ -240,3 +240,26 @@ fn multi_node_jobs_are_refused() {
         .unwrap_err();
     insta::assert_snapshot!(err.to_string());
 }
+
+#[test]
+fn flooding_output_does_not_defeat_the_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let job = job(dir.path(), 2, "yes", &["spam"], Some(0.3));
+    let mut lines = 0u64;
+    let start = Instant::now();
+    let outcome = Local {
+        grace: Duration::from_millis(500),
+    }
+    .run(&job, &CancelFlag::new(), &mut |_| lines += 1)
+    .unwrap();
+    assert_eq!(outcome.status, RunStatus::TimedOut);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(
+        lines > 1000,
+        "output was forwarded while flooding ({lines} lines)"
+    );
+}

@@ -2,7 +2,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
 
 use super::{CancelFlag, ExecError, Executor, Job, RunOutcome, RunStatus};
@@ -12,6 +12,14 @@ use crate::launch::{free_port, RankEnv};
 /// How often the wait loop looks at children, the clock and the cancel flag. Small enough
 /// that a workload which exits at once costs well under the 50 ms overhead budget.
 const TICK: Duration = Duration::from_millis(2);
+
+/// Lines forwarded per tick at most, so that a rank flooding its output cannot keep the wait
+/// loop from looking at the clock and the cancel flag.
+const LINES_PER_TICK: usize = 4096;
+
+/// Lines buffered between the pipe threads and the wait loop; when full, the pipe threads
+/// block and the ranks feel back-pressure instead of repro's memory growing.
+const LINE_BUFFER: usize = 8192;
 
 /// Runs every rank of a single-node job as a local process, all in one process group.
 ///
@@ -56,7 +64,7 @@ impl Executor for Local {
         }
         let start = Instant::now();
         let envs = RankEnv::local(job.ranks_per_node, free_port()?, job.seed);
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx) = mpsc::sync_channel(LINE_BUFFER);
         let mut group = Group::default();
         for env in &envs {
             if let Err(e) = group.spawn(job, env, &tx) {
@@ -143,7 +151,7 @@ fn forward(
     emit: &mut dyn FnMut(Event),
 ) -> Result<bool, ExecError> {
     let mut wait = TICK;
-    loop {
+    for _ in 0..LINES_PER_TICK {
         let line = match rx.recv_timeout(wait) {
             Ok(line) => line,
             Err(RecvTimeoutError::Timeout) => return Ok(false),
@@ -159,6 +167,7 @@ fn forward(
             line: line.text,
         });
     }
+    Ok(false)
 }
 
 fn open_logs(job: &Job) -> Result<Vec<BufWriter<File>>, ExecError> {
@@ -186,7 +195,7 @@ struct Group {
 }
 
 impl Group {
-    fn spawn(&mut self, job: &Job, env: &RankEnv, tx: &Sender<Line>) -> Result<(), ExecError> {
+    fn spawn(&mut self, job: &Job, env: &RankEnv, tx: &SyncSender<Line>) -> Result<(), ExecError> {
         let mut command = Command::new("bash");
         command
             .arg(&job.script)
@@ -277,7 +286,12 @@ fn group_alive(pgid: i32) -> bool {
 }
 
 /// Reads one pipe line by line on its own thread; invalid UTF-8 is replaced, never fatal.
-fn pipe(rank: u32, stream: Stream, source: Option<impl Read + Send + 'static>, tx: &Sender<Line>) {
+fn pipe(
+    rank: u32,
+    stream: Stream,
+    source: Option<impl Read + Send + 'static>,
+    tx: &SyncSender<Line>,
+) {
     let Some(source) = source else { return };
     let tx = tx.clone();
     std::thread::spawn(move || {
