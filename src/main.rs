@@ -38,6 +38,10 @@ enum Command {
     Diff(cmd::diff::Args),
     /// Manage committed baselines
     Baseline(cmd::baseline::Args),
+    /// Check published MLPerf results: official verdicts, scores, package checks
+    Verify(cmd::verify::Args),
+    /// Speed-up of one MLPerf result over another, with its parts and a claim verdict
+    Compare(cmd::compare::Args),
 }
 
 fn main() {
@@ -50,6 +54,8 @@ fn main() {
         Command::Probe(args) => cmd::probe::run(args),
         Command::Diff(args) => cmd::diff::run(args),
         Command::Baseline(args) => cmd::baseline::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
+        Command::Compare(args) => cmd::compare::run(args),
     };
     let code = match outcome {
         Ok(exit) => exit,

@@ -2,7 +2,9 @@
 
 pub mod baseline;
 pub mod check;
+pub mod compare;
 pub mod diff;
 pub mod fmt;
 pub mod probe;
 pub mod run;
+pub mod verify;
