@@ -188,3 +188,39 @@ fn zero_runs_and_missing_templates_are_errors() {
     let err = session.run(&missing, &Local::default()).unwrap_err();
     insta::assert_snapshot!(err.to_string());
 }
+
+#[test]
+fn incomplete_log_is_not_converged_and_says_why() {
+    let out = std::process::Command::new(workload())
+        .env("SEED", "3")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let log: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains(r#""key":"train_samples""#))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let fake = Fake {
+        runs: vec![FakeRun {
+            status: RunStatus::Succeeded,
+            elapsed_s: 1.0,
+            log,
+        }],
+    };
+    let mut session = Session::new();
+    let stored = session.run(&plan("true", 1, 1, None), &fake).unwrap();
+    let metrics = stored.record.runs[0].metrics.clone().unwrap();
+    assert!(!metrics.converged);
+    assert_eq!(
+        metrics.ttt_s, None,
+        "a non-compliant run has no time to train"
+    );
+    assert!(
+        metrics.messages.iter().any(|m| m.contains("train_samples")),
+        "{:?}",
+        metrics.messages
+    );
+    assert_eq!(stored.record.verdict, RunVerdict::Failed);
+}
