@@ -25,6 +25,19 @@ enum Command {
     Check(cmd::check::Args),
     /// Format spec files canonically (comments are kept)
     Fmt(cmd::fmt::Args),
+    /// Run a locked plan on this machine: probe, launch, score, store
+    Run(cmd::run::Args),
+    /// Print this machine's environment record
+    ///
+    /// GPUs (model, count, memory, compute capability, driver, CUDA, NCCL), CPU, memory, OS
+    /// and kernel, InfiniBand devices and container runtimes. For tests only,
+    /// `REPRO_PROBE_OVERRIDE=FILE.json` replaces the probe with a recorded record (as written
+    /// by `--format json`), here and in `repro run`.
+    Probe(cmd::probe::Args),
+    /// Compare a result with a baseline
+    Diff(cmd::diff::Args),
+    /// Manage committed baselines
+    Baseline(cmd::baseline::Args),
     /// Check published MLPerf results: official verdicts, scores, package checks
     Verify(cmd::verify::Args),
     /// Speed-up of one MLPerf result over another, with its parts and a claim verdict
@@ -37,6 +50,10 @@ fn main() {
     let outcome = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Fmt(args) => cmd::fmt::run(args),
+        Command::Run(args) => cmd::run::run(args),
+        Command::Probe(args) => cmd::probe::run(args),
+        Command::Diff(args) => cmd::diff::run(args),
+        Command::Baseline(args) => cmd::baseline::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Compare(args) => cmd::compare::run(args),
     };

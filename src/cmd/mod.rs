@@ -1,6 +1,10 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(Args) -> Result<Exit>`.
 
+pub mod baseline;
 pub mod check;
 pub mod compare;
+pub mod diff;
 pub mod fmt;
+pub mod probe;
+pub mod run;
 pub mod verify;
