@@ -1,1 +1,9 @@
-//! The repro runner.
+//! The repro runner: locked plans in, results, verdicts and diffs out.
+//!
+//! Execution ([`exec`]) and reporting (`report`) talk only through [`events::Event`]s; the
+//! session drives one plan through probe -> launch -> observe -> store.
+
+pub mod events;
+pub mod exec;
+pub mod launch;
+pub mod probe;

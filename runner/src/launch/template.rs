@@ -1,0 +1,93 @@
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{quote, LaunchError};
+
+/// A launch template whose every `{{ value }}` is shell-quoted unless marked `| safe`.
+///
+/// Why: spec values (container names, hparams, paths) come from files a reviewer may not
+/// read closely; quoting by default means `'; rm -rf ~; echo '` renders as an inert word.
+pub struct Template {
+    name: String,
+    tera: tera::Tera,
+}
+
+impl Template {
+    /// Parses `text` as a template called `name` (the name appears in errors).
+    pub fn parse(name: &str, text: &str) -> Result<Template, LaunchError> {
+        let mut tera = tera::Tera::default();
+        tera.set_escape_fn(quote);
+        // Every name ends with "", so autoescape applies to every template.
+        tera.autoescape_on(vec![""]);
+        tera.add_raw_template(name, text)
+            .map_err(|e| LaunchError::Parse {
+                name: name.to_string(),
+                message: error_chain(&e),
+            })?;
+        Ok(Template {
+            name: name.to_string(),
+            tera,
+        })
+    }
+
+    /// Reads and parses the template file at `path`.
+    pub fn load(path: &Path) -> Result<Template, LaunchError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LaunchError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Template::parse(&path.display().to_string(), &text)
+    }
+
+    /// Renders with `values` (a JSON object); refuses values that no shell word can hold.
+    pub fn render(&self, values: &Value) -> Result<String, LaunchError> {
+        reject_nul("", values)?;
+        let context =
+            tera::Context::from_value(values.clone()).map_err(|e| self.render_error(&e))?;
+        self.tera
+            .render(&self.name, &context)
+            .map_err(|e| self.render_error(&e))
+    }
+
+    fn render_error(&self, e: &tera::Error) -> LaunchError {
+        LaunchError::Render {
+            name: self.name.clone(),
+            message: error_chain(e),
+        }
+    }
+}
+
+/// Tera nests the useful cause ("variable `x` not found") under a generic message.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        parts.push(c.to_string());
+        cause = c.source();
+    }
+    parts.join(": ")
+}
+
+fn reject_nul(path: &str, value: &Value) -> Result<(), LaunchError> {
+    let nul = |field: String| Err(LaunchError::NulByte { field });
+    match value {
+        Value::String(s) if s.contains('\0') => nul(path.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| reject_nul(&format!("{path}[{i}]"), v)),
+        Value::Object(map) => map.iter().try_for_each(|(k, v)| {
+            if k.contains('\0') {
+                return nul(format!("{path}.{}", k.replace('\0', "\\0")));
+            }
+            let child = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            reject_nul(&child, v)
+        }),
+        _ => Ok(()),
+    }
+}

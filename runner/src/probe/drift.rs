@@ -1,0 +1,138 @@
+use serde::{Deserialize, Serialize};
+
+use super::{EnvRecord, Pins};
+
+/// One pinned field whose value on this machine differs from the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drift {
+    pub field: String,
+    pub pinned: String,
+    pub found: String,
+}
+
+/// Memory sizes are quoted in marketing GB, `nvidia-smi` MiB or CUDA bytes, which differ by a
+/// few percent for the same part (H100 80GB: 81559 MiB by nvidia-smi, 85.0e9 bytes by CUDA);
+/// a different SKU differs by far more (80 vs 94 vs 141 GB).
+const MEMORY_TOLERANCE: f64 = 0.05;
+
+/// Compares the pins with what the probe found; empty means no drift.
+///
+/// Pure and total: every pinned field yields at most one [`Drift`], in a fixed order.
+pub fn compare(pins: &Pins, found: &EnvRecord) -> Vec<Drift> {
+    let gpu = &found.gpu;
+    let first = gpu.devices.first();
+    let none = || gpu.note.clone().unwrap_or_else(|| "no GPU".to_string());
+    let mut drift = Vec::new();
+    let mut check = |field: &str,
+                     pinned: &Option<String>,
+                     found: Option<String>,
+                     same: &dyn Fn(&str, &str) -> bool| {
+        if let Some(pinned) = pinned {
+            let found = found.unwrap_or_else(|| "not found".to_string());
+            if !same(pinned, &found) {
+                drift.push(Drift {
+                    field: field.to_string(),
+                    pinned: pinned.clone(),
+                    found,
+                });
+            }
+        }
+    };
+    let gpu_name = first.map(|g| g.name.clone()).or_else(|| Some(none()));
+    check("gpu", &pins.gpu, gpu_name, &same_gpu_model);
+    let count = pins.gpus_per_node.map(|n| n.to_string());
+    check(
+        "gpus_per_node",
+        &count,
+        Some(gpu.devices.len().to_string()),
+        &|a, b| a == b,
+    );
+    let memory = pins.gpu_memory_bytes.map(format_bytes);
+    let found_memory = first.map(|g| format_bytes(g.memory_bytes));
+    check("gpu_memory", &memory, found_memory, &same_memory);
+    check(
+        "driver",
+        &pins.driver,
+        gpu.driver_version
+            .clone()
+            .or(gpu.kernel_driver_version.clone()),
+        &|a, b| a == b,
+    );
+    check(
+        "cuda",
+        &pins.cuda,
+        gpu.cuda_version.clone(),
+        &same_major_minor,
+    );
+    check("nccl", &pins.nccl, gpu.nccl_version.clone(), &|a, b| a == b);
+    drift
+}
+
+/// The model token of a GPU name: `NVIDIA H100-SXM5-80GB` and `NVIDIA H100 80GB HBM3` are
+/// both `H100`. MLPerf names and CUDA device names spell the rest differently.
+fn model_token(name: &str) -> Option<String> {
+    name.split([' ', '-', '_'])
+        .filter(|t| !t.eq_ignore_ascii_case("nvidia") && !t.eq_ignore_ascii_case("tesla"))
+        .find(|t| {
+            t.chars().any(|c| c.is_ascii_digit()) && t.chars().any(|c| c.is_ascii_alphabetic())
+        })
+        .map(str::to_ascii_uppercase)
+}
+
+fn same_gpu_model(pinned: &str, found: &str) -> bool {
+    match (model_token(pinned), model_token(found)) {
+        (Some(a), Some(b)) => a == b,
+        _ => pinned.eq_ignore_ascii_case(found),
+    }
+}
+
+fn same_major_minor(pinned: &str, found: &str) -> bool {
+    let major_minor = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
+    major_minor(pinned) == major_minor(found)
+}
+
+fn same_memory(pinned: &str, found: &str) -> bool {
+    match (parse_gib(pinned), parse_gib(found)) {
+        (Some(a), Some(b)) => ((a - b) / a).abs() <= MEMORY_TOLERANCE,
+        _ => false,
+    }
+}
+
+/// Renders bytes as GiB with one decimal, the unit the drift table uses.
+fn format_bytes(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+}
+
+fn parse_gib(text: &str) -> Option<f64> {
+    text.strip_suffix(" GiB")?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gpu_models_compare_by_token() {
+        assert!(same_gpu_model(
+            "NVIDIA H100-SXM5-80GB",
+            "NVIDIA H100 80GB HBM3"
+        ));
+        assert!(same_gpu_model("NVIDIA H200-SXM5-141GB", "NVIDIA H200"));
+        assert!(!same_gpu_model("NVIDIA H100-SXM5-80GB", "NVIDIA H200"));
+        assert!(!same_gpu_model("NVIDIA H100-SXM5-80GB", "no GPU"));
+    }
+
+    #[test]
+    fn versions_and_memory() {
+        assert!(same_major_minor("12.6.1", "12.6"));
+        assert!(!same_major_minor("12.6.1", "12.4"));
+        assert!(same_memory(
+            &format_bytes(81559 << 20),
+            &format_bytes(85_029_158_912)
+        ));
+        assert!(!same_memory(
+            &format_bytes(80 << 30),
+            &format_bytes(143771 << 20)
+        ));
+    }
+}
