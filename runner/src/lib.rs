@@ -7,3 +7,4 @@ pub mod events;
 pub mod exec;
 pub mod launch;
 pub mod probe;
+pub mod slurm;

@@ -1,0 +1,127 @@
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use super::SlurmError;
+
+/// The four Slurm commands the executor uses. A trait so that tracking logic is tested
+/// exactly and fast against a scripted fake, and the real cluster in integration tests.
+pub trait SlurmCli {
+    /// `sbatch --parsable`, script on stdin, from `cwd`; returns the job id.
+    fn sbatch(&self, script: &str, cwd: &Path) -> Result<String, SlurmError>;
+    /// `squeue -h -r -j IDS -o '%i %T'` for all `ids` at once.
+    fn squeue(&self, ids: &[String]) -> Result<String, SlurmError>;
+    /// `scontrol -o show job ID`.
+    fn show_job(&self, id: &str) -> Result<String, SlurmError>;
+    /// `scancel IDS`.
+    fn scancel(&self, ids: &[String]) -> Result<(), SlurmError>;
+}
+
+/// The real commands, found on `PATH`, with call counters (for the tracking benchmark and
+/// tests that assert one `squeue` per poll).
+#[derive(Debug, Default)]
+pub struct SystemSlurm {
+    pub squeue_calls: AtomicU32,
+    pub show_job_calls: AtomicU32,
+}
+
+impl SystemSlurm {
+    pub fn squeue_calls(&self) -> u32 {
+        self.squeue_calls.load(Ordering::Relaxed)
+    }
+}
+
+impl SlurmCli for SystemSlurm {
+    fn sbatch(&self, script: &str, cwd: &Path) -> Result<String, SlurmError> {
+        let mut command = Command::new("sbatch");
+        command.arg("--parsable").current_dir(cwd);
+        let output = run(command, "sbatch --parsable", Some(script))?;
+        parse_job_id(&output)
+    }
+
+    fn squeue(&self, ids: &[String]) -> Result<String, SlurmError> {
+        self.squeue_calls.fetch_add(1, Ordering::Relaxed);
+        let mut command = Command::new("squeue");
+        command.args(["-h", "-r", "-j", &ids.join(","), "-o", "%i %T"]);
+        run(command, "squeue", None)
+    }
+
+    fn show_job(&self, id: &str) -> Result<String, SlurmError> {
+        self.show_job_calls.fetch_add(1, Ordering::Relaxed);
+        let mut command = Command::new("scontrol");
+        command.args(["-o", "show", "job", id]);
+        run(command, &format!("scontrol -o show job {id}"), None)
+    }
+
+    fn scancel(&self, ids: &[String]) -> Result<(), SlurmError> {
+        let mut command = Command::new("scancel");
+        command.args(ids);
+        run(command, "scancel", None).map(drop)
+    }
+}
+
+/// `--parsable` prints `ID` or `ID;CLUSTER`.
+fn parse_job_id(output: &str) -> Result<String, SlurmError> {
+    let id = output.trim().split(';').next().unwrap_or("");
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
+        return Err(SlurmError::JobId {
+            output: output.trim().to_string(),
+        });
+    }
+    Ok(id.to_string())
+}
+
+/// Runs `command`, feeding `stdin`; stdout on success, a typed error otherwise. A missing
+/// `sbatch` is [`SlurmError::NoSbatch`] so the user is told about `--dry-run`.
+fn run(mut command: Command, label: &str, stdin: Option<&str>) -> Result<String, SlurmError> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    command
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .map_err(|source| spawn_error(&program, source))?;
+    if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        pipe.write_all(text.as_bytes())
+            .map_err(|source| spawn_error(&program, source))?;
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|source| spawn_error(&program, source))?;
+    if !output.status.success() {
+        return Err(SlurmError::Command {
+            command: label.to_string(),
+            code: output.status.code(),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn spawn_error(program: &str, source: std::io::Error) -> SlurmError {
+    if program == "sbatch" && source.kind() == std::io::ErrorKind::NotFound {
+        return SlurmError::NoSbatch;
+    }
+    SlurmError::Spawn {
+        program: program.to_string(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_ids() {
+        assert_eq!(parse_job_id("42\n").unwrap(), "42");
+        assert_eq!(parse_job_id("42;cluster\n").unwrap(), "42");
+        assert!(parse_job_id("Submitted batch job 42").is_err());
+    }
+}
