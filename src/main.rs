@@ -25,6 +25,13 @@ enum Command {
     Check(cmd::check::Args),
     /// Format spec files canonically (comments are kept)
     Fmt(cmd::fmt::Args),
+    /// Show where the Slurm jobs of a run folder stand
+    Status(cmd::status::Args),
+    /// Wait for the Slurm jobs of a run folder and record their results
+    Collect(cmd::collect::Args),
+    /// Node side of the Slurm preflight (run by the sbatch script)
+    #[command(hide = true)]
+    SlurmPreflight(cmd::slurm_preflight::Args),
 }
 
 fn main() {
@@ -33,6 +40,9 @@ fn main() {
     let outcome = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Fmt(args) => cmd::fmt::run(args),
+        Command::Status(args) => cmd::status::run(args),
+        Command::Collect(args) => cmd::collect::run(args),
+        Command::SlurmPreflight(args) => cmd::slurm_preflight::run(args),
     };
     let code = match outcome {
         Ok(exit) => exit,
