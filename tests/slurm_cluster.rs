@@ -1,0 +1,422 @@
+//! The Slurm executor on a real Slurm cluster (`scripts/slurm-dev.sh start`: 4 virtual nodes
+//! on loopback). Each test submits real jobs through `sbatch` and follows them with
+//! `squeue`/`scontrol`. The jobs run this crate's `repro` binary for the node preflight.
+//!
+//! Without a cluster (`sinfo` does not answer) every test prints why it is skipped and
+//! returns; CI always starts the cluster first. Benchmarks are `#[ignore]`d:
+//! `cargo test --test slurm_cluster -- --ignored --nocapture bench`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use repro_runner::exec::CancelFlag;
+use repro_runner::probe::{self, EnvRecord, Gpu, Pins};
+use repro_runner::slurm::{
+    self, OnInterrupt, RunFolder, RunRecord, RunState, SlurmError, SlurmOutcome, SlurmRequest,
+    StatusReport, SystemSlurm, TrackEnd, Tracker,
+};
+
+const REPRO: &str = env!("CARGO_BIN_EXE_repro");
+
+/// Whether a cluster answers; prints a visible skip message when not.
+fn cluster_up(test: &str) -> bool {
+    let ok = Command::new("sinfo")
+        .arg("-h")
+        .output()
+        .is_ok_and(|o| o.status.success() && !o.stdout.is_empty());
+    if !ok {
+        eprintln!(
+            "SKIPPED {test}: no Slurm cluster answers `sinfo` (run `scripts/slurm-dev.sh start`)"
+        );
+    }
+    ok
+}
+
+/// A small shell workload that prints MLLOG-style lines, then exits with `code`.
+fn workload(code: i32, sleep_s: u32) -> Vec<String> {
+    let body = format!(
+        "echo \":::MLLOG {{\\\"key\\\": \\\"run_start\\\", \\\"value\\\": null, \\\"metadata\\\": {{\\\"rank\\\": $SLURM_PROCID, \\\"seed\\\": $SEED, \\\"node\\\": \\\"$SLURMD_NODENAME\\\"}}}}\"; \
+         sleep {sleep_s}; \
+         echo \":::MLLOG {{\\\"key\\\": \\\"run_stop\\\", \\\"value\\\": null, \\\"metadata\\\": {{\\\"status\\\": \\\"success\\\"}}}}\"; \
+         exit {code}"
+    );
+    vec!["bash".into(), "-c".into(), body]
+}
+
+fn request(plan: &str, nodes: u32, runs: u32, command: Vec<String>) -> SlurmRequest {
+    SlurmRequest {
+        plan: plan.into(),
+        nodes,
+        gpus_per_node: 2,
+        runs,
+        seeds: (0..runs as u64).map(|i| 1000 + i).collect(),
+        partition: Some("debug".into()),
+        account: None,
+        time_minutes: Some(5),
+        exclusive: false,
+        constraint: None,
+        container: None,
+        command,
+        env: Vec::new(),
+        template: None,
+        pins: Pins::default(),
+    }
+}
+
+/// Outcomes recorded by the hook, in the order runs finished.
+type Finished = Vec<(u32, SlurmOutcome)>;
+
+fn track(
+    folder: &RunFolder,
+    state: &mut RunState,
+    on_interrupt: OnInterrupt,
+    cancel: &CancelFlag,
+) -> (TrackEnd, Finished) {
+    let cli = SystemSlurm::default();
+    let tracker = Tracker {
+        cli: &cli,
+        poll: Duration::from_millis(200),
+        on_interrupt,
+    };
+    let mut finished = Vec::new();
+    let mut hook = |_: &RunFolder, r: &RunRecord| {
+        finished.push((r.index, r.outcome.clone().unwrap()));
+        Ok(())
+    };
+    let end = tracker
+        .track(folder, state, cancel, &mut |_| {}, &mut hook)
+        .unwrap();
+    (end, finished)
+}
+
+fn submit(request: &SlurmRequest) -> (tempfile::TempDir, RunFolder, RunState) {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = RunFolder::new(dir.path().join("run"));
+    let state = slurm::submit(request, &folder, Path::new(REPRO), &SystemSlurm::default()).unwrap();
+    (dir, folder, state)
+}
+
+fn read(path: PathBuf) -> String {
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn smoke_workload_on_two_nodes_two_runs() {
+    if !cluster_up("smoke_workload_on_two_nodes_two_runs") {
+        return;
+    }
+    let (_dir, folder, mut state) = submit(&request("smoke", 2, 2, workload(0, 0)));
+    let (end, finished) = track(&folder, &mut state, OnInterrupt::Leave, &CancelFlag::new());
+    assert_eq!(end, TrackEnd::Finished);
+    assert_eq!(finished.len(), 2);
+    assert!(
+        finished.iter().all(|(_, o)| *o == SlurmOutcome::Completed),
+        "{finished:?}"
+    );
+    for index in 0..2 {
+        // 2 nodes x 2 ranks: four rank logs; rank 0's carries the run's seed.
+        for rank in 0..4 {
+            let log = read(folder.rank_log(index, rank));
+            assert!(log.contains(":::MLLOG"), "{log}");
+            assert!(log.contains(&format!("\"rank\": {rank}")), "{log}");
+        }
+        let log0 = read(folder.rank_log(index, 0));
+        assert!(
+            log0.contains(&format!("\"seed\": {}", 1000 + index)),
+            "{log0}"
+        );
+        // The preflight ran on both allocated nodes.
+        let probed = std::fs::read_dir(folder.preflight(index)).unwrap().count();
+        assert_eq!(probed, 2);
+        let outcome: serde_json::Value =
+            serde_json::from_str(&read(folder.outcome(index))).unwrap();
+        assert_eq!(outcome["outcome"]["outcome"], "completed");
+        assert_eq!(outcome["exit_code"], 0);
+    }
+    let saved = RunState::load(&folder).unwrap();
+    assert_eq!(saved, state);
+    assert_eq!(saved.exit_code(), 0);
+}
+
+#[test]
+fn workload_exiting_3_is_a_failed_run_with_its_code() {
+    if !cluster_up("workload_exiting_3_is_a_failed_run_with_its_code") {
+        return;
+    }
+    let (_dir, folder, mut state) = submit(&request("exit3", 2, 1, workload(3, 0)));
+    let (_, finished) = track(&folder, &mut state, OnInterrupt::Leave, &CancelFlag::new());
+    let outcome = &finished[0].1;
+    assert_eq!(
+        *outcome,
+        SlurmOutcome::Failed {
+            exit_code: 3,
+            signal: 0
+        }
+    );
+    assert_eq!(
+        outcome.describe(),
+        "failed: the workload exited with code 3"
+    );
+    assert_eq!(state.exit_code(), slurm::EXIT_EXECUTION);
+}
+
+#[test]
+fn job_past_its_time_limit_times_out() {
+    if !cluster_up("job_past_its_time_limit_times_out") {
+        return;
+    }
+    let mut req = request("timeout", 1, 1, workload(0, 600));
+    req.time_minutes = Some(1);
+    let (_dir, folder, mut state) = submit(&req);
+    let (_, finished) = track(&folder, &mut state, OnInterrupt::Leave, &CancelFlag::new());
+    assert_eq!(finished[0].1, SlurmOutcome::TimedOut);
+    assert!(finished[0].1.describe().starts_with("timed out"));
+}
+
+#[test]
+fn interrupt_with_cancel_on_exit_cancels_the_jobs() {
+    if !cluster_up("interrupt_with_cancel_on_exit_cancels_the_jobs") {
+        return;
+    }
+    let (_dir, folder, mut state) = submit(&request("cancel", 1, 2, workload(0, 600)));
+    let cancel = CancelFlag::new();
+    let flag = cancel.clone();
+    let interrupter = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(2));
+        flag.cancel();
+    });
+    let (end, finished) = track(&folder, &mut state, OnInterrupt::Cancel, &cancel);
+    interrupter.join().unwrap();
+    assert_eq!(end, TrackEnd::Finished);
+    assert_eq!(finished.len(), 2);
+    assert!(
+        finished.iter().all(|(_, o)| *o == SlurmOutcome::Cancelled),
+        "{finished:?}"
+    );
+}
+
+#[test]
+fn interrupt_without_terminal_leaves_jobs_running() {
+    if !cluster_up("interrupt_without_terminal_leaves_jobs_running") {
+        return;
+    }
+    let (_dir, folder, mut state) = submit(&request("leave", 1, 1, workload(0, 600)));
+    let cancel = CancelFlag::new();
+    cancel.cancel();
+    let (end, finished) = track(&folder, &mut state, OnInterrupt::Leave, &cancel);
+    assert_eq!(end, TrackEnd::Detached);
+    assert!(finished.is_empty());
+    let report = StatusReport::read(&folder, &SystemSlurm::default()).unwrap();
+    assert!(
+        ["pending", "running"].contains(&report.rows[0].status.as_str()),
+        "{report}"
+    );
+    SystemSlurm::default().scancel_all(&state);
+}
+
+/// The runner dies (SIGKILL) while its jobs run; the jobs go on; `repro status` shows them
+/// and `repro collect` records them as the runner would have.
+#[test]
+fn runner_killed_mid_run_then_collect() {
+    if !cluster_up("runner_killed_mid_run_then_collect") {
+        return;
+    }
+    let (_dir, folder, state) = submit(&request("killed", 2, 2, workload(0, 4)));
+    let root = folder.root.to_str().unwrap();
+    let mut runner = Command::new(REPRO)
+        .args(["collect", root, "--poll", "0.2"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    runner.kill().unwrap();
+    runner.wait().unwrap();
+    assert_eq!(
+        RunState::load(&folder).unwrap().unfinished(),
+        2,
+        "the jobs outlived the runner"
+    );
+
+    let status = Command::new(REPRO).args(["status", root]).output().unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(status.status.success(), "{status:?}");
+    assert!(
+        text.contains(&format!("Slurm array job {}", state.job_id)),
+        "{text}"
+    );
+
+    let collect = Command::new(REPRO)
+        .args(["collect", root, "--poll", "0.2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&collect.stdout);
+    assert_eq!(collect.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("run 0: completed") && text.contains("run 1: completed"),
+        "{text}"
+    );
+    let saved = RunState::load(&folder).unwrap();
+    assert_eq!(saved.unfinished(), 0);
+    assert!(read(folder.rank_log(1, 0)).contains("run_stop"));
+
+    // Collect is idempotent: a second one records nothing new and says the same.
+    let again = Command::new(REPRO).args(["status", root]).output().unwrap();
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        text.contains("run 0   ") && text.contains("completed"),
+        "{text}"
+    );
+}
+
+fn h100_record(driver: &str) -> EnvRecord {
+    let mut record = probe::probe_live();
+    record.gpu.devices = vec![
+        Gpu {
+            name: "NVIDIA H100 80GB HBM3".into(),
+            memory_bytes: 85_029_158_912,
+            compute_capability: "9.0".into()
+        };
+        2
+    ];
+    record.gpu.driver_version = Some(driver.into());
+    record.gpu.note = None;
+    record
+}
+
+#[test]
+fn drift_on_one_node_stops_the_job_before_the_workload() {
+    if !cluster_up("drift_on_one_node_stops_the_job_before_the_workload") {
+        return;
+    }
+    let records = tempfile::tempdir().unwrap();
+    for node in ["n1", "n2", "n3", "n4"] {
+        let driver = if node == "n2" {
+            "550.90.07"
+        } else {
+            "560.35.03"
+        };
+        let json = serde_json::to_string(&h100_record(driver)).unwrap();
+        std::fs::write(records.path().join(format!("{node}.json")), json).unwrap();
+    }
+    let mut req = request("drift", 4, 1, workload(0, 0));
+    req.gpus_per_node = 1;
+    req.pins = Pins {
+        gpu: Some("NVIDIA H100-SXM5-80GB".into()),
+        gpus_per_node: Some(2),
+        driver: Some("560.35.03".into()),
+        ..Pins::default()
+    };
+    req.env = vec![(
+        slurm::preflight::OVERRIDE_DIR_VAR.into(),
+        records.path().display().to_string(),
+    )];
+    let (_dir, folder, mut state) = submit(&req);
+    let (_, finished) = track(&folder, &mut state, OnInterrupt::Leave, &CancelFlag::new());
+    let SlurmOutcome::Drift { nodes } = &finished[0].1 else {
+        panic!("expected drift, got {:?}", finished[0].1);
+    };
+    assert_eq!(nodes.len(), 1);
+    assert_eq!(nodes[0].node, "n2");
+    assert_eq!(nodes[0].drift[0].field, "driver");
+    assert_eq!(
+        finished[0].1.describe(),
+        "drift, workload not started: node `n2`: `driver` pinned `560.35.03`, found `550.90.07`"
+    );
+    assert_eq!(finished[0].1.exit_code(), slurm::EXIT_DRIFT);
+    assert!(
+        !folder.rank_log(0, 0).exists(),
+        "the workload must not have started"
+    );
+}
+
+#[test]
+fn missing_sbatch_suggests_dry_run_or_local() {
+    let err = SlurmError::NoSbatch.to_string();
+    assert!(
+        err.contains("`--dry-run`") && err.contains("`--executor local`"),
+        "{err}"
+    );
+}
+
+/// Bench: 200 queued runs cost one `squeue` call per poll.
+#[test]
+#[ignore]
+fn bench_tracking_200_queued_jobs() {
+    if !cluster_up("bench_tracking_200_queued_jobs") {
+        return;
+    }
+    // 4-node runs of 10 minutes: one runs, 199 wait in the queue.
+    let (_dir, folder, mut state) = submit(&request("bench-queue", 4, 200, workload(0, 600)));
+    let cli = SystemSlurm::default();
+    let tracker = Tracker {
+        cli: &cli,
+        poll: Duration::from_millis(500),
+        on_interrupt: OnInterrupt::Leave,
+    };
+    let polls = 10;
+    let start = Instant::now();
+    for _ in 0..polls {
+        tracker
+            .poll_once(&folder, &mut state, &mut |_| {}, &mut |_, _| Ok(()))
+            .unwrap();
+    }
+    let per_poll = start.elapsed() / polls;
+    let queued = state.runs.iter().filter(|r| r.outcome.is_none()).count();
+    println!("bench: {queued} queued runs, {polls} polls -> {} squeue calls, {} scontrol calls, {per_poll:?} per poll",
+        cli.squeue_calls(), cli.show_job_calls.load(std::sync::atomic::Ordering::Relaxed));
+    assert_eq!(cli.squeue_calls(), polls);
+    cli.scancel_all(&state);
+}
+
+/// Bench: time from `submit` (render, write, sbatch) to sbatch returning, against a bare
+/// `sbatch --parsable` of the same script. Jobs are held (`SBATCH_HOLD`) and cancelled.
+#[test]
+#[ignore]
+fn bench_submit_overhead() {
+    if !cluster_up("bench_submit_overhead") {
+        return;
+    }
+    std::env::set_var("SBATCH_HOLD", "1");
+    let n = 30;
+    let req = request("bench-submit", 1, 1, workload(0, 0));
+    let mut ours = Vec::new();
+    let mut bare = Vec::new();
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = RunFolder::new(dir.path().join("run"));
+        let start = Instant::now();
+        let state =
+            slurm::submit(&req, &folder, Path::new(REPRO), &SystemSlurm::default()).unwrap();
+        ours.push(start.elapsed());
+        ids.push(state.job_id.clone());
+        let start = Instant::now();
+        let out = Command::new("sbatch")
+            .arg("--parsable")
+            .arg(folder.script())
+            .current_dir(&folder.root)
+            .output()
+            .unwrap();
+        bare.push(start.elapsed());
+        ids.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
+        std::mem::forget(dir);
+    }
+    ours.sort();
+    bare.sort();
+    let (ours, bare) = (ours[n / 2], bare[n / 2]);
+    let ratio = ours.as_secs_f64() / bare.as_secs_f64();
+    println!("bench: submit median {ours:?}, bare sbatch median {bare:?}, ratio {ratio:.3}");
+    Command::new("scancel").args(&ids).status().unwrap();
+    assert!(ratio < 1.2, "submit overhead ratio {ratio:.3}");
+}
+
+trait ScancelAll {
+    fn scancel_all(&self, state: &RunState);
+}
+
+impl ScancelAll for SystemSlurm {
+    fn scancel_all(&self, state: &RunState) {
+        use repro_runner::slurm::SlurmCli;
+        self.scancel(&[state.job_id.clone()]).unwrap();
+    }
+}
