@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use repro_runner::exec::CancelFlag;
 use repro_runner::probe::{self, EnvRecord, Gpu, Pins};
 use repro_runner::slurm::{
-    self, OnInterrupt, RunFolder, RunRecord, RunState, SlurmError, SlurmOutcome, SlurmRequest,
-    StatusReport, SystemSlurm, TrackEnd, Tracker,
+    self, OnInterrupt, RunFolder, RunRecord, RunState, SlurmCli, SlurmError, SlurmOutcome,
+    SlurmRequest, StatusReport, SystemSlurm, TrackEnd, Tracker,
 };
 
 const REPRO: &str = env!("CARGO_BIN_EXE_repro");
@@ -368,8 +368,38 @@ fn bench_tracking_200_queued_jobs() {
     cli.scancel_all(&state);
 }
 
+/// `SystemSlurm` that notes when `sbatch` returned, to time "run to sbatch returning".
+#[derive(Default)]
+struct TimedSlurm {
+    inner: SystemSlurm,
+    returned: std::cell::Cell<Option<Instant>>,
+}
+
+impl SlurmCli for TimedSlurm {
+    fn sbatch(&self, cwd: &Path, script: slurm::ScriptFn<'_>) -> Result<String, SlurmError> {
+        let id = self.inner.sbatch(cwd, script);
+        self.returned.set(Some(Instant::now()));
+        id
+    }
+    fn squeue(&self, ids: &[String]) -> Result<String, SlurmError> {
+        self.inner.squeue(ids)
+    }
+    fn show_job(&self, id: &str) -> Result<String, SlurmError> {
+        self.inner.show_job(id)
+    }
+    fn scancel(&self, ids: &[String]) -> Result<(), SlurmError> {
+        self.inner.scancel(ids)
+    }
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
 /// Bench: time from `submit` (render, write, sbatch) to sbatch returning, against a bare
-/// `sbatch --parsable` of the same script. Jobs are held (`SBATCH_HOLD`) and cancelled.
+/// `sbatch --parsable FILE` of the same script; also the whole `submit` including the
+/// atomic state writes after sbatch. Jobs are held (`SBATCH_HOLD`) and then cancelled.
 #[test]
 #[ignore]
 fn bench_submit_overhead() {
@@ -377,18 +407,18 @@ fn bench_submit_overhead() {
         return;
     }
     std::env::set_var("SBATCH_HOLD", "1");
-    let n = 30;
+    let n = 41;
     let req = request("bench-submit", 1, 1, workload(0, 0));
-    let mut ours = Vec::new();
-    let mut bare = Vec::new();
-    let mut ids = Vec::new();
-    for _ in 0..n {
-        let dir = tempfile::tempdir().unwrap();
-        let folder = RunFolder::new(dir.path().join("run"));
+    let (mut to_sbatch, mut whole, mut bare, mut ids) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..n {
+        let folder = RunFolder::new(dir.path().join(format!("run{i}")));
+        let cli = TimedSlurm::default();
         let start = Instant::now();
-        let state =
-            slurm::submit(&req, &folder, Path::new(REPRO), &SystemSlurm::default()).unwrap();
-        ours.push(start.elapsed());
+        let state = slurm::submit(&req, &folder, Path::new(REPRO), &cli).unwrap();
+        whole.push(start.elapsed());
+        to_sbatch.push(cli.returned.get().unwrap() - start);
         ids.push(state.job_id.clone());
         let start = Instant::now();
         let out = Command::new("sbatch")
@@ -399,13 +429,10 @@ fn bench_submit_overhead() {
             .unwrap();
         bare.push(start.elapsed());
         ids.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
-        std::mem::forget(dir);
     }
-    ours.sort();
-    bare.sort();
-    let (ours, bare) = (ours[n / 2], bare[n / 2]);
-    let ratio = ours.as_secs_f64() / bare.as_secs_f64();
-    println!("bench: submit median {ours:?}, bare sbatch median {bare:?}, ratio {ratio:.3}");
+    let (to_sbatch, whole, bare) = (median(to_sbatch), median(whole), median(bare));
+    let ratio = to_sbatch.as_secs_f64() / bare.as_secs_f64();
+    println!("bench: {n} submissions, medians: run to sbatch returning {to_sbatch:?}, whole submit {whole:?}, bare sbatch {bare:?}, ratio {ratio:.3}");
     Command::new("scancel").args(&ids).status().unwrap();
     assert!(ratio < 1.2, "submit overhead ratio {ratio:.3}");
 }
@@ -416,7 +443,6 @@ trait ScancelAll {
 
 impl ScancelAll for SystemSlurm {
     fn scancel_all(&self, state: &RunState) {
-        use repro_runner::slurm::SlurmCli;
         self.scancel(&[state.job_id.clone()]).unwrap();
     }
 }

@@ -25,7 +25,12 @@ fn eos_gpt3() -> SlurmRequest {
             mounts: vec!["/lustre/data:/data".into(), "/lustre/ckpt:/ckpt".into()],
             workdir: Some("/workspace/llm".into()),
         }),
-        command: vec!["python".into(), "pretrain.py".into(), "--config".into(), "gpt3 175b.yaml".into()],
+        command: vec![
+            "python".into(),
+            "pretrain.py".into(),
+            "--config".into(),
+            "gpt3 175b.yaml".into(),
+        ],
         env: vec![("global_batch_size".into(), "2048".into())],
         template: None,
         pins: Pins {
@@ -82,9 +87,18 @@ fn hostile_values_stay_inert_words() {
     request.env = vec![("NOTE".into(), "$(id) ; rm -rf ~".into())];
     let script = Script::render(&request, &paths()).unwrap().text;
     bash_syntax_ok(&script);
-    assert!(script.contains("--partition='x'\\''; touch /tmp/repro-pwned; echo '\\'''"), "{script}");
-    assert!(script.contains("--constraint='$(touch /tmp/repro-pwned)'"), "{script}");
-    assert!(script.contains("export NOTE='$(id) ; rm -rf ~'"), "{script}");
+    assert!(
+        script.contains("--partition='x'\\''; touch /tmp/repro-pwned; echo '\\'''"),
+        "{script}"
+    );
+    assert!(
+        script.contains("--constraint='$(touch /tmp/repro-pwned)'"),
+        "{script}"
+    );
+    assert!(
+        script.contains("export NOTE='$(id) ; rm -rf ~'"),
+        "{script}"
+    );
     assert!(script.contains("echo '`id`' 'x'\\''"), "{script}");
 }
 
@@ -106,11 +120,26 @@ fn spec_template_is_used_and_quoted() {
 #[test]
 fn invalid_requests_name_the_field() {
     let cases: Vec<(fn(&mut SlurmRequest), &str)> = vec![
-        (|r| r.nodes = 0, "invalid value for `nodes`: expected at least 1 node"),
-        (|r| r.seeds.pop().map(drop).unwrap_or(()), "invalid value for `seeds`: expected 3 seeds (one per run), found 2"),
-        (|r| r.command.clear(), "invalid value for `command`: expected a workload command"),
-        (|r| r.time_minutes = Some(0), "invalid value for `time`: expected at least 1 minute (Slurm counts whole minutes)"),
-        (|r| r.env = vec![("A B".into(), "1".into())], "invalid value for `env`: `A B` is not a shell variable name (letters, digits, `_`)"),
+        (
+            |r| r.nodes = 0,
+            "invalid value for `nodes`: expected at least 1 node",
+        ),
+        (
+            |r| r.seeds.pop().map(drop).unwrap_or(()),
+            "invalid value for `seeds`: expected 3 seeds (one per run), found 2",
+        ),
+        (
+            |r| r.command.clear(),
+            "invalid value for `command`: expected a workload command",
+        ),
+        (
+            |r| r.time_minutes = Some(0),
+            "invalid value for `time`: expected at least 1 minute (Slurm counts whole minutes)",
+        ),
+        (
+            |r| r.env = vec![("A B".into(), "1".into())],
+            "invalid value for `env`: `A B` is not a shell variable name (letters, digits, `_`)",
+        ),
     ];
     for (edit, message) in cases {
         let mut request = eos_gpt3();
@@ -126,5 +155,8 @@ fn missing_template_file_names_it() {
     let mut request = eos_gpt3();
     request.template = Some(PathBuf::from("/nonexistent/templates/nemo.sbatch"));
     let err = Script::render(&request, &paths()).unwrap_err().to_string();
-    assert!(err.starts_with("cannot read launch template `/nonexistent/templates/nemo.sbatch`"), "{err}");
+    assert!(
+        err.starts_with("cannot read launch template `/nonexistent/templates/nemo.sbatch`"),
+        "{err}"
+    );
 }

@@ -38,7 +38,7 @@ mod status;
 mod submit;
 mod tracker;
 
-pub use cli::{SlurmCli, SystemSlurm};
+pub use cli::{ScriptFn, SlurmCli, SystemSlurm};
 pub use collect::collect;
 pub use dry_run::DryRun;
 pub use error::SlurmError;

@@ -10,8 +10,10 @@ use super::{Paths, RunFolder, RunState, Script, SlurmCli, SlurmError, SlurmReque
 /// stop the others, as MLPerf requires), they can run side by side when the cluster has room,
 /// and one `squeue -j JOB -r` lists them all.
 ///
-/// Only what the job itself reads (`pins.json`) is written before `sbatch`; the script goes
-/// through sbatch's stdin. `state.json` is written atomically as soon as the id is known.
+/// Speed: `sbatch` is started first and the script is rendered while it loads, then fed
+/// through its stdin, so rendering costs no wall-clock time. Only what the job itself reads
+/// (`pins.json`) is written before the script reaches sbatch; `state.json` is written
+/// atomically as soon as the id is known.
 pub fn submit(
     request: &SlurmRequest,
     folder: &RunFolder,
@@ -23,17 +25,24 @@ pub fn submit(
         run_root: absolute(&folder.root)?,
         repro: absolute(repro)?,
     };
-    let script = Script::render(request, &paths)?;
-    let pins = serde_json::to_vec_pretty(&request.pins).map_err(|e| SlurmError::Write {
-        path: folder.pins(),
-        source: std::io::Error::other(e),
-    })?;
-    write_plain(&folder.pins(), &pins)?;
-    let job_id = cli.sbatch(&script.text, &folder.root)?;
+    let mut rendered = None;
+    let mut render = || {
+        let script = Script::render(request, &paths)?;
+        let pins = serde_json::to_vec_pretty(&request.pins).map_err(|e| SlurmError::Write {
+            path: folder.pins(),
+            source: std::io::Error::other(e),
+        })?;
+        write_plain(&folder.pins(), &pins)?;
+        rendered = Some(script.clone());
+        Ok(script.text)
+    };
+    let job_id = cli.sbatch(&folder.root, &mut render)?;
     let state = RunState::submitted(&request.plan, &job_id, &request.seeds);
     state.save(folder)?;
     write_json(&folder.request(), request)?;
-    write_plain(&script.path, script.text.as_bytes())?;
+    if let Some(script) = rendered {
+        write_plain(&script.path, script.text.as_bytes())?;
+    }
     Ok(state)
 }
 
