@@ -443,6 +443,6 @@ trait ScancelAll {
 
 impl ScancelAll for SystemSlurm {
     fn scancel_all(&self, state: &RunState) {
-        self.scancel(&[state.job_id.clone()]).unwrap();
+        self.scancel(std::slice::from_ref(&state.job_id)).unwrap();
     }
 }

@@ -119,7 +119,8 @@ fn spec_template_is_used_and_quoted() {
 
 #[test]
 fn invalid_requests_name_the_field() {
-    let cases: Vec<(fn(&mut SlurmRequest), &str)> = vec![
+    type Edit = fn(&mut SlurmRequest);
+    let cases: Vec<(Edit, &str)> = vec![
         (
             |r| r.nodes = 0,
             "invalid value for `nodes`: expected at least 1 node",

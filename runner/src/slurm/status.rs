@@ -53,7 +53,7 @@ fn queued(
     cli: &dyn SlurmCli,
     state: &RunState,
 ) -> Result<Vec<(String, super::JobState)>, SlurmError> {
-    match cli.squeue(&[state.job_id.clone()]) {
+    match cli.squeue(std::slice::from_ref(&state.job_id)) {
         Ok(out) => Ok(super::queue::parse_squeue(&out)),
         Err(SlurmError::Command { stderr, .. }) if stderr.contains("Invalid job id") => {
             Ok(Vec::new())

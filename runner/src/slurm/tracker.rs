@@ -54,7 +54,7 @@ impl Tracker<'_> {
                     eprintln!("{}", detach_message(folder, state));
                     return Ok(TrackEnd::Detached);
                 }
-                self.cli.scancel(&[state.job_id.clone()])?;
+                self.cli.scancel(std::slice::from_ref(&state.job_id))?;
                 cancelled = true;
             }
             sleep_unless_cancelled(self.poll, cancel, cancelled);
@@ -89,7 +89,7 @@ impl Tracker<'_> {
     }
 
     fn queued(&self, state: &RunState) -> Result<HashMap<String, JobState>, SlurmError> {
-        match self.cli.squeue(&[state.job_id.clone()]) {
+        match self.cli.squeue(std::slice::from_ref(&state.job_id)) {
             Ok(out) => Ok(super::queue::parse_squeue(&out).into_iter().collect()),
             // squeue rejects a job id that left the controller's memory (MinJobAge).
             Err(SlurmError::Command { stderr, .. }) if stderr.contains("Invalid job id") => {
