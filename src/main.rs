@@ -25,6 +25,14 @@ enum Command {
     Check(cmd::check::Args),
     /// Format spec files canonically (comments are kept)
     Fmt(cmd::fmt::Args),
+    /// Run a locked plan on this machine: probe, launch, score, store
+    Run(cmd::run::Args),
+    /// Print this machine's environment record
+    Probe(cmd::probe::Args),
+    /// Compare a result with a baseline
+    Diff(cmd::diff::Args),
+    /// Manage committed baselines
+    Baseline(cmd::baseline::Args),
     /// Show where the Slurm jobs of a run folder stand
     Status(cmd::status::Args),
     /// Wait for the Slurm jobs of a run folder and record their results
@@ -40,6 +48,10 @@ fn main() {
     let outcome = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Fmt(args) => cmd::fmt::run(args),
+        Command::Run(args) => cmd::run::run(args),
+        Command::Probe(args) => cmd::probe::run(args),
+        Command::Diff(args) => cmd::diff::run(args),
+        Command::Baseline(args) => cmd::baseline::run(args),
         Command::Status(args) => cmd::status::run(args),
         Command::Collect(args) => cmd::collect::run(args),
         Command::SlurmPreflight(args) => cmd::slurm_preflight::run(args),

@@ -1,1 +1,3 @@
 //! The repro compiler.
+
+pub mod rules;

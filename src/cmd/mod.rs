@@ -1,7 +1,11 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(Args) -> Result<Exit>`.
 
+pub mod baseline;
 pub mod check;
 pub mod collect;
+pub mod diff;
 pub mod fmt;
+pub mod probe;
+pub mod run;
 pub mod slurm_preflight;
 pub mod status;

@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a run ended, as far as processes go (convergence is judged later, from the log).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RunStatus {
     /// Every rank exited 0.
     Succeeded,

@@ -58,13 +58,17 @@ impl Template {
     }
 }
 
-/// Tera nests the useful cause ("variable `x` not found") under a generic message.
+/// Tera nests the useful cause ("Variable `x` not found ...") under a generic "Failed to
+/// render" message that repeats the name we already print; keep the causes only.
 fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
+    let mut parts = Vec::new();
     let mut cause = e.source();
     while let Some(c) = cause {
         parts.push(c.to_string());
         cause = c.source();
+    }
+    if parts.is_empty() {
+        parts.push(e.to_string());
     }
     parts.join(": ")
 }

@@ -11,7 +11,7 @@ pub struct Pins {
     pub gpu_memory_bytes: Option<u64>,
     /// User-mode driver version, e.g. `560.35.03`.
     pub driver: Option<String>,
-    /// CUDA version, e.g. `12.6.1`; compared on `major.minor`.
+    /// CUDA toolkit version, e.g. `12.6.1`; the driver must support its major version.
     pub cuda: Option<String>,
     pub nccl: Option<String>,
 }

@@ -72,7 +72,14 @@ impl EnvRecord {
             path: path.to_path_buf(),
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
+            message: json_message(&e),
         })
     }
+}
+
+/// serde_json's message without its own " at line L column C" suffix (we print those).
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    text.strip_suffix(&suffix).unwrap_or(&text).to_string()
 }

@@ -1,0 +1,30 @@
+//! Rule sets: the IR of the MLPerf compliance rules, read from `specs/rules/**/*.run`, and the
+//! evaluator of their expressions.
+//!
+//! Design. A [`RuleSet`] mirrors one YAML file of the official checker, declaratively: a
+//! `when` guard instead of `enqueue_config`, `key` rules with a `require` count, `check`
+//! expressions (every occurrence must satisfy them) and `target` expressions (at least one
+//! occurrence must). The official checker's mutable state (`s['run_started']`, …) is replaced
+//! by pure history functions over earlier log lines (`seen`, `earliest`, `last`, `count`,
+//! `first`), so an expression is a pure function of a [`Context`]; the same IR is evaluated
+//! on hparams at compile time (where the context only knows `value`) and on MLLOG lines by
+//! `repro_runner::mlperf`.
+//!
+//! Values are `serde_json::Value`s compared with Python's semantics (`1 == 1.0`, a string
+//! never equals a number, ordering a string against a number is an error), because the
+//! verdicts must match the official Python checker's.
+//!
+//! [`reader`] turns rule text into the IR. It is a small stand-in for the `lang` crate's
+//! parser of the same syntax (`docs/design.md`); when `lang`'s AST lands, lowering from the
+//! AST replaces the reader and the IR stays as it is.
+
+mod error;
+mod eval;
+mod expr;
+pub mod reader;
+mod rule_set;
+
+pub use error::RulesError;
+pub use eval::{evaluate, py_eq, truthy, Context, EvalError, History};
+pub use expr::{BinOp, Expr};
+pub use rule_set::{Check, Derive, KeyRule, Require, RuleSet, SourcePos};

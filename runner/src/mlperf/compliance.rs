@@ -1,0 +1,414 @@
+//! The compliance engine: runs a [`RuleBook`]'s rule sets over one parsed log.
+//!
+//! It reproduces the official `mlp_compliance.ComplianceChecker` pass by pass, including
+//! its quirks, because the verdict *and the reason* must be the official ones:
+//!
+//! - each applicable rule set is a separate pass over all lines (real lines, then lines
+//!   derived by `derive`, which stay for later passes);
+//! - failure messages are keyed by log key and a key keeps only its latest message; a later
+//!   set that defines key K discards earlier sets' messages for K;
+//! - keys containing `submission_` are checked on their first occurrence only;
+//! - `exactly_one` with several identical values is a warning, not a failure;
+//! - a check that cannot be evaluated fails like the official "Failed executing CHECK code".
+//!
+//! The first line of every message is the official message's first line, so the two can be
+//! compared (`runner/tests/mlperf_oracle.rs` does).
+
+use std::collections::{HashMap, HashSet};
+
+use repro_compiler::rules::{
+    evaluate, py_eq, truthy, Check, Context, Derive, History, Require, RuleSet,
+};
+use serde_json::{Map, Value};
+
+use super::mllog::{LogLine, MlLog};
+use super::rulebook::RuleBook;
+
+/// One failure or warning.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Message {
+    /// The log key the message is about, when it is about one.
+    pub key: Option<String>,
+    /// The official message's first line, e.g. `CHECK for 'run_stop' failed in line 12:`.
+    pub text: String,
+    /// What failed: the rule's expression and where it is written, or the offending values.
+    pub detail: String,
+    /// 1-based line in the result file, when the message is about one line.
+    pub file_line: Option<u32>,
+}
+
+/// The compliance verdict of one log.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Compliance {
+    /// No parse error and no failure message.
+    pub passed: bool,
+    /// Failures (keyed ones first, in key order of appearance, then the others).
+    pub messages: Vec<Message>,
+    /// Warnings, which never fail a log.
+    pub warnings: Vec<Message>,
+    /// Names of the rule sets that applied, in order.
+    pub rule_sets: Vec<String>,
+}
+
+/// Runs every applicable rule set of `book` over `log`.
+pub fn check_compliance(log: &MlLog, book: &RuleBook) -> Compliance {
+    let mut state = Engine::new(log);
+    if !log.failures.is_empty() {
+        state.unkeyed.push(message(
+            None,
+            "Log lines had parsing errors.",
+            String::new(),
+            None,
+        ));
+    }
+    if log.lines.is_empty() {
+        state
+            .unkeyed
+            .push(message(None, "No log lines detected", String::new(), None));
+    }
+    let mut applied = Vec::new();
+    for set in &book.sets {
+        if state.applies(set) {
+            applied.push(set.name.clone());
+            state.run_set(set);
+        }
+    }
+    let messages: Vec<Message> = state
+        .keyed
+        .into_iter()
+        .map(|(_, m)| m)
+        .chain(state.unkeyed)
+        .collect();
+    Compliance {
+        passed: messages.is_empty(),
+        messages,
+        warnings: state.warnings.into_iter().map(|(_, m)| m).collect(),
+        rule_sets: applied,
+    }
+}
+
+fn message(key: Option<&str>, text: &str, detail: String, file_line: Option<u32>) -> Message {
+    Message {
+        key: key.map(str::to_owned),
+        text: text.to_owned(),
+        detail,
+        file_line,
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Hist {
+    count: usize,
+    earliest: f64,
+    last: Value,
+}
+
+struct Engine<'a> {
+    log: &'a MlLog,
+    derived: Vec<LogLine>,
+    first: HashMap<String, Value>,
+    keyed: Vec<(String, Message)>,
+    unkeyed: Vec<Message>,
+    warnings: Vec<(String, Message)>,
+}
+
+/// Answers `first(K)` only: the context of a rule set's `when`.
+struct WhenCtx<'a>(&'a HashMap<String, Value>);
+
+impl Context for WhenCtx<'_> {
+    fn name(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn history(&self, f: History, key: &str) -> Value {
+        match f {
+            History::First => self.0.get(key).cloned().unwrap_or(Value::Null),
+            _ => Value::Null,
+        }
+    }
+}
+
+/// The context of a check: the current line and the history of earlier lines.
+struct LineCtx<'a> {
+    line: &'a LogLine,
+    hist: &'a HashMap<&'a str, Hist>,
+    first: &'a HashMap<String, Value>,
+}
+
+impl Context for LineCtx<'_> {
+    fn name(&self, name: &str) -> Option<Value> {
+        match name {
+            "value" => Some(self.line.value.clone()),
+            "metadata" => Some(self.line.metadata.clone()),
+            "time_ms" => serde_json::Number::from_f64(self.line.time_ms).map(Value::Number),
+            _ => None,
+        }
+    }
+
+    fn history(&self, f: History, key: &str) -> Value {
+        let h = self.hist.get(key);
+        match f {
+            History::Seen => Value::Bool(h.is_some()),
+            History::Count => Value::from(h.map_or(0, |h| h.count)),
+            History::Earliest => h.map_or(Value::from(f64::MAX), |h| Value::from(h.earliest)),
+            History::Last => h.map_or(Value::Null, |h| h.last.clone()),
+            History::First => self.first.get(key).cloned().unwrap_or(Value::Null),
+        }
+    }
+}
+
+impl<'a> Engine<'a> {
+    fn new(log: &'a MlLog) -> Self {
+        let mut first = HashMap::new();
+        for l in &log.lines {
+            first
+                .entry(l.key.clone())
+                .or_insert_with(|| l.value.clone());
+        }
+        Engine {
+            log,
+            derived: Vec::new(),
+            first,
+            keyed: Vec::new(),
+            unkeyed: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn applies(&self, set: &RuleSet) -> bool {
+        set.when
+            .as_ref()
+            .is_none_or(|w| evaluate(w, &WhenCtx(&self.first)).is_ok_and(|v| truthy(&v)))
+    }
+
+    fn put_keyed(&mut self, key: &str, m: Message) {
+        put(&mut self.keyed, key, m);
+    }
+
+    fn run_set(&mut self, set: &RuleSet) {
+        for d in &set.derives {
+            let lines = pivot(self.log.lines.iter().chain(&self.derived), d);
+            self.derived.extend(lines);
+        }
+        let rules: HashMap<&str, usize> = set
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.key.as_str(), i))
+            .collect();
+        self.keyed.retain(|(k, _)| !rules.contains_key(k.as_str()));
+        let log = self.log;
+        let derived = std::mem::take(&mut self.derived);
+        let first = std::mem::take(&mut self.first);
+        let mut reported: Vec<Vec<&Value>> = vec![Vec::new(); set.keys.len()];
+        let mut targets: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut hist: HashMap<&str, Hist> = HashMap::new();
+        let mut executed: HashSet<&str> = HashSet::new();
+        for line in log.lines.iter().chain(&derived) {
+            if let Some(&i) = rules.get(line.key.as_str()) {
+                let rule = &set.keys[i];
+                reported[i].push(&line.value);
+                let ctx = LineCtx {
+                    line,
+                    hist: &hist,
+                    first: &first,
+                };
+                if !executed.contains(line.key.as_str()) {
+                    for c in &rule.checks {
+                        if let Some(m) = run_check(c, line, &ctx) {
+                            self.put_keyed(&line.key, m);
+                        }
+                    }
+                }
+                if !rule.targets.is_empty() {
+                    count_targets(&mut targets, i, &rule.targets, &ctx);
+                }
+                if line.key.contains("submission_") {
+                    executed.insert(line.key.as_str());
+                }
+            }
+            let h = hist.entry(line.key.as_str()).or_insert(Hist {
+                earliest: f64::MAX,
+                ..Hist::default()
+            });
+            h.count += 1;
+            h.earliest = h.earliest.min(line.time_ms);
+            h.last = line.value.clone();
+        }
+        for (i, counts) in &targets {
+            for (t, _) in counts.iter().enumerate().filter(|(_, &n)| n == 0) {
+                let check = &set.keys[*i].targets[t];
+                let text = format!("Failed checks for {} : {}", set.keys[*i].key, check.text);
+                self.unkeyed
+                    .push(message(None, &text, rule_pos(check), None));
+            }
+        }
+        self.check_requirements(set, &reported);
+        self.derived = derived;
+        self.first = first;
+    }
+
+    fn check_requirements(&mut self, set: &RuleSet, reported: &[Vec<&Value>]) {
+        let index: HashMap<&str, usize> = set
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.key.as_str(), i))
+            .collect();
+        let mut alternatives: Vec<Vec<String>> = Vec::new();
+        for (rule, values) in set.keys.iter().zip(reported) {
+            let (k, n) = (rule.key.as_str(), values.len());
+            let detail = format!("{}:{}", rule.pos.file.display(), rule.pos.line);
+            match &rule.require {
+                Some(Require::ExactlyOne) if n != 1 => {
+                    let text = format!("Required EXACTLY_ONE occurrence of '{k}' but found {n}");
+                    if n > 0 && values.iter().all(|v| py_eq(v, values[0])) {
+                        put(&mut self.warnings, k, message(Some(k), &text, detail, None));
+                    } else {
+                        let text = if n > 0 {
+                            format!("{text} with different values:")
+                        } else {
+                            text
+                        };
+                        let vals: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+                        self.put_keyed(
+                            k,
+                            message(
+                                Some(k),
+                                &text,
+                                format!("{detail}: [{}]", vals.join(", ")),
+                                None,
+                            ),
+                        );
+                    }
+                }
+                Some(Require::AtLeastOne) if n < 1 => {
+                    let text = format!("Required AT_LEAST_ONE occurrence of '{k}' but found {n}");
+                    self.put_keyed(k, message(Some(k), &text, detail, None));
+                }
+                Some(Require::AtLeast(m)) if n < *m as usize => {
+                    let text = format!("Required AT_LEAST({m}) occurrence of '{k}' but found {n}");
+                    self.put_keyed(k, message(Some(k), &text, detail, None));
+                }
+                Some(Require::AtLeastOneOr(other)) => {
+                    let mut alts = vec![k.to_owned(), other.clone()];
+                    alts.sort();
+                    alts.dedup();
+                    if !alternatives.contains(&alts) {
+                        alternatives.push(alts);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for alts in alternatives {
+            let any = alts.iter().any(|a| {
+                index
+                    .get(a.as_str())
+                    .is_some_and(|&i| !reported[i].is_empty())
+            });
+            if !any {
+                let names: Vec<String> = alts.iter().map(|a| format!("'{a}'")).collect();
+                let text = format!("Required AT_LEAST_ONE occurrence of {}", names.join(" or "));
+                self.unkeyed.push(message(None, &text, String::new(), None));
+            }
+        }
+    }
+}
+
+fn put(list: &mut Vec<(String, Message)>, key: &str, m: Message) {
+    match list.iter_mut().find(|(k, _)| k == key) {
+        Some(slot) => slot.1 = m,
+        None => list.push((key.to_owned(), m)),
+    }
+}
+
+fn rule_pos(c: &Check) -> String {
+    format!(
+        "rule `{}` at {}:{}",
+        c.text,
+        c.pos.file.display(),
+        c.pos.line
+    )
+}
+
+fn run_check(c: &Check, line: &LogLine, ctx: &LineCtx) -> Option<Message> {
+    let file_line = (line.file_line > 0).then_some(line.file_line);
+    match evaluate(&c.expr, ctx) {
+        Ok(v) if truthy(&v) => None,
+        Ok(_) => {
+            let text = format!("CHECK for '{}' failed in line {}:", line.key, line.lineno);
+            Some(message(
+                Some(&line.key),
+                &text,
+                format!("failed test: {}", rule_pos(c)),
+                file_line,
+            ))
+        }
+        Err(e) => {
+            let detail = format!("{}: {e}", rule_pos(c));
+            Some(message(
+                Some(&line.key),
+                "Failed executing CHECK code:",
+                detail,
+                file_line,
+            ))
+        }
+    }
+}
+
+fn count_targets(
+    targets: &mut Vec<(usize, Vec<usize>)>,
+    i: usize,
+    checks: &[Check],
+    ctx: &LineCtx,
+) {
+    let slot = match targets.iter().position(|(k, _)| *k == i) {
+        Some(p) => p,
+        None => {
+            targets.push((i, vec![0; checks.len()]));
+            targets.len() - 1
+        }
+    };
+    for (n, c) in targets[slot].1.iter_mut().zip(checks) {
+        if evaluate(&c.expr, ctx).is_ok_and(|v| truthy(&v)) {
+            *n += 1;
+        }
+    }
+}
+
+/// The lines a `pivot` derivation adds (see [`Derive`]).
+fn pivot<'l>(lines: impl Iterator<Item = &'l LogLine>, d: &Derive) -> Vec<LogLine> {
+    let mut groups: Vec<(Value, LogLine)> = Vec::new();
+    for l in lines.filter(|l| l.key == d.source) {
+        let Some(column) = l.metadata.get(&d.column) else {
+            continue;
+        };
+        let by = l.metadata.get(&d.by).cloned().unwrap_or(Value::Null);
+        let slot = match groups.iter().position(|(g, _)| py_eq(g, &by)) {
+            Some(p) => p,
+            None => {
+                let mut value = Map::new();
+                value.insert(d.by.clone(), by.clone());
+                let line = LogLine {
+                    lineno: -1,
+                    file_line: 0,
+                    time_ms: l.time_ms,
+                    key: d.name.clone(),
+                    value: Value::Object(value),
+                    metadata: Value::Object(Map::new()),
+                };
+                groups.push((by, line));
+                groups.len() - 1
+            }
+        };
+        let line = &mut groups[slot].1;
+        line.time_ms = line.time_ms.max(l.time_ms);
+        let name = column
+            .as_str()
+            .map_or_else(|| column.to_string(), str::to_owned);
+        if let Value::Object(m) = &mut line.value {
+            m.insert(name, l.value.clone());
+        }
+    }
+    groups.into_iter().map(|(_, l)| l).collect()
+}

@@ -1,0 +1,38 @@
+//! Errors of the MLPerf stage.
+
+use std::path::PathBuf;
+
+/// Input that could not be read at all (as opposed to a log that fails compliance, which is a
+/// verdict, not an error).
+#[derive(Debug, thiserror::Error)]
+pub enum MlperfError {
+    /// A file or folder could not be read.
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        /// What.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A rule file is malformed.
+    #[error(transparent)]
+    Rules(#[from] repro_compiler::rules::RulesError),
+    /// Package-level data in the rule files is missing or has the wrong shape.
+    #[error("rule set `{set}`: attribute `{attribute}` {expected}")]
+    RuleData {
+        /// The rule set.
+        set: String,
+        /// The attribute.
+        attribute: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// An RCP reference file is malformed.
+    #[error("RCP file `{file}`: {message}")]
+    Rcp {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}

@@ -1,0 +1,1 @@
+//! Package checks (filled in below).

@@ -1,0 +1,289 @@
+//! The rule sets and package data of one MLPerf ruleset, read from `specs/rules/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use repro_compiler::rules::{evaluate, reader, Context, Expr, History, RuleSet};
+use serde_json::Value;
+
+use super::error::MlperfError;
+
+/// `specs/rules/mlperf-training-4.1/`, embedded at build time so that the `repro` binary
+/// carries its rule sets; the files stay the one source of truth.
+const TRAINING_4_1: &[(&str, &str)] = &[
+    (
+        "package.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/package.run"),
+    ),
+    (
+        "common.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/common.run"),
+    ),
+    (
+        "closed_common.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/closed_common.run"),
+    ),
+    (
+        "open_common.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/open_common.run"),
+    ),
+    (
+        "closed_bert.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/closed_bert.run"),
+    ),
+    (
+        "closed_dlrm_dcnv2.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/closed_dlrm_dcnv2.run"),
+    ),
+    (
+        "closed_gnn.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/closed_gnn.run"),
+    ),
+    (
+        "closed_gpt3.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/closed_gpt3.run"),
+    ),
+    (
+        "closed_llama2_70b_lora.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/closed_llama2_70b_lora.run"),
+    ),
+    (
+        "closed_ssd.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/closed_ssd.run"),
+    ),
+    (
+        "closed_stable_diffusion.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/closed_stable_diffusion.run"),
+    ),
+    (
+        "open_bert.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/open_bert.run"),
+    ),
+    (
+        "open_dlrm_dcnv2.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/open_dlrm_dcnv2.run"),
+    ),
+    (
+        "open_gnn.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/open_gnn.run"),
+    ),
+    (
+        "open_gpt3.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/open_gpt3.run"),
+    ),
+    (
+        "open_llama2_70b_lora.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/open_llama2_70b_lora.run"),
+    ),
+    (
+        "open_ssd.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/open_ssd.run"),
+    ),
+    (
+        "open_stable_diffusion.run",
+        include_str!("../../../specs/rules/mlperf-training-4.1/open_stable_diffusion.run"),
+    ),
+    (
+        "rcp/rcps_bert.json",
+        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_bert.json"),
+    ),
+    (
+        "rcp/rcps_dlrm_dcnv2.json",
+        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_dlrm_dcnv2.json"),
+    ),
+    (
+        "rcp/rcps_gnn.json",
+        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_gnn.json"),
+    ),
+    (
+        "rcp/rcps_gpt3.json",
+        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_gpt3.json"),
+    ),
+    (
+        "rcp/rcps_llama2_70b_lora.json",
+        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_llama2_70b_lora.json"),
+    ),
+    (
+        "rcp/rcps_ssd.json",
+        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_ssd.json"),
+    ),
+    (
+        "rcp/rcps_stable_diffusion.json",
+        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_stable_diffusion.json"),
+    ),
+];
+
+/// Everything needed to check one ruleset: compliance rule sets in order, and package data.
+#[derive(Debug, Clone)]
+pub struct RuleBook {
+    /// The ruleset's name, e.g. `mlperf-training-4.1`.
+    pub name: String,
+    /// Compliance rule sets in the order they apply.
+    pub sets: Vec<RuleSet>,
+    /// Benchmarks of the round.
+    pub benchmarks: Vec<String>,
+    /// Required `result_*.txt` count per benchmark.
+    pub required_runs: BTreeMap<String, usize>,
+    /// Non-converged runs the olympic mean tolerates.
+    pub dropped_allowed: usize,
+    /// Fields every system description must have.
+    pub system_fields: Vec<String>,
+    /// Valid `status` values.
+    pub statuses: Vec<String>,
+    /// Raw RCP reference JSON per benchmark.
+    pub rcp: BTreeMap<String, Value>,
+    /// Stable diffusion convergence bounds the RCP checker uses (FID max, CLIP min).
+    pub sd_bounds: (f64, f64),
+}
+
+impl RuleBook {
+    /// The MLPerf Training 4.1.0 rules shipped in `specs/rules/mlperf-training-4.1/`.
+    pub fn training_4_1() -> Result<Self, MlperfError> {
+        let base = Path::new("specs/rules/mlperf-training-4.1");
+        Self::build("mlperf-training-4.1", base, |name| {
+            TRAINING_4_1
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| (*text).to_owned())
+                .ok_or_else(|| MlperfError::Io {
+                    path: base.join(name),
+                    source: std::io::Error::from(std::io::ErrorKind::NotFound),
+                })
+        })
+    }
+
+    /// The rules of `name` by ruleset name (`mlperf-training-4.1` is the one there is).
+    pub fn by_name(name: &str) -> Option<Result<Self, MlperfError>> {
+        (name == "mlperf-training-4.1").then(Self::training_4_1)
+    }
+
+    /// Reads a rule folder from disk (same layout as the shipped one).
+    pub fn load(name: &str, dir: &Path) -> Result<Self, MlperfError> {
+        Self::build(name, dir, |file| {
+            let path = dir.join(file);
+            std::fs::read_to_string(&path).map_err(|source| MlperfError::Io { path, source })
+        })
+    }
+
+    fn build(
+        name: &str,
+        dir: &Path,
+        read: impl Fn(&str) -> Result<String, MlperfError>,
+    ) -> Result<Self, MlperfError> {
+        let package_path = dir.join("package.run");
+        let package = reader::read_str(&package_path, &read("package.run")?)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| data_error("package", "rules", "must hold one `rules` block"))?;
+        let data = Data(&package);
+        let mut sets = Vec::new();
+        for file in data.strings("rule_files")? {
+            let path: PathBuf = dir.join(&file);
+            sets.extend(reader::read_str(&path, &read(&file)?)?);
+        }
+        let mut rcp = BTreeMap::new();
+        for (bench, file) in data.record("rcp_files")? {
+            let text = read(
+                &as_string(&file)
+                    .ok_or_else(|| data.bad("rcp_files", "values must be file names"))?,
+            )?;
+            let json = serde_json::from_str(&text).map_err(|e| MlperfError::Rcp {
+                file: dir
+                    .join(as_string(&file).unwrap_or_default())
+                    .display()
+                    .to_string(),
+                message: e.to_string(),
+            })?;
+            rcp.insert(bench, json);
+        }
+        let required_runs = data
+            .record("required_runs")?
+            .into_iter()
+            .map(|(k, v)| {
+                Ok((
+                    k,
+                    v.as_u64()
+                        .ok_or_else(|| data.bad("required_runs", "values must be counts"))?
+                        as usize,
+                ))
+            })
+            .collect::<Result<_, MlperfError>>()?;
+        Ok(RuleBook {
+            name: name.to_owned(),
+            sets,
+            benchmarks: data.strings("benchmarks")?,
+            required_runs,
+            dropped_allowed: data.number("olympic_dropped_allowed")? as usize,
+            system_fields: data.strings("system_fields")?,
+            statuses: data.strings("statuses")?,
+            rcp,
+            sd_bounds: (data.number("sd_fid_max")?, data.number("sd_clip_min")?),
+        })
+    }
+}
+
+/// Attribute access on the package rule set, with errors that name the attribute.
+struct Data<'a>(&'a RuleSet);
+
+struct Empty;
+
+impl Context for Empty {
+    fn name(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn history(&self, _: History, _: &str) -> Value {
+        Value::Null
+    }
+}
+
+impl Data<'_> {
+    fn bad(&self, attribute: &str, expected: &str) -> MlperfError {
+        data_error(&self.0.name, attribute, expected)
+    }
+
+    fn value(&self, attribute: &str) -> Result<Value, MlperfError> {
+        let expr: &Expr = self
+            .0
+            .attribute(attribute)
+            .ok_or_else(|| self.bad(attribute, "is missing"))?;
+        evaluate(expr, &Empty)
+            .map_err(|e| self.bad(attribute, &format!("cannot be evaluated: {e}")))
+    }
+
+    fn strings(&self, attribute: &str) -> Result<Vec<String>, MlperfError> {
+        match self.value(attribute)? {
+            Value::Array(xs) => xs
+                .iter()
+                .map(|x| {
+                    as_string(x).ok_or_else(|| self.bad(attribute, "must be a list of strings"))
+                })
+                .collect(),
+            _ => Err(self.bad(attribute, "must be a list of strings")),
+        }
+    }
+
+    fn record(&self, attribute: &str) -> Result<Vec<(String, Value)>, MlperfError> {
+        match self.value(attribute)? {
+            Value::Object(m) => Ok(m.into_iter().collect()),
+            _ => Err(self.bad(attribute, "must be a record `{ name = value, ... }`")),
+        }
+    }
+
+    fn number(&self, attribute: &str) -> Result<f64, MlperfError> {
+        self.value(attribute)?
+            .as_f64()
+            .ok_or_else(|| self.bad(attribute, "must be a number"))
+    }
+}
+
+fn as_string(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_owned)
+}
+
+fn data_error(set: &str, attribute: &str, expected: &str) -> MlperfError {
+    MlperfError::RuleData {
+        set: set.to_owned(),
+        attribute: attribute.to_owned(),
+        expected: expected.to_owned(),
+    }
+}

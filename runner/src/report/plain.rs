@@ -1,0 +1,78 @@
+use std::io::Write;
+
+use super::Reporter;
+use crate::events::{Event, Stream};
+
+/// One line per event on a writer (stderr off a terminal); rank output is prefixed with
+/// `[run N rank R]` so interleaved ranks stay readable.
+pub struct Plain<W: Write> {
+    out: W,
+}
+
+impl<W: Write> Plain<W> {
+    pub fn new(out: W) -> Plain<W> {
+        Plain { out }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+/// The line a plain reporter prints for `event`.
+pub fn line(event: &Event) -> String {
+    match event {
+        Event::SessionStarted {
+            plan,
+            runs,
+            executor,
+        } => {
+            format!("running `{plan}`: {runs} run(s) on the {executor} executor")
+        }
+        Event::ProbeFinished { drift, .. } if drift.is_empty() => {
+            "environment matches the pins".into()
+        }
+        Event::ProbeFinished { drift, allowed } => format!(
+            "environment drifted in {} field(s){}",
+            drift.len(),
+            if *allowed {
+                "; running anyway (--allow-drift), result not reproducible"
+            } else {
+                ""
+            }
+        ),
+        Event::RunStarted {
+            index, seed, dir, ..
+        } => format!("run {index} started (seed {seed}) in {dir}"),
+        Event::RankOutput {
+            index,
+            rank,
+            stream,
+            line,
+        } => {
+            let tag = if *stream == Stream::Stderr {
+                " stderr"
+            } else {
+                ""
+            };
+            format!("[run {index} rank {rank}{tag}] {line}")
+        }
+        Event::RunFinished {
+            index,
+            status,
+            elapsed_s,
+        } => {
+            format!("run {index} {} after {elapsed_s:.2}s", status.label())
+        }
+        Event::ResultStored { id, path } => {
+            format!("result {} stored in {path}", &id[..12.min(id.len())])
+        }
+    }
+}
+
+impl<W: Write> Reporter for Plain<W> {
+    fn event(&mut self, event: &Event) {
+        // A closed stderr must not stop the run; the result is still stored.
+        let _ = writeln!(self.out, "{}", line(event));
+    }
+}

@@ -1,0 +1,116 @@
+use std::path::Path;
+
+use super::{ScoreError, Scorer};
+use crate::mlperf::{MlLog, MlperfError, RuleBook, RunResult};
+use crate::store::RunMetrics;
+
+/// Scores a run's log with the MLPerf parser and compliance engine (`crate::mlperf`) and a
+/// rule book: time to train as the official summarizer computes it, convergence as
+/// "compliant (the rule set's accuracy `target` included) and `run_stop` status success".
+pub struct MlperfScorer {
+    book: RuleBook,
+}
+
+impl MlperfScorer {
+    pub fn new(book: RuleBook) -> MlperfScorer {
+        MlperfScorer { book }
+    }
+
+    /// A rule book made of the rule sets in one file (`specs/rules/smoke-local.run`).
+    pub fn from_rules_file(name: &str, path: &Path) -> Result<MlperfScorer, MlperfError> {
+        let sets = repro_compiler::rules::reader::read_file(path)?;
+        Ok(MlperfScorer::new(RuleBook {
+            name: name.to_string(),
+            sets,
+            benchmarks: Vec::new(),
+            required_runs: Default::default(),
+            dropped_allowed: 1,
+            system_fields: Vec::new(),
+            statuses: Vec::new(),
+            rcp: Default::default(),
+            sd_bounds: (90.0, 0.15),
+        }))
+    }
+}
+
+impl Scorer for MlperfScorer {
+    fn score(&self, path: &Path) -> Result<RunMetrics, ScoreError> {
+        let log = MlLog::read(path).map_err(|e| ScoreError {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let run = RunResult::from_log(path, &log, &self.book);
+        let converged = run.compliance.passed && run.run_stop_status.as_deref() == Some("success");
+        let ttt_s = run.ttt.map(seconds);
+        let samples = (converged && run.rcp.converged)
+            .then(|| train_samples(&log).map(|n| n * run.rcp.epochs))
+            .flatten();
+        Ok(RunMetrics {
+            ttt_s,
+            converged,
+            samples_to_converge: samples,
+            throughput: samples
+                .zip(ttt_s)
+                .filter(|(_, t)| *t > 0.0)
+                .map(|(s, t)| s / t),
+            messages: messages(&run),
+        })
+    }
+}
+
+/// MLPerf's minutes back to seconds, rounded to the microsecond so that a log's whole-ms
+/// timestamps give whole-ms seconds (61.5, not 61.49999999999999).
+fn seconds(minutes: f64) -> f64 {
+    (minutes * 60e6).round() / 1e6
+}
+
+/// `train_samples` is samples per epoch; epochs x samples is what converging cost.
+fn train_samples(log: &MlLog) -> Option<f64> {
+    log.lines
+        .iter()
+        .find(|l| l.key == "train_samples")?
+        .value
+        .as_f64()
+}
+
+fn messages(run: &RunResult) -> Vec<String> {
+    let parse = run
+        .parse_failures
+        .iter()
+        .map(|f| format!("line {}: {}", f.file_line, f.message));
+    let compliance = run.compliance.messages.iter().map(|m| {
+        let line = m
+            .file_line
+            .map(|l| format!("line {l}: "))
+            .unwrap_or_default();
+        format!("{line}{} {}", m.text, m.detail)
+            .trim_end()
+            .to_string()
+    });
+    parse.chain(compliance).collect()
+}
+
+impl MlperfScorer {
+    /// The scorer a plan asks for: a shipped rule book by name, or the plan's rules file.
+    pub fn for_plan(plan: &super::RunPlan) -> Result<MlperfScorer, ScoreError> {
+        let fail = |path: &Path, e: MlperfError| ScoreError {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        if let Some(book) = RuleBook::by_name(&plan.ruleset) {
+            return book
+                .map(MlperfScorer::new)
+                .map_err(|e| fail(Path::new(&plan.ruleset), e));
+        }
+        let Some(rules) = &plan.rules else {
+            return Err(ScoreError {
+                path: plan.ruleset.clone().into(),
+                message: format!(
+                    "rule set `{}` is not shipped with repro and the plan names no rules file\nhelp: set `rules` to the file that defines it",
+                    plan.ruleset
+                ),
+            });
+        };
+        MlperfScorer::from_rules_file(&plan.ruleset, rules).map_err(|e| fail(rules, e))
+    }
+}

@@ -1,0 +1,25 @@
+//! A session: one `repro run` of one plan, from preflight probe to stored result.
+//!
+//! probe -> compare with pins (refuse on drift unless allowed) -> for each run: render the
+//! launch template into `runs/<plan>/<run-id>/`, execute through an [`Executor`], score the
+//! rank-0 log through a [`Scorer`] -> olympic score -> one [`ResultRecord`] in the store.
+//! Everything the user sees is an [`Event`] given to the caller's sink; the session prints
+//! nothing itself.
+//!
+//! [`Executor`]: crate::exec::Executor
+//! [`ResultRecord`]: crate::store::ResultRecord
+//! [`Event`]: crate::events::Event
+
+mod error;
+mod execute;
+mod mlperf_scorer;
+mod run_plan;
+mod score;
+mod scorer;
+
+pub use error::SessionError;
+pub use execute::{run_session, SessionOptions};
+pub use mlperf_scorer::MlperfScorer;
+pub use run_plan::{LaunchPlan, RunPlan};
+pub use score::{score_runs, Score};
+pub use scorer::{ScoreError, Scorer};

@@ -1,0 +1,57 @@
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::probe::Pins;
+
+/// What the runner needs from a locked plan. The integrator fills it from the compiler's
+/// `Plan`; until then `repro run` reads it as JSON (`repro run plan.json`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunPlan {
+    pub name: String,
+    pub plan_hash: String,
+    pub lock_hash: String,
+    #[serde(default)]
+    pub pins: Pins,
+    /// The hardware group, by field name (what results are compared within).
+    #[serde(default)]
+    pub hardware: BTreeMap<String, String>,
+    #[serde(default)]
+    pub software: BTreeMap<String, String>,
+    pub launch: LaunchPlan,
+    /// The rule set logs are scored with: `mlperf-training-4.1` (shipped) or a name whose
+    /// rules are read from `rules`.
+    pub ruleset: String,
+    /// The rules file for rule sets that are not shipped (`specs/rules/smoke-local.run`).
+    pub rules: Option<PathBuf>,
+    pub runs: u32,
+    /// Run `i` uses seed `seed + i`.
+    #[serde(default)]
+    pub seed: u64,
+    /// Wall-clock limit per run, in seconds.
+    pub time_limit_s: Option<f64>,
+    /// Relative tolerance for diffs (0.05 for `tolerance = 5%`).
+    pub tolerance: f64,
+}
+
+/// How to start one run.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchPlan {
+    /// The tera launch template (`templates/local.sh`).
+    pub template: PathBuf,
+    pub nodes: u32,
+    pub ranks_per_node: u32,
+    /// Values the template sees besides the ones the session adds (`hparams`, `container`,
+    /// ...); every one is shell-quoted when rendered.
+    #[serde(default)]
+    pub values: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RunPlan {
+    pub fn seed_of(&self, index: u32) -> u64 {
+        self.seed.wrapping_add(u64::from(index))
+    }
+}

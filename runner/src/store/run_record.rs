@@ -1,0 +1,35 @@
+use serde::{Deserialize, Serialize};
+
+use super::LogDigest;
+use crate::exec::RunStatus;
+
+/// What scoring found in one run's MLPerf log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunMetrics {
+    /// Time to train, `run_stop - run_start`, in seconds.
+    pub ttt_s: Option<f64>,
+    /// The log passed the rule set and reached the accuracy target.
+    pub converged: bool,
+    /// Training samples processed until convergence (epochs x `train_samples`, or
+    /// `samples_count`); what MLPerf's RCP check compares.
+    pub samples_to_converge: Option<f64>,
+    /// Training samples per second over the timed region.
+    pub throughput: Option<f64>,
+    /// Compliance messages (empty when the log is compliant).
+    pub messages: Vec<String>,
+}
+
+/// One run of a plan as stored in a result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRecord {
+    pub index: u32,
+    pub run_id: String,
+    pub seed: u64,
+    pub status: RunStatus,
+    pub elapsed_s: f64,
+    /// `None` when the run did not produce a scorable log (failed, timed out, cancelled).
+    pub metrics: Option<RunMetrics>,
+    pub logs: Vec<LogDigest>,
+}

@@ -1,0 +1,1 @@
+//! `repro verify` and `repro compare`.

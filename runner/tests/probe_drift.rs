@@ -1,0 +1,136 @@
+//! The drift comparison on recorded probes of the machines behind published MLPerf results.
+
+use std::path::{Path, PathBuf};
+
+use repro_runner::probe::{compare, Drift, EnvRecord, Pins, ProbeError};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/probe")
+        .join(name)
+}
+
+fn snapshot(name: &str) -> EnvRecord {
+    EnvRecord::read(&fixture(name)).unwrap()
+}
+
+/// Pins of `specs/gpt3-512xh100-eos.run`.
+fn eos_pins() -> Pins {
+    Pins {
+        gpu: Some("NVIDIA H100-SXM5-80GB".into()),
+        gpus_per_node: Some(8),
+        gpu_memory_bytes: Some(81559 << 20),
+        driver: Some("560.35.03".into()),
+        cuda: Some("12.6.1".into()),
+        nccl: Some("2.22.3".into()),
+    }
+}
+
+/// Pins of `specs/gpt3-512xh200.run` (`gpu_memory = 141GB`, read as 141e9 bytes).
+fn h200_pins() -> Pins {
+    Pins {
+        gpu: Some("NVIDIA H200-SXM5-141GB".into()),
+        gpus_per_node: Some(8),
+        gpu_memory_bytes: Some(141_000_000_000),
+        driver: Some("550.90.07".into()),
+        cuda: Some("12.6.1".into()),
+        nccl: Some("2.22.3".into()),
+    }
+}
+
+fn table(drift: &[Drift]) -> String {
+    drift
+        .iter()
+        .map(|d| format!("{:<14} {:<28} {}", d.field, d.pinned, d.found))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn published_machines_match_their_own_pins() {
+    assert_eq!(compare(&eos_pins(), &snapshot("h100-eos.json")), vec![]);
+    assert_eq!(compare(&h200_pins(), &snapshot("h200-azure.json")), vec![]);
+}
+
+#[test]
+fn h100_plan_on_the_h200_machine_drifts() {
+    let drift = compare(&eos_pins(), &snapshot("h200-azure.json"));
+    insta::assert_snapshot!(table(&drift));
+}
+
+#[test]
+fn eos_plan_on_oracle_h100_drifts_in_software_only() {
+    let drift = compare(&eos_pins(), &snapshot("h100-oracle.json"));
+    insta::assert_snapshot!(table(&drift));
+}
+
+#[test]
+fn machine_without_gpu_reports_no_gpu() {
+    let drift = compare(&h200_pins(), &snapshot("no-gpu.json"));
+    insta::assert_snapshot!(table(&drift));
+}
+
+#[test]
+fn unpinned_fields_never_drift() {
+    assert_eq!(compare(&Pins::default(), &snapshot("no-gpu.json")), vec![]);
+}
+
+#[test]
+fn fewer_gpus_than_pinned_drift() {
+    let mut record = snapshot("h100-eos.json");
+    record.gpu.devices.truncate(4);
+    let drift = compare(&eos_pins(), &record);
+    assert_eq!(
+        drift,
+        vec![Drift {
+            field: "gpus_per_node".into(),
+            pinned: "8".into(),
+            found: "4".into()
+        }]
+    );
+}
+
+#[test]
+fn snapshots_round_trip_through_json() {
+    for name in [
+        "h100-eos.json",
+        "h200-azure.json",
+        "h100-oracle.json",
+        "no-gpu.json",
+    ] {
+        let record = snapshot(name);
+        let text = serde_json::to_string_pretty(&record).unwrap() + "\n";
+        assert_eq!(
+            text,
+            std::fs::read_to_string(fixture(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn broken_snapshot_names_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.json");
+    std::fs::write(&path, "{\n  \"gpu\": 3\n}\n").unwrap();
+    let err = EnvRecord::read(&path).unwrap_err();
+    assert!(matches!(err, ProbeError::Parse { line: 2, .. }), "{err}");
+    let text = err
+        .to_string()
+        .replace(&dir.path().display().to_string(), "DIR");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn live_probe_never_panics_and_is_consistent() {
+    let record = repro_runner::probe::probe_live();
+    assert!(record.cpu.cores >= 1);
+    if record.gpu.devices.is_empty() {
+        assert!(record
+            .gpu
+            .note
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("no GPU"));
+    }
+}

@@ -1,0 +1,501 @@
+//! `repro run / probe / diff / baseline` end to end through the binary, with the fake
+//! executor (`REPRO_FAKE_EXECUTOR`) and a recorded probe (`REPRO_PROBE_OVERRIDE`), so every
+//! number is exact: scripted MLPerf logs with fixed timestamps go through the real parser,
+//! compliance engine (`specs/rules/smoke-local.run`), olympic scoring, store and diff.
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use serde_json::{json, Value};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A scratch directory holding a plan, a fake executor script, the store and run dirs.
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+impl Case {
+    fn new() -> Case {
+        Case {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes the plan (`smoke`, 3 runs unless changed by `edit`).
+    fn plan(&self, edit: impl FnOnce(&mut Value)) -> &Case {
+        let mut plan = json!({
+            "name": "smoke",
+            "plan_hash": "p1",
+            "lock_hash": "l1",
+            "hardware": {"device": "cpu"},
+            "software": {"workload": "smoke-sgd 0.1.0"},
+            "launch": {"template": format!("{ROOT}/templates/local.sh"), "nodes": 1, "ranks_per_node": 1,
+                       "values": {"command": "true", "args": [], "env": {}}},
+            "ruleset": "smoke-local",
+            "rules": format!("{ROOT}/specs/rules/smoke-local.run"),
+            "runs": 3,
+            "seed": 1,
+            "time_limit_s": 60,
+            "tolerance": 0.05,
+        });
+        edit(&mut plan);
+        std::fs::write(self.path("plan.json"), plan.to_string()).unwrap();
+        self
+    }
+
+    /// Scripts the fake executor: one (time to train in seconds, converged) per run.
+    fn runs(&self, runs: &[(f64, bool)]) -> &Case {
+        let fake: Vec<Value> = runs
+            .iter()
+            .enumerate()
+            .map(|(i, &(ttt, ok))| json!({"status": {"kind": "succeeded"}, "elapsed_s": ttt + 1.0, "log": smoke_log(i as u64 + 1, ttt, ok)}))
+            .collect();
+        std::fs::write(self.path("fake.json"), Value::Array(fake).to_string()).unwrap();
+        self
+    }
+
+    fn repro(&self, args: &[&str]) -> Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_repro"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("REPRO_FAKE_EXECUTOR", self.path("fake.json"))
+            .env(
+                "REPRO_PROBE_OVERRIDE",
+                format!("{ROOT}/runner/tests/fixtures/probe/no-gpu.json"),
+            )
+            .output()
+            .unwrap()
+    }
+
+    fn run(&self, extra: &[&str]) -> Output {
+        let mut args = vec!["run", "plan.json"];
+        args.extend(extra);
+        self.repro(&args)
+    }
+
+    /// Ids of the stored results, oldest first.
+    fn ids(&self) -> Vec<String> {
+        let Ok(dir) = std::fs::read_dir(self.path("results/smoke")) else {
+            return Vec::new();
+        };
+        let mut records: Vec<(u64, String)> = dir
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                let v: Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+                (
+                    v["created_unix_ms"].as_u64().unwrap(),
+                    p.file_stem().unwrap().to_string_lossy().into_owned(),
+                )
+            })
+            .collect();
+        records.sort();
+        records.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Output with ids, the scratch path and run timestamps replaced by stable names.
+    fn redact(&self, text: &[u8]) -> String {
+        let mut text = String::from_utf8_lossy(text).into_owned();
+        for (n, id) in self.ids().iter().enumerate() {
+            text = text
+                .replace(id.as_str(), &format!("<id{n}>"))
+                .replace(&id[..12], &format!("<id{n}>"));
+        }
+        text.replace(&self.dir.path().display().to_string(), "<dir>")
+            .replace(ROOT, "<root>")
+    }
+}
+
+/// stderr from the `error:` line on (progress lines before it name run directories).
+fn error_part(stderr: &str) -> String {
+    stderr[stderr.find("error:").expect("an error is printed")..].to_string()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap()
+}
+
+/// A complete `smoke_sgd` MLPerf log: run_start at t0, run_stop `ttt` seconds later.
+fn smoke_log(seed: u64, ttt: f64, converged: bool) -> String {
+    let t0 = 1_700_000_000_000u64;
+    let stop = t0 + 5000 + (ttt * 1000.0) as u64;
+    let accuracy = if converged { 0.905 } else { 0.85 };
+    let status = if converged { "success" } else { "aborted" };
+    let lines = [
+        (t0, "POINT_IN_TIME", "cache_clear", json!(true), json!({})),
+        (t0, "INTERVAL_START", "init_start", Value::Null, json!({})),
+        (
+            t0,
+            "POINT_IN_TIME",
+            "submission_org",
+            json!("repro"),
+            json!({}),
+        ),
+        (
+            t0,
+            "POINT_IN_TIME",
+            "submission_platform",
+            json!("local-cpu"),
+            json!({}),
+        ),
+        (
+            t0,
+            "POINT_IN_TIME",
+            "submission_division",
+            json!("open"),
+            json!({}),
+        ),
+        (
+            t0,
+            "POINT_IN_TIME",
+            "submission_status",
+            json!("research"),
+            json!({}),
+        ),
+        (
+            t0,
+            "POINT_IN_TIME",
+            "submission_benchmark",
+            json!("smoke_sgd"),
+            json!({}),
+        ),
+        (t0, "POINT_IN_TIME", "seed", json!(seed), json!({})),
+        (
+            t0,
+            "POINT_IN_TIME",
+            "global_batch_size",
+            json!(128),
+            json!({}),
+        ),
+        (
+            t0,
+            "POINT_IN_TIME",
+            "train_samples",
+            json!(16384),
+            json!({}),
+        ),
+        (t0, "POINT_IN_TIME", "eval_samples", json!(4096), json!({})),
+        (
+            t0,
+            "POINT_IN_TIME",
+            "gradient_accumulation_steps",
+            json!(1),
+            json!({}),
+        ),
+        (t0, "POINT_IN_TIME", "opt_name", json!("sgd"), json!({})),
+        (
+            t0,
+            "POINT_IN_TIME",
+            "opt_base_learning_rate",
+            json!(0.002),
+            json!({}),
+        ),
+        (
+            t0,
+            "POINT_IN_TIME",
+            "opt_weight_decay",
+            json!(0.0),
+            json!({}),
+        ),
+        (
+            t0 + 4000,
+            "INTERVAL_END",
+            "init_stop",
+            Value::Null,
+            json!({}),
+        ),
+        (
+            t0 + 5000,
+            "INTERVAL_START",
+            "run_start",
+            Value::Null,
+            json!({}),
+        ),
+        (
+            t0 + 5000,
+            "INTERVAL_START",
+            "block_start",
+            Value::Null,
+            json!({"first_epoch_num": 1, "epoch_count": 1}),
+        ),
+        (
+            t0 + 5000,
+            "INTERVAL_START",
+            "epoch_start",
+            Value::Null,
+            json!({"epoch_num": 1}),
+        ),
+        (
+            stop - 10,
+            "INTERVAL_END",
+            "epoch_stop",
+            Value::Null,
+            json!({"epoch_num": 1}),
+        ),
+        (
+            stop - 10,
+            "INTERVAL_START",
+            "eval_start",
+            Value::Null,
+            json!({"epoch_num": 1}),
+        ),
+        (
+            stop - 5,
+            "POINT_IN_TIME",
+            "eval_accuracy",
+            json!(accuracy),
+            json!({"epoch_num": 4}),
+        ),
+        (
+            stop - 5,
+            "INTERVAL_END",
+            "eval_stop",
+            Value::Null,
+            json!({"epoch_num": 1}),
+        ),
+        (
+            stop - 5,
+            "INTERVAL_END",
+            "block_stop",
+            Value::Null,
+            json!({"first_epoch_num": 1}),
+        ),
+        (
+            stop,
+            "INTERVAL_END",
+            "run_stop",
+            Value::Null,
+            json!({"status": status, "epoch_num": 4}),
+        ),
+    ];
+    lines
+        .iter()
+        .map(|(t, ty, key, value, meta)| {
+            let line = json!({"namespace": "", "time_ms": t, "event_type": ty, "key": key, "value": value, "metadata": meta});
+            format!(":::MLLOG {line}\n")
+        })
+        .collect()
+}
+
+#[test]
+fn converged_runs_pass_with_the_olympic_score() {
+    let case = Case::new();
+    case.plan(|_| {})
+        .runs(&[(60.0, true), (61.5, true), (65.0, true)]);
+    let out = case.run(&[]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    insta::assert_snapshot!(case.redact(&out.stdout));
+    let stderr = case.redact(&out.stderr);
+    assert!(
+        stderr.contains("running `smoke`: 3 run(s) on the fake executor"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[run 0 rank 0] :::MLLOG"), "{stderr}");
+}
+
+#[test]
+fn json_report_holds_the_whole_record() {
+    let case = Case::new();
+    case.plan(|_| {})
+        .runs(&[(60.0, true), (61.5, true), (65.0, true)]);
+    let out = case.run(&["--format", "json"]);
+    assert_eq!(code(&out), 0);
+    assert!(out.stderr.is_empty(), "json mode prints no progress");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let record = &report["result"];
+    assert_eq!(record["score_s"], json!(61.5));
+    assert_eq!(record["verdict"], "pass");
+    assert_eq!(record["reproducible"], true);
+    assert_eq!(record["runs"][1]["seed"], 2);
+    assert_eq!(
+        record["runs"][1]["metrics"]["samples_to_converge"],
+        json!(65536.0)
+    );
+    assert_eq!(record["environment"]["cpu"]["model"], "AMD EPYC 7B13");
+    let log = case.path(&format!(
+        "runs/smoke/{}",
+        record["runs"][0]["logs"][0]["path"].as_str().unwrap()
+    ));
+    let sha = sha256_hex(&std::fs::read(log).unwrap());
+    assert_eq!(record["runs"][0]["logs"][0]["sha256"], json!(sha));
+    assert_eq!(report["id"], json!(case.ids()[0]));
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let out = std::process::Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(bytes)?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()[..64].to_string()
+}
+
+#[test]
+fn two_non_converged_runs_fail_the_verdict() {
+    let case = Case::new();
+    case.plan(|_| {})
+        .runs(&[(60.0, true), (61.0, false), (62.0, false)]);
+    let out = case.run(&[]);
+    assert_eq!(code(&out), 1);
+    insta::assert_snapshot!(case.redact(&out.stdout));
+}
+
+#[test]
+fn drift_refuses_with_a_table_and_exit_3() {
+    let case = Case::new();
+    case.plan(|p| p["pins"] = json!({"gpu": "NVIDIA H100-SXM5-80GB", "gpus_per_node": 8}))
+        .runs(&[(60.0, true)]);
+    let out = case.run(&[]);
+    assert_eq!(code(&out), 3);
+    insta::assert_snapshot!(error_part(&case.redact(&out.stderr)));
+    assert!(
+        !case.path("results").exists(),
+        "nothing is stored when the run is refused"
+    );
+}
+
+#[test]
+fn allowed_drift_runs_and_marks_the_result() {
+    let case = Case::new();
+    case.plan(|p| {
+        p["pins"] = json!({"gpus_per_node": 8});
+        p["runs"] = json!(1);
+    })
+    .runs(&[(60.0, true)]);
+    let out = case.run(&["--allow-drift", "--format", "json"]);
+    assert_eq!(code(&out), 0);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["result"]["reproducible"], false);
+    assert_eq!(
+        report["result"]["drift"],
+        json!([{"field": "gpus_per_node", "pinned": "8", "found": "0"}])
+    );
+}
+
+#[test]
+fn compare_latest_gives_regressed_pass_and_improved() {
+    let case = Case::new();
+    case.plan(|_| {});
+    case.runs(&[(60.0, true), (61.0, true), (62.0, true)]);
+    assert_eq!(code(&case.run(&[])), 0);
+    case.runs(&[(60.5, true), (61.0, true), (61.5, true)]);
+    let same = case.run(&["--compare", "latest"]);
+    assert_eq!(code(&same), 0, "{}", String::from_utf8_lossy(&same.stdout));
+    case.runs(&[(80.0, true), (81.0, true), (82.0, true)]);
+    let slower = case.run(&["--compare", "latest"]);
+    assert_eq!(code(&slower), 1);
+    insta::assert_snapshot!("regressed", case.redact(&slower.stdout));
+    case.runs(&[(40.0, true), (41.0, true), (42.0, true)]);
+    assert_eq!(code(&case.run(&["--compare", "latest"])), 0);
+    let ids = case.ids();
+    let diff = case.repro(&["diff", &ids[3], &ids[0], "--format", "json"]);
+    assert_eq!(code(&diff), 0);
+    let diff: Value = serde_json::from_slice(&diff.stdout).unwrap();
+    assert_eq!(diff["verdict"], "improved");
+}
+
+#[test]
+fn one_run_per_side_is_inconclusive() {
+    let case = Case::new();
+    case.plan(|p| p["runs"] = json!(1));
+    case.runs(&[(60.0, true)]);
+    assert_eq!(code(&case.run(&[])), 0);
+    let out = case.run(&["--compare", "latest"]);
+    assert_eq!(code(&out), 5);
+}
+
+#[test]
+fn results_from_other_locks_are_refused_unless_asked() {
+    let case = Case::new();
+    case.plan(|_| {})
+        .runs(&[(60.0, true), (61.0, true), (62.0, true)]);
+    assert_eq!(code(&case.run(&[])), 0);
+    case.plan(|p| p["software"]["nccl"] = json!("2.22.3"));
+    let refused = case.run(&["--compare", "latest"]);
+    assert_eq!(code(&refused), 2);
+    insta::assert_snapshot!(error_part(&case.redact(&refused.stderr)));
+    let first = case.ids()[0].clone();
+    let across = case.run(&["--compare", &first, "--across-locks"]);
+    assert_eq!(code(&across), 0);
+    assert!(String::from_utf8_lossy(&across.stdout)
+        .contains("lock differs: `software.nccl`: 2.22.3 (baseline (absent))"));
+}
+
+#[test]
+fn baseline_accept_writes_the_record_and_diff_uses_it() {
+    let case = Case::new();
+    case.plan(|_| {})
+        .runs(&[(60.0, true), (61.0, true), (62.0, true)]);
+    assert_eq!(code(&case.run(&[])), 0);
+    let first = case.ids()[0].clone();
+    let accept = case.repro(&["baseline", "accept", &first[..8]]);
+    assert_eq!(
+        code(&accept),
+        0,
+        "{}",
+        String::from_utf8_lossy(&accept.stderr)
+    );
+    let baseline = std::fs::read(case.path("baselines/smoke.json")).unwrap();
+    let record = std::fs::read(case.path(&format!("results/smoke/{first}.json"))).unwrap();
+    assert!(
+        baseline == record,
+        "the baseline holds the record's exact bytes"
+    );
+    case.runs(&[(90.0, true), (91.0, true), (92.0, true)]);
+    let out = case.run(&["--compare", "baselines/smoke.json"]);
+    assert_eq!(code(&out), 1);
+    let second = case.ids()[1].clone();
+    assert_eq!(
+        code(&case.repro(&["diff", &second, "baselines/smoke.json"])),
+        1
+    );
+    assert_eq!(
+        code(&case.repro(&["diff", &second])),
+        1,
+        "default baseline: the prior result"
+    );
+}
+
+#[test]
+fn bad_input_is_exit_2_with_file_and_position() {
+    let case = Case::new();
+    std::fs::write(case.path("plan.json"), "{\n  \"name\": 3\n}\n").unwrap();
+    let out = case.run(&[]);
+    assert_eq!(code(&out), 2);
+    insta::assert_snapshot!(case.redact(&out.stderr));
+    let missing = case.repro(&["diff", "0123abc"]);
+    assert_eq!(code(&missing), 2);
+    insta::assert_snapshot!("diff_not_found", case.redact(&missing.stderr));
+}
+
+#[test]
+fn probe_prints_the_record_as_json() {
+    let case = Case::new();
+    let out = case.repro(&["probe", "--format", "json"]);
+    assert_eq!(code(&out), 0);
+    let fixture =
+        std::fs::read_to_string(format!("{ROOT}/runner/tests/fixtures/probe/no-gpu.json")).unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), fixture);
+    let human = case.repro(&["probe"]);
+    insta::assert_snapshot!(String::from_utf8(human.stdout).unwrap());
+}
+
+#[test]
+fn live_probe_without_override_works() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_repro"))
+        .args(["probe", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0);
+    let record: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(record["cpu"]["cores"].as_u64().unwrap() >= 1);
+}

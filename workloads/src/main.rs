@@ -1,0 +1,36 @@
+//! `smoke-sgd`: the reference workload of `specs/smoke-local.run`.
+//!
+//! Logistic regression trained with minibatch SGD on a seeded synthetic dataset, on the CPU,
+//! until the eval accuracy reaches a target (a few hundred milliseconds). It follows the
+//! torch.distributed launch contract: `RANK`/`WORLD_SIZE` shard the training data (rank `r`
+//! takes samples `i` with `i % WORLD_SIZE == r`), `SEED` seeds initialisation and shuffling,
+//! and only rank 0 prints the MLPerf `:::MLLOG` log. Ranks do not exchange gradients: each
+//! trains on its own shard, so rank 0's log is a complete, self-consistent MLPerf run.
+//!
+//! Deterministic: for a given (seed, world size, flags) every number in the log except
+//! `time_ms` is identical between runs; the dataset itself depends only on `--data-seed`.
+
+mod config;
+mod data;
+mod mllog;
+mod model;
+mod rng;
+mod train;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let config = match config::Config::from_env_and_args(std::env::args().skip(1)) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("smoke-sgd: error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let converged = train::run(&config, &mut mllog::Logger::stdout(config.rank == 0));
+    if converged {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
