@@ -10,14 +10,21 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use std::sync::OnceLock;
+
+use repro_runner::events::Event;
 use repro_runner::exec::CancelFlag;
 use repro_runner::probe::{self, EnvRecord, Gpu, Pins};
+use repro_runner::session::{MlperfScorer, RunPlan};
 use repro_runner::slurm::{
-    self, OnInterrupt, RunFolder, RunRecord, RunState, SlurmCli, SlurmError, SlurmOutcome,
-    SlurmRequest, StatusReport, SystemSlurm, TrackEnd, Tracker,
+    self, OnInterrupt, RunFolder, RunRecord, RunState, SlurmCli, SlurmEnd, SlurmError,
+    SlurmOptions, SlurmOutcome, SlurmRequest, StatusReport, SystemSlurm, TrackEnd, Tracker,
 };
+use repro_runner::store::{ResultStore, RunVerdict};
+use serde_json::json;
 
 const REPRO: &str = env!("CARGO_BIN_EXE_repro");
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Whether a cluster answers; prints a visible skip message when not.
 fn cluster_up(test: &str) -> bool {
@@ -48,6 +55,7 @@ fn request(plan: &str, nodes: u32, runs: u32, command: Vec<String>) -> SlurmRequ
     SlurmRequest {
         plan: plan.into(),
         nodes,
+        ranks_per_node: 2,
         gpus_per_node: 2,
         runs,
         seeds: (0..runs as u64).map(|i| 1000 + i).collect(),
@@ -215,17 +223,139 @@ fn interrupt_without_terminal_leaves_jobs_running() {
     SystemSlurm::default().scancel_all(&state);
 }
 
+/// Builds the reference workload (`smoke-sgd`) once and returns its path.
+fn smoke_sgd() -> &'static Path {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-q", "-p", "repro-workloads", "--bin", "smoke-sgd"])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map_or(Path::new(ROOT).join("target"), PathBuf::from);
+        target.join("debug/smoke-sgd")
+    })
+}
+
+/// `workloads/smoke-local.plan.json` on 2 nodes x 1 rank with `launch slurm` settings.
+fn smoke_plan(runs: u32) -> RunPlan {
+    let mut plan: serde_json::Value = serde_json::from_str(&read(
+        Path::new(ROOT).join("workloads/smoke-local.plan.json"),
+    ))
+    .unwrap();
+    plan["name"] = json!("smoke-slurm");
+    plan["runs"] = json!(runs);
+    plan["time_limit_s"] = json!(300);
+    plan["rules"] = json!(format!("{ROOT}/specs/rules/smoke-local.run"));
+    plan["launch"]["nodes"] = json!(2);
+    plan["launch"]["ranks_per_node"] = json!(1);
+    plan["launch"]["values"]["command"] = json!(smoke_sgd().display().to_string());
+    plan["launch"]["values"]["partition"] = json!("debug");
+    serde_json::from_value(plan).unwrap()
+}
+
+fn options(on_interrupt: OnInterrupt) -> SlurmOptions {
+    SlurmOptions {
+        poll: Duration::from_millis(200),
+        on_interrupt,
+    }
+}
+
+/// The reference workload through the whole Slurm session: submitted, preflighted on both
+/// nodes, each run scored by the MLPerf engine as it finishes, the result stored.
+#[test]
+fn smoke_plan_session_scores_and_stores() {
+    if !cluster_up("smoke_plan_session_scores_and_stores") {
+        return;
+    }
+    let plan = smoke_plan(3);
+    let scorer = MlperfScorer::for_plan(&plan).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = ResultStore::new(dir.path().join("results"));
+    let folder = RunFolder::new(dir.path().join("run"));
+    let mut events = Vec::new();
+    let end = slurm::run_session(
+        &plan,
+        &scorer,
+        &store,
+        &folder,
+        Path::new(REPRO),
+        &SystemSlurm::default(),
+        options(OnInterrupt::Leave),
+        &CancelFlag::new(),
+        &mut |e| events.push(e),
+    )
+    .unwrap();
+    let SlurmEnd::Stored(stored) = end else {
+        panic!("expected a stored result")
+    };
+    let record = &stored.record;
+    assert_eq!(record.executor, "slurm");
+    assert_eq!(record.runs.len(), 3);
+    for run in &record.runs {
+        let metrics = run.metrics.as_ref().expect("every run scored");
+        assert!(metrics.converged, "{metrics:?}");
+        assert_eq!(run.logs.len(), 2, "one log per rank");
+    }
+    assert_eq!(record.verdict, RunVerdict::Pass, "{record:?}");
+    assert!(record.score_s.is_some());
+    assert!(record.reproducible);
+    let finished = events
+        .iter()
+        .filter(|e| matches!(e, Event::RunFinished { .. }))
+        .count();
+    assert_eq!(finished, 3);
+    assert!(matches!(events.last(), Some(Event::ResultStored { .. })));
+}
+
 /// The runner dies (SIGKILL) while its jobs run; the jobs go on; `repro status` shows them
-/// and `repro collect` records them as the runner would have.
+/// and `repro collect` scores and stores them as the runner would have.
 #[test]
 fn runner_killed_mid_run_then_collect() {
     if !cluster_up("runner_killed_mid_run_then_collect") {
         return;
     }
-    let (_dir, folder, state) = submit(&request("killed", 2, 2, workload(0, 4)));
+    let mut plan = smoke_plan(2);
+    // A slower workload so that the runner is killed while the runs are still going.
+    plan.launch.values.insert("command".into(), json!("bash"));
+    let script = format!("sleep 3; exec {} \"$@\"", smoke_sgd().display());
+    let mut args = vec![json!("-c"), json!(script), json!("smoke")];
+    args.extend(
+        plan.launch.values["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .cloned(),
+    );
+    plan.launch.values.insert("args".into(), json!(args));
+    let scorer = MlperfScorer::for_plan(&plan).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results");
+    let store = ResultStore::new(&results);
+    let folder = RunFolder::new(dir.path().join("run"));
+    // An interrupted runner without a terminal leaves the jobs running.
+    let cancel = CancelFlag::new();
+    cancel.cancel();
+    let end = slurm::run_session(
+        &plan,
+        &scorer,
+        &store,
+        &folder,
+        Path::new(REPRO),
+        &SystemSlurm::default(),
+        options(OnInterrupt::Leave),
+        &cancel,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(end, SlurmEnd::Detached);
+
     let root = folder.root.to_str().unwrap();
+    let store_arg = results.to_str().unwrap();
     let mut runner = Command::new(REPRO)
-        .args(["collect", root, "--poll", "0.2"])
+        .args(["collect", root, "--store", store_arg, "--poll", "0.2"])
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
@@ -240,32 +370,50 @@ fn runner_killed_mid_run_then_collect() {
     let status = Command::new(REPRO).args(["status", root]).output().unwrap();
     let text = String::from_utf8_lossy(&status.stdout);
     assert!(status.status.success(), "{status:?}");
+    let state = RunState::load(&folder).unwrap();
     assert!(
         text.contains(&format!("Slurm array job {}", state.job_id)),
         "{text}"
     );
+    assert!(
+        text.contains("running") || text.contains("pending"),
+        "{text}"
+    );
 
     let collect = Command::new(REPRO)
-        .args(["collect", root, "--poll", "0.2"])
+        .args(["collect", root, "--store", store_arg, "--poll", "0.2"])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&collect.stdout);
-    assert_eq!(collect.status.code(), Some(0), "{text}");
+    assert_eq!(
+        collect.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&collect.stderr)
+    );
     assert!(
-        text.contains("run 0: completed") && text.contains("run 1: completed"),
+        text.contains("run 0 (") && text.contains("): completed"),
         "{text}"
     );
-    let saved = RunState::load(&folder).unwrap();
-    assert_eq!(saved.unfinished(), 0);
-    assert!(read(folder.rank_log(1, 0)).contains("run_stop"));
+    assert!(text.contains("verdict: pass"), "{text}");
+    let stored = store.latest("smoke-slurm", None).unwrap();
+    assert_eq!(stored.record.runs.len(), 2);
+    assert!(stored
+        .record
+        .runs
+        .iter()
+        .all(|r| r.metrics.as_ref().is_some_and(|m| m.converged)));
 
-    // Collect is idempotent: a second one records nothing new and says the same.
-    let again = Command::new(REPRO).args(["status", root]).output().unwrap();
+    // Collect is idempotent: a second one stores nothing new and names the same result.
+    let again = Command::new(REPRO)
+        .args(["collect", root, "--store", store_arg])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&again.stdout);
-    assert!(
-        text.contains("run 0   ") && text.contains("completed"),
-        "{text}"
-    );
+    assert!(text.contains(&format!("result {}", stored.id)), "{text}");
+    assert_eq!(store.list("smoke-slurm").unwrap().len(), 1);
+    let status = Command::new(REPRO).args(["status", root]).output().unwrap();
+    assert!(String::from_utf8_lossy(&status.stdout).contains("completed"));
 }
 
 fn h100_record(driver: &str) -> EnvRecord {
@@ -300,6 +448,7 @@ fn drift_on_one_node_stops_the_job_before_the_workload() {
     }
     let mut req = request("drift", 4, 1, workload(0, 0));
     req.gpus_per_node = 1;
+    req.ranks_per_node = 1;
     req.pins = Pins {
         gpu: Some("NVIDIA H100-SXM5-80GB".into()),
         gpus_per_node: Some(2),

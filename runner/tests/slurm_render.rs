@@ -12,6 +12,7 @@ fn eos_gpt3() -> SlurmRequest {
     SlurmRequest {
         plan: "gpt3-512xh100-eos".into(),
         nodes: 64,
+        ranks_per_node: 8,
         gpus_per_node: 8,
         runs: 3,
         seeds: vec![11, 12, 13],

@@ -1,13 +1,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::probe::Pins;
 
 /// What the runner needs from a locked plan. The integrator fills it from the compiler's
 /// `Plan`; until then `repro run` reads it as JSON (`repro run plan.json`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunPlan {
     pub name: String,
@@ -37,7 +37,7 @@ pub struct RunPlan {
 }
 
 /// How to start one run.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LaunchPlan {
     /// The tera launch template (`templates/local.sh`).

@@ -35,7 +35,7 @@ fn steps(request: &SlurmRequest, paths: &Paths, script: &Script) -> Vec<String> 
         ),
         format!(
             "in each task: `srun` the workload, {} rank(s) per node, rank logs in `{root}/run-I/rank-R.log`",
-            request.ranks_per_node()
+            request.ranks_per_node
         ),
         "track: one `squeue` per poll for all runs; `scontrol show job` once per finished run for its exit code".to_string(),
         format!("record each run in `{root}/run-I/outcome.json` and score it as soon as it ends"),

@@ -42,6 +42,10 @@ pub enum SlurmError {
     },
     #[error("{0}")]
     Probe(#[from] crate::probe::ProbeError),
+    #[error("{0}")]
+    Score(#[from] crate::session::ScoreError),
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
     #[error("`SLURMD_NODENAME` is not set: the node preflight runs only inside a Slurm step\nhelp: it is started by the sbatch script through `srun`")]
     NotInStep,
 }

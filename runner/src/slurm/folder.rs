@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 /// RUN/request.json     what was asked (plan facts), written once
 /// RUN/pins.json        the lock's pins, read by every node's preflight
 /// RUN/job.sbatch       the rendered script, exactly as submitted
+/// RUN/plan.json        the plan, for `repro collect`
 /// RUN/state.json       job id and each run's last known state (atomic rewrites)
-/// RUN/run-I/           per run: preflight/<node>.json, rank-R.log, outcome.json
+/// RUN/run-I/           per run: preflight/<node>.json, rank-R.log, outcome.json,
+///                      record.json (scored)
+/// RUN/stored.json      the id of the stored result, once all runs are recorded
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunFolder {
@@ -30,6 +33,21 @@ impl RunFolder {
 
     pub fn script(&self) -> PathBuf {
         self.root.join("job.sbatch")
+    }
+
+    /// The plan as the runner received it, so `repro collect` can score and store alone.
+    pub fn plan(&self) -> PathBuf {
+        self.root.join("plan.json")
+    }
+
+    /// The id and path of the stored result, once every run is recorded.
+    pub fn stored(&self) -> PathBuf {
+        self.root.join("stored.json")
+    }
+
+    /// Run `index` as scored for the result store (`store::RunRecord`).
+    pub fn record(&self, index: u32) -> PathBuf {
+        self.run(index).join("record.json")
     }
 
     pub fn state(&self) -> PathBuf {

@@ -69,3 +69,26 @@ pub fn read_drift(preflight: &Path) -> Result<Vec<NodeDrift>, SlurmError> {
     paths.sort();
     paths.iter().map(|p| read_json(p)).collect()
 }
+
+/// The first `<node>.json` probe record (by node name) in a run's `preflight/` folder.
+pub fn first_record(preflight: &Path) -> Result<Option<PathBuf>, SlurmError> {
+    let entries = match std::fs::read_dir(preflight) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(SlurmError::Read {
+                path: preflight.to_path_buf(),
+                source,
+            })
+        }
+    };
+    let mut records: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.ends_with(".json") && !name.ends_with(".drift.json")
+        })
+        .collect();
+    records.sort();
+    Ok(records.into_iter().next())
+}

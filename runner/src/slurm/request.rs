@@ -17,6 +17,9 @@ pub struct SlurmRequest {
     /// The plan's name; the Slurm job name.
     pub plan: String,
     pub nodes: u32,
+    /// Ranks (`srun` tasks) per node; one per GPU on GPU plans.
+    pub ranks_per_node: u32,
+    /// GPUs to allocate per node (`--gpus-per-node`); 0 on CPU-only plans.
     pub gpus_per_node: u32,
     /// `runs = N`: one array task per run.
     pub runs: u32,
@@ -64,6 +67,9 @@ impl SlurmRequest {
         if self.nodes == 0 {
             return bad("nodes", "expected at least 1 node".into());
         }
+        if self.ranks_per_node == 0 {
+            return bad("ranks_per_node", "expected at least 1 rank per node".into());
+        }
         if self.runs == 0 {
             return bad("runs", "expected at least 1 run".into());
         }
@@ -91,11 +97,6 @@ impl SlurmRequest {
             );
         }
         Ok(())
-    }
-
-    /// Tasks per node: one rank per GPU, or one rank when the plan has no GPUs.
-    pub fn ranks_per_node(&self) -> u32 {
-        self.gpus_per_node.max(1)
     }
 }
 

@@ -10,6 +10,9 @@ pub struct RunState {
     pub plan: String,
     /// The array job id `sbatch --parsable` returned.
     pub job_id: String,
+    /// When `sbatch` returned (Unix milliseconds); the result's creation time.
+    #[serde(default)]
+    pub submitted_unix_ms: u64,
     pub runs: Vec<RunRecord>,
 }
 
@@ -24,6 +27,9 @@ pub struct RunRecord {
     pub state: JobState,
     /// Set once, when the task reached a final state and was recorded.
     pub outcome: Option<SlurmOutcome>,
+    /// Slurm's `RunTime` of the finished task, in seconds.
+    #[serde(default)]
+    pub elapsed_s: f64,
 }
 
 impl RunState {
@@ -36,11 +42,13 @@ impl RunState {
                 seed: seeds[index as usize],
                 state: JobState::Pending,
                 outcome: None,
+                elapsed_s: 0.0,
             })
             .collect();
         RunState {
             plan: plan.to_string(),
             job_id: job_id.to_string(),
+            submitted_unix_ms: now_ms(),
             runs,
         }
     }
@@ -63,4 +71,10 @@ impl RunState {
         let codes = self.runs.iter().filter_map(|r| r.outcome.as_ref());
         codes.map(SlurmOutcome::exit_code).max().unwrap_or(0)
     }
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }

@@ -48,7 +48,7 @@ pub fn values(request: &SlurmRequest, paths: &Paths) -> Value {
         "plan": request.plan,
         "nodes": request.nodes,
         "gpus_per_node": request.gpus_per_node,
-        "ranks_per_node": request.ranks_per_node(),
+        "ranks_per_node": request.ranks_per_node,
         "partition": request.partition,
         "account": request.account,
         "time": request.time_minutes,

@@ -115,6 +115,7 @@ impl Tracker<'_> {
         let drift = preflight::read_drift(&folder.preflight(record.index))?;
         let outcome = SlurmOutcome::from_final(&info, drift);
         record.outcome = Some(outcome.clone());
+        record.elapsed_s = info.elapsed_s;
         record_outcome(folder, record, &info)?;
         emit(Event::RunFinished {
             index: record.index,
