@@ -42,6 +42,13 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Speed-up of one MLPerf result over another, with its parts and a claim verdict
     Compare(cmd::compare::Args),
+    /// Show where the Slurm jobs of a run folder stand
+    Status(cmd::status::Args),
+    /// Wait for the Slurm jobs of a run folder and record their results
+    Collect(cmd::collect::Args),
+    /// Node side of the Slurm preflight (run by the sbatch script)
+    #[command(hide = true)]
+    SlurmPreflight(cmd::slurm_preflight::Args),
 }
 
 fn main() {
@@ -56,6 +63,9 @@ fn main() {
         Command::Baseline(args) => cmd::baseline::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Compare(args) => cmd::compare::run(args),
+        Command::Status(args) => cmd::status::run(args),
+        Command::Collect(args) => cmd::collect::run(args),
+        Command::SlurmPreflight(args) => cmd::slurm_preflight::run(args),
     };
     let code = match outcome {
         Ok(exit) => exit,

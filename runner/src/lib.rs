@@ -11,6 +11,7 @@ pub mod mlperf;
 pub mod probe;
 pub mod report;
 pub mod session;
+pub mod slurm;
 pub mod stats;
 pub mod store;
 pub mod verify;

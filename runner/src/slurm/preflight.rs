@@ -1,0 +1,94 @@
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::atomic::{read_json, write_json};
+use super::SlurmError;
+use crate::probe::{self, Drift, EnvRecord, Pins};
+
+/// Tests only: a folder of `<nodename>.json` probe records, one per node, so that one node
+/// of a virtual cluster can be made to drift. The per-node form of `REPRO_PROBE_OVERRIDE`.
+pub const OVERRIDE_DIR_VAR: &str = "REPRO_PROBE_OVERRIDE_DIR";
+
+/// The drift found on one node; written as `preflight/<node>.drift.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeDrift {
+    pub node: String,
+    pub drift: Vec<Drift>,
+}
+
+/// The node-side preflight, run once per allocated node by the sbatch script's first step:
+/// probe this node, store the record as `OUT/<node>.json`, compare it with the lock's pins
+/// and store any drift as `OUT/<node>.drift.json`. Returns the drift (empty: node matches).
+pub fn run_node(pins_path: &Path, out: &Path) -> Result<NodeDrift, SlurmError> {
+    let node = std::env::var("SLURMD_NODENAME").map_err(|_| SlurmError::NotInStep)?;
+    let pins: Pins = read_json(pins_path)?;
+    let record = probe_node(&node)?;
+    write_json(&out.join(format!("{node}.json")), &record)?;
+    let drift = NodeDrift {
+        drift: probe::compare(&pins, &record),
+        node,
+    };
+    if !drift.drift.is_empty() {
+        write_json(&drift_path(out, &drift.node), &drift)?;
+    }
+    Ok(drift)
+}
+
+/// This node's record: the override folder's `<node>.json` when set, else the usual probe
+/// (which honours `REPRO_PROBE_OVERRIDE`).
+fn probe_node(node: &str) -> Result<EnvRecord, SlurmError> {
+    match std::env::var_os(OVERRIDE_DIR_VAR) {
+        Some(dir) => Ok(EnvRecord::read(
+            &PathBuf::from(dir).join(format!("{node}.json")),
+        )?),
+        None => Ok(probe::probe()?),
+    }
+}
+
+fn drift_path(out: &Path, node: &str) -> PathBuf {
+    out.join(format!("{node}.drift.json"))
+}
+
+/// Every node's drift recorded in a run's `preflight/` folder, sorted by node name.
+pub fn read_drift(preflight: &Path) -> Result<Vec<NodeDrift>, SlurmError> {
+    let entries = match std::fs::read_dir(preflight) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(SlurmError::Read {
+                path: preflight.to_path_buf(),
+                source,
+            })
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".drift.json"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| read_json(p)).collect()
+}
+
+/// The first `<node>.json` probe record (by node name) in a run's `preflight/` folder.
+pub fn first_record(preflight: &Path) -> Result<Option<PathBuf>, SlurmError> {
+    let entries = match std::fs::read_dir(preflight) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(SlurmError::Read {
+                path: preflight.to_path_buf(),
+                source,
+            })
+        }
+    };
+    let mut records: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.ends_with(".json") && !name.ends_with(".drift.json")
+        })
+        .collect();
+    records.sort();
+    Ok(records.into_iter().next())
+}

@@ -1,0 +1,69 @@
+use std::path::Path;
+
+use super::atomic::write_json;
+use super::{Paths, RunFolder, RunState, Script, SlurmCli, SlurmError, SlurmRequest};
+
+/// Renders and submits all runs of `request` as one job array, into `folder`.
+///
+/// Why an array and not a dependency chain: one `sbatch` call whatever `runs` is (so the time
+/// to submission stays that of one bare `sbatch`), runs are independent (a failed run does not
+/// stop the others, as MLPerf requires), they can run side by side when the cluster has room,
+/// and one `squeue -j JOB -r` lists them all.
+///
+/// Speed: `sbatch` is started first and the script is rendered while it loads, then fed
+/// through its stdin, so rendering costs no wall-clock time. Only what the job itself reads
+/// (`pins.json`) is written before the script reaches sbatch; `state.json` is written
+/// atomically as soon as the id is known.
+pub fn submit(
+    request: &SlurmRequest,
+    folder: &RunFolder,
+    repro: &Path,
+    cli: &dyn SlurmCli,
+) -> Result<RunState, SlurmError> {
+    create_dir(&folder.root)?;
+    let paths = Paths {
+        run_root: absolute(&folder.root)?,
+        repro: absolute(repro)?,
+    };
+    let mut rendered = None;
+    let mut render = || {
+        let script = Script::render(request, &paths)?;
+        let pins = serde_json::to_vec_pretty(&request.pins).map_err(|e| SlurmError::Write {
+            path: folder.pins(),
+            source: std::io::Error::other(e),
+        })?;
+        write_plain(&folder.pins(), &pins)?;
+        rendered = Some(script.clone());
+        Ok(script.text)
+    };
+    let job_id = cli.sbatch(&folder.root, &mut render)?;
+    let state = RunState::submitted(&request.plan, &job_id, &request.seeds);
+    state.save(folder)?;
+    write_json(&folder.request(), request)?;
+    if let Some(script) = rendered {
+        write_plain(&script.path, script.text.as_bytes())?;
+    }
+    Ok(state)
+}
+
+fn create_dir(path: &Path) -> Result<(), SlurmError> {
+    std::fs::create_dir_all(path).map_err(|source| SlurmError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn write_plain(path: &Path, bytes: &[u8]) -> Result<(), SlurmError> {
+    std::fs::write(path, bytes).map_err(|source| SlurmError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The nodes run the script from another working directory: every path in it is absolute.
+fn absolute(path: &Path) -> Result<std::path::PathBuf, SlurmError> {
+    std::path::absolute(path).map_err(|source| SlurmError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}

@@ -1,0 +1,164 @@
+//! Rendering of sbatch scripts and `--dry-run` output: snapshots, quoting of hostile
+//! values, and syntax checks with `bash -n`.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use repro_runner::probe::Pins;
+use repro_runner::slurm::{Container, DryRun, Paths, Script, SlurmError, SlurmRequest};
+
+/// The facts of `specs/gpt3-512xh100-eos.run` (64 nodes x 8 H100, pinned container, 3 runs).
+fn eos_gpt3() -> SlurmRequest {
+    SlurmRequest {
+        plan: "gpt3-512xh100-eos".into(),
+        nodes: 64,
+        ranks_per_node: 8,
+        gpus_per_node: 8,
+        runs: 3,
+        seeds: vec![11, 12, 13],
+        partition: Some("gpu".into()),
+        account: None,
+        time_minutes: Some(120),
+        exclusive: true,
+        constraint: None,
+        container: Some(Container {
+            image: "nvcr.io/nvidia/nemo:24.09".into(),
+            mounts: vec!["/lustre/data:/data".into(), "/lustre/ckpt:/ckpt".into()],
+            workdir: Some("/workspace/llm".into()),
+        }),
+        command: vec![
+            "python".into(),
+            "pretrain.py".into(),
+            "--config".into(),
+            "gpt3 175b.yaml".into(),
+        ],
+        env: vec![("global_batch_size".into(), "2048".into())],
+        template: None,
+        pins: Pins {
+            gpu: Some("NVIDIA H100-SXM5-80GB".into()),
+            gpus_per_node: Some(8),
+            driver: Some("560.35.03".into()),
+            ..Pins::default()
+        },
+    }
+}
+
+fn paths() -> Paths {
+    Paths {
+        run_root: PathBuf::from("/shared/runs/gpt3-512xh100-eos/r1"),
+        repro: PathBuf::from("/shared/bin/repro"),
+    }
+}
+
+fn bash_syntax_ok(script: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("job.sbatch");
+    std::fs::write(&path, script).unwrap();
+    let status = Command::new("bash").arg("-n").arg(&path).status().unwrap();
+    assert!(status.success(), "bash -n rejected:\n{script}");
+}
+
+#[test]
+fn builtin_template_with_container() {
+    let script = Script::render(&eos_gpt3(), &paths()).unwrap();
+    bash_syntax_ok(&script.text);
+    insta::assert_snapshot!(script.text);
+}
+
+#[test]
+fn dry_run_prints_steps_then_script() {
+    let mut request = eos_gpt3();
+    request.container = None;
+    request.partition = None;
+    request.exclusive = false;
+    request.account = Some("mlperf".into());
+    request.constraint = Some("h100&ib".into());
+    let dry = DryRun::new(&request, &paths()).unwrap();
+    insta::assert_snapshot!(dry.to_string());
+}
+
+#[test]
+fn hostile_values_stay_inert_words() {
+    let mut request = eos_gpt3();
+    let evil = "x'; touch /tmp/repro-pwned; echo '";
+    request.partition = Some(evil.into());
+    request.constraint = Some("$(touch /tmp/repro-pwned)".into());
+    request.container.as_mut().unwrap().image = evil.into();
+    request.command = vec!["echo".into(), "`id`".into(), evil.into()];
+    request.env = vec![("NOTE".into(), "$(id) ; rm -rf ~".into())];
+    let script = Script::render(&request, &paths()).unwrap().text;
+    bash_syntax_ok(&script);
+    assert!(
+        script.contains("--partition='x'\\''; touch /tmp/repro-pwned; echo '\\'''"),
+        "{script}"
+    );
+    assert!(
+        script.contains("--constraint='$(touch /tmp/repro-pwned)'"),
+        "{script}"
+    );
+    assert!(
+        script.contains("export NOTE='$(id) ; rm -rf ~'"),
+        "{script}"
+    );
+    assert!(script.contains("echo '`id`' 'x'\\''"), "{script}");
+}
+
+#[test]
+fn spec_template_is_used_and_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("nemo.sbatch");
+    std::fs::write(&template, "#!/bin/bash\n#SBATCH -N {{ nodes }} -p {{ partition }}\nsrun {{ command | join(sep=\" \") }}\n").unwrap();
+    let mut request = eos_gpt3();
+    request.template = Some(template);
+    request.partition = Some("gpu a".into());
+    let script = Script::render(&request, &paths()).unwrap().text;
+    assert_eq!(
+        script,
+        "#!/bin/bash\n#SBATCH -N 64 -p 'gpu a'\nsrun 'python pretrain.py --config gpt3 175b.yaml'\n"
+    );
+}
+
+#[test]
+fn invalid_requests_name_the_field() {
+    type Edit = fn(&mut SlurmRequest);
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            |r| r.nodes = 0,
+            "invalid value for `nodes`: expected at least 1 node",
+        ),
+        (
+            |r| r.seeds.pop().map(drop).unwrap_or(()),
+            "invalid value for `seeds`: expected 3 seeds (one per run), found 2",
+        ),
+        (
+            |r| r.command.clear(),
+            "invalid value for `command`: expected a workload command",
+        ),
+        (
+            |r| r.time_minutes = Some(0),
+            "invalid value for `time`: expected at least 1 minute (Slurm counts whole minutes)",
+        ),
+        (
+            |r| r.env = vec![("A B".into(), "1".into())],
+            "invalid value for `env`: `A B` is not a shell variable name (letters, digits, `_`)",
+        ),
+    ];
+    for (edit, message) in cases {
+        let mut request = eos_gpt3();
+        edit(&mut request);
+        let err = Script::render(&request, &paths()).unwrap_err();
+        assert!(matches!(err, SlurmError::Request { .. }));
+        assert_eq!(err.to_string(), message);
+    }
+}
+
+#[test]
+fn missing_template_file_names_it() {
+    let mut request = eos_gpt3();
+    request.template = Some(PathBuf::from("/nonexistent/templates/nemo.sbatch"));
+    let err = Script::render(&request, &paths()).unwrap_err().to_string();
+    assert!(
+        err.starts_with("cannot read launch template `/nonexistent/templates/nemo.sbatch`"),
+        "{err}"
+    );
+}

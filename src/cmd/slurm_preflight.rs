@@ -1,0 +1,31 @@
+//! `repro slurm-preflight` (hidden): the node side of the Slurm preflight. The sbatch script
+//! runs it once per allocated node through `srun`; it probes the node, compares it with the
+//! lock's pins and exits 3 naming the node and field when they differ.
+
+use repro_runner::slurm::preflight;
+
+use crate::exit::Exit;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// `pins.json` in the run folder
+    #[arg(long)]
+    pub pins: std::path::PathBuf,
+    /// The run's `preflight/` folder, where `<node>.json` is written
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let node = preflight::run_node(&args.pins, &args.out)?;
+    if node.drift.is_empty() {
+        return Ok(Exit::Pass);
+    }
+    for d in &node.drift {
+        eprintln!(
+            "error: node `{}` drifted from the lock: `{}` pinned `{}`, found `{}`",
+            node.node, d.field, d.pinned, d.found
+        );
+    }
+    Ok(Exit::Drift)
+}
