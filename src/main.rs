@@ -25,6 +25,10 @@ enum Command {
     Check(cmd::check::Args),
     /// Format spec files canonically (comments are kept)
     Fmt(cmd::fmt::Args),
+    /// Write or update the locks of specs, printing what changed per group
+    Lock(cmd::lock::Args),
+    /// Print the resolved plan of a spec
+    Plan(cmd::plan::Args),
     /// Run a locked plan on this machine: probe, launch, score, store
     Run(cmd::run::Args),
     /// Print this machine's environment record
@@ -57,6 +61,8 @@ fn main() {
     let outcome = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Fmt(args) => cmd::fmt::run(args),
+        Command::Lock(args) => cmd::lock::run(args),
+        Command::Plan(args) => cmd::plan::run(args),
         Command::Run(args) => cmd::run::run(args),
         Command::Probe(args) => cmd::probe::run(args),
         Command::Diff(args) => cmd::diff::run(args),

@@ -1,0 +1,46 @@
+//! The flags shared by every command that compiles a spec (`lock`, `plan`, `check`, `run`).
+
+use std::path::PathBuf;
+
+use repro_compiler::options::Options;
+
+#[derive(clap::Args, Clone, Default)]
+pub struct CompileFlags {
+    /// Refuse when the lock would change (the spec, an input file or a rule set drifted)
+    #[arg(long)]
+    pub locked: bool,
+    /// Do not resolve anything: sources come from the existing lock
+    #[arg(long)]
+    pub offline: bool,
+    /// `--locked` and `--offline` together: no git access at all
+    #[arg(long)]
+    pub frozen: bool,
+    /// Treat reproducibility warnings (a container pinned by tag) as errors
+    #[arg(long)]
+    pub strict: bool,
+    /// Lock root: locks go to ROOT/lockfiles/ (default: the spec's folder, or its parent when
+    /// that folder is named `specs`)
+    #[arg(long, value_name = "ROOT")]
+    pub root: Option<PathBuf>,
+}
+
+impl CompileFlags {
+    pub fn options(&self) -> Options {
+        Options {
+            root: self.root.clone(),
+            offline: self.offline,
+            locked: self.locked,
+            frozen: self.frozen,
+            strict: self.strict,
+            ..Options::default()
+        }
+    }
+}
+
+/// `--format text|json`.
+#[derive(clap::ValueEnum, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}

@@ -1,0 +1,63 @@
+//! `repro lock SPEC...`: write or update locks and print what changed, per group;
+//! `--check` (or `--locked`) refuses instead, naming what drifted.
+
+use std::path::PathBuf;
+
+use repro_compiler::locker::{self, LockStatus, LockUpdate};
+
+use super::compile_flags::{CompileFlags, Format};
+use crate::exit::Exit;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Spec files
+    #[arg(required = true)]
+    pub specs: Vec<PathBuf>,
+    /// Check that every lock is up to date instead of writing (same as `--locked`)
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub flags: CompileFlags,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let mut opts = args.flags.options();
+    opts.locked |= args.check;
+    let mut exit = Exit::Pass;
+    let mut report = Vec::new();
+    for spec in &args.specs {
+        match locker::lock(spec, &opts) {
+            Ok((compiled, updates)) => {
+                eprint!("{}", compiled.render_warnings());
+                if args.format == Format::Text {
+                    updates.iter().for_each(print_update);
+                }
+                report.extend(updates);
+            }
+            Err(failed) => {
+                eprint!("{}", failed.render());
+                exit = Exit::Invalid;
+            }
+        }
+    }
+    if args.format == Format::Json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    }
+    Ok(exit)
+}
+
+fn print_update(u: &LockUpdate) {
+    let verb = match u.status {
+        LockStatus::Created => "created",
+        LockStatus::Updated => "updated",
+        LockStatus::Unchanged => "unchanged",
+    };
+    println!("{verb:>9} {} ({})", u.path.display(), u.name);
+    if u.status == LockStatus::Updated {
+        for line in u.diff.render().lines() {
+            println!("          {line}");
+        }
+    }
+}
