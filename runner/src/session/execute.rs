@@ -43,6 +43,7 @@ pub fn run_session(
     if plan.runs == 0 {
         return Err(SessionError::NoRuns(plan.runs));
     }
+    crate::store::check_plan_name(&plan.name)?;
     emit(Event::SessionStarted {
         plan: plan.name.clone(),
         runs: plan.runs,
