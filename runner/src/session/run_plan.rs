@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::probe::Pins;
 
@@ -15,7 +15,7 @@ use crate::probe::Pins;
 /// `templates/local.sh`), `launch.values` = `{command: command[0], args: command[1..], env,
 /// hparams}`; `runs` and `tolerance` from `RunSettings`; `time_limit_s` from
 /// `Launch::time_ms`; `ruleset` from the lock's rule sets.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunPlan {
     pub name: String,
@@ -45,7 +45,7 @@ pub struct RunPlan {
 }
 
 /// How to start one run.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LaunchPlan {
     /// The tera launch template (`templates/local.sh`).
