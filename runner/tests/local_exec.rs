@@ -263,3 +263,25 @@ fn flooding_output_does_not_defeat_the_time_limit() {
         "output was forwarded while flooding ({lines} lines)"
     );
 }
+
+#[test]
+fn rank_logs_keep_the_exact_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let job = job(
+        dir.path(),
+        1,
+        "printf",
+        &["a\\377b\\r\\nlast line without newline"],
+        None,
+    );
+    let (outcome, events) = run(&job, &CancelFlag::new());
+    assert_eq!(outcome.status, RunStatus::Succeeded);
+    assert_eq!(
+        std::fs::read(job.rank_log(0)).unwrap(),
+        b"a\xffb\r\nlast line without newline"
+    );
+    assert_eq!(
+        lines(&events, 0),
+        ["a\u{fffd}b", "last line without newline"]
+    );
+}

@@ -151,12 +151,13 @@ fn forward(
         };
         wait = Duration::ZERO;
         let log = &mut logs[line.rank as usize];
-        writeln!(log, "{}", line.text).map_err(|e| log_error(job, line.rank, e))?;
+        log.write_all(&line.bytes)
+            .map_err(|e| log_error(job, line.rank, e))?;
         emit(Event::RankOutput {
             index: job.index,
             rank: line.rank,
             stream: line.stream,
-            line: line.text,
+            line: line.text(),
         });
     }
     Ok(false)

@@ -15,11 +15,19 @@ use crate::launch::RankEnv;
 /// How often [`ProcessGroup::stop`] looks whether the group is gone.
 const POLL: Duration = Duration::from_millis(2);
 
-/// A line from a rank's output, as read by a pipe thread.
+/// A line from a rank's output, as read by a pipe thread: the exact bytes (newline
+/// included when there was one), because the rank log must hash to what the rank printed.
 pub(crate) struct Line {
     pub rank: u32,
     pub stream: Stream,
-    pub text: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Line {
+    /// The line for people: without its newline, invalid UTF-8 replaced.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(trim_newline(&self.bytes)).into_owned()
+    }
 }
 
 /// The ranks of one job: children in a shared process group.
@@ -125,7 +133,7 @@ fn group_alive(pgid: i32) -> bool {
     unsafe { libc::killpg(pgid, 0) == 0 }
 }
 
-/// Reads one pipe line by line on its own thread; invalid UTF-8 is replaced, never fatal.
+/// Reads one pipe line by line on its own thread; any bytes are fine (no UTF-8 required).
 fn pipe(
     rank: u32,
     stream: Stream,
@@ -138,11 +146,17 @@ fn pipe(
         let mut reader = BufReader::new(source);
         let mut buf = Vec::new();
         while matches!(reader.read_until(b'\n', &mut buf), Ok(n) if n > 0) {
-            let text = String::from_utf8_lossy(trim_newline(&buf)).into_owned();
-            if tx.send(Line { rank, stream, text }).is_err() {
+            let bytes = std::mem::take(&mut buf);
+            if tx
+                .send(Line {
+                    rank,
+                    stream,
+                    bytes,
+                })
+                .is_err()
+            {
                 return;
             }
-            buf.clear();
         }
     });
 }
