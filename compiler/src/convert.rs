@@ -95,6 +95,12 @@ pub fn any_value(v: Value, span: Span) -> Result<LockValue, Diagnostic> {
                 .map(|i| any_value(i, span))
                 .collect::<Result<_, _>>()?,
         ),
+        Value::Record(fields) => LockValue::Table(
+            fields
+                .into_iter()
+                .map(|(k, v)| Ok((k, any_value(v, span)?)))
+                .collect::<Result<_, Diagnostic>>()?,
+        ),
         Value::Name(n) => {
             return Err(
                 Diagnostic::error(span, format!("`{n}` is not a variable")).with_help(format!(

@@ -56,6 +56,7 @@ impl<'a> Evaluator<'a> {
                 .map(|i| self.eval(i))
                 .collect::<Result<_, _>>()
                 .map(Value::List),
+            ExprKind::Record(fields) => self.record(fields),
             ExprKind::Path(p) => self.path(p),
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
             ExprKind::Paren(inner) => self.eval(inner),
@@ -87,6 +88,20 @@ impl<'a> Evaluator<'a> {
             Value::Str(s) => Ok(s),
             other => Ok(other.to_text()),
         }
+    }
+
+    fn record(&mut self, fields: &[repro_lang::ast::RecordField]) -> EvalResult {
+        let mut out = BTreeMap::new();
+        for f in fields {
+            let v = self.eval(&f.value)?;
+            if out.insert(f.name.name.clone(), v).is_some() {
+                return Err(Diagnostic::error(
+                    f.name.span,
+                    format!("`{}` appears twice in this record", f.name.name),
+                ));
+            }
+        }
+        Ok(Value::Record(out))
     }
 
     fn string(&mut self, parts: &[StrPart]) -> EvalResult {
