@@ -333,7 +333,9 @@ fn container_pin(out: &mut Checked, strict: bool, diags: &mut Vec<Diagnostic>) {
     if image.contains("@sha256:") {
         return;
     }
-    let span = out.spans["software.container"];
+    let Some(&span) = out.spans.get("software.container") else {
+        return;
+    };
     let message = format!("container `{image}` is pinned by tag, not by digest");
     let help = "pin a digest (`IMAGE@sha256:...`): a tag can be moved to a different image";
     if strict {

@@ -315,6 +315,9 @@ fn finish(
         Some(plain) => point_name(&plain, point),
         None => c.name.clone(),
     };
+    if name.trim().is_empty() {
+        return Err(vec![Diagnostic::error(def.name.span, "a run needs a non-empty name")]);
+    }
     let lock_path = root
         .join("lockfiles")
         .join(format!("{}.lock", file_stem(&name)));
