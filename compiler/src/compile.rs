@@ -316,7 +316,10 @@ fn finish(
         None => c.name.clone(),
     };
     if name.trim().is_empty() {
-        return Err(vec![Diagnostic::error(def.name.span, "a run needs a non-empty name")]);
+        return Err(vec![Diagnostic::error(
+            def.name.span,
+            "a run needs a non-empty name",
+        )]);
     }
     let lock_path = root
         .join("lockfiles")
