@@ -26,6 +26,11 @@ pub struct RuleBook {
 }
 
 impl RuleBook {
+    /// No rule sets (after a read error, so that later stages still run).
+    pub fn empty() -> RuleBook {
+        RuleBook { sets: Vec::new() }
+    }
+
     /// Read the `rules` blocks of every loaded module with `crate::rules`' reader.
     pub fn read(modules: &[Module], sources: &SourceMap) -> Result<RuleBook, Vec<Diagnostic>> {
         let mut sets = Vec::new();
