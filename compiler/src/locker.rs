@@ -32,6 +32,30 @@ pub struct LockUpdate {
     pub diff: LockDiff,
 }
 
+impl LockUpdate {
+    /// One line for the plan (`created lockfiles/x.lock`), then what changed for an update:
+    /// what `repro lock` prints.
+    pub fn render(&self) -> String {
+        let file = self
+            .path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let verb = match self.status {
+            LockStatus::Created => "created",
+            LockStatus::Updated => "updated",
+            LockStatus::Unchanged => "unchanged",
+        };
+        let mut out = format!("{verb} lockfiles/{file} ({})\n", self.name);
+        if self.status == LockStatus::Updated {
+            for line in self.diff.render().lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        out
+    }
+}
+
 /// Compile `spec` and bring its locks up to date (or check them, see [`Options::locked`]).
 pub fn lock(spec: &Path, opts: &Options) -> Result<(Compiled, Vec<LockUpdate>), Failed> {
     let compiled = compile(spec, opts)?;
