@@ -221,11 +221,11 @@ fn check_field(
         } else {
             format!("`{block}`")
         };
-        return Err(with_suggestion(
-            Diagnostic::error(fdef.name_span, format!("unknown field `{name}` in {place}")),
-            name,
-            fields.iter().map(|f| f.name),
-        ));
+        let d = Diagnostic::error(fdef.name_span, format!("unknown field `{name}` in {place}"));
+        return Err(match crate::schema::home_block(name) {
+            Some(home) => d.with_help(format!("`{name}` belongs in the `{home}` block")),
+            None => with_suggestion(d, name, fields.iter().map(|f| f.name)),
+        });
     };
     let v = convert(f.kind, value, span, ctx, out)?;
     let lock_name = if block == "scoring" {

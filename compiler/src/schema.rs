@@ -178,6 +178,14 @@ pub fn block_schema(name: &str) -> Option<&'static BlockSchema> {
     BLOCKS.iter().find(|b| b.name == name)
 }
 
+/// The block a known field name belongs to (`nodes` -> `hardware`), for "wrong place" errors.
+pub fn home_block(name: &str) -> Option<&'static str> {
+    BLOCKS
+        .iter()
+        .find(|b| b.fields.iter().any(|f| f.name == name))
+        .map(|b| b.name)
+}
+
 /// Look up a field in a list.
 pub fn field(fields: &'static [Field], name: &str) -> Option<&'static Field> {
     fields.iter().find(|f| f.name == name)
