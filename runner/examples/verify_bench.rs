@@ -38,7 +38,11 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<u64> {
     for e in std::fs::read_dir(from)? {
         let p = e?.path();
         let target = to.join(p.file_name().unwrap_or_default());
-        bytes += if p.is_dir() { copy_dir(&p, &target)? } else { std::fs::copy(&p, &target)? };
+        bytes += if p.is_dir() {
+            copy_dir(&p, &target)?
+        } else {
+            std::fs::copy(&p, &target)?
+        };
     }
     Ok(bytes)
 }
@@ -61,20 +65,38 @@ fn main() -> std::io::Result<()> {
     let round = dir.path().join("round");
     let t = Instant::now();
     let (files, bytes) = build_round(&round)?;
-    println!("built round: {files} result files, {:.0} MB in {:.1}s", bytes as f64 / 1e6, t.elapsed().as_secs_f64());
-    let opts = VerifyOptions { ruleset: "mlperf-training-4.1".into(), pins: None };
+    println!(
+        "built round: {files} result files, {:.0} MB in {:.1}s",
+        bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    let opts = VerifyOptions {
+        ruleset: "mlperf-training-4.1".into(),
+        pins: None,
+    };
     let mut best = f64::INFINITY;
     for i in 0..3 {
         let t = Instant::now();
         let report = verify(std::slice::from_ref(&round), &opts).map_err(std::io::Error::other)?;
         let s = t.elapsed().as_secs_f64();
         best = best.min(s);
-        println!("repro verify run {}: {s:.3}s wall, {} folders, all passed: {}", i + 1, report.benchmarks.len(), report.passed());
+        println!(
+            "repro verify run {}: {s:.3}s wall, {} folders, all passed: {}",
+            i + 1,
+            report.benchmarks.len(),
+            report.passed()
+        );
     }
-    println!("repro verify best: {best:.3}s on {} threads", rayon::current_num_threads());
+    println!(
+        "repro verify best: {best:.3}s on {} threads",
+        rayon::current_num_threads()
+    );
     if official {
         let python = std::env::var("REPRO_MLPERF_PYTHON").unwrap_or_else(|_| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/mlperf-venv/bin/python3").display().to_string()
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../target/mlperf-venv/bin/python3")
+                .display()
+                .to_string()
         });
         let copy = dir.path().join("official");
         copy_dir(&round, &copy)?;
@@ -87,7 +109,11 @@ fn main() -> std::io::Result<()> {
             .current_dir(dir.path())
             .output()?;
         let s = t.elapsed().as_secs_f64();
-        println!("official result_summarizer: {s:.1}s wall (exit {}), ratio {:.0}x", out.status, s / best);
+        println!(
+            "official result_summarizer: {s:.1}s wall (exit {}), ratio {:.0}x",
+            out.status,
+            s / best
+        );
     }
     Ok(())
 }
