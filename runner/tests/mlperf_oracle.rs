@@ -354,7 +354,7 @@ fn synthetic_benchmarks(llama: &str) -> Vec<(String, String)> {
                 .map(|(n, x)| (*n, if *n == k { v.clone() } else { x.clone() }))
                 .collect()
         };
-    let mut out = vec![
+    let out = vec![
         (
             "bert/ok",
             synth(
