@@ -1,0 +1,169 @@
+use serde::Serialize;
+
+use crate::ast::{Ident, Path, StringLit};
+use crate::quantity::Quantity;
+use crate::span::Span;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ExprKind {
+    /// An integer without unit; `lexeme` is the text as written.
+    Int {
+        value: i64,
+        lexeme: String,
+    },
+    /// A number with a fraction or exponent (`2e-5`, `0.5`).
+    Float {
+        value: f64,
+        lexeme: String,
+    },
+    /// A number with a unit: `3h`, `141GB`, `400Gb/s`, `5%`.
+    Quantity(Quantity),
+    Bool(bool),
+    Str(StringLit),
+    List(Vec<Expr>),
+    /// `{ bert = 10, gpt3 = 3 }`: a table of named values, in source order (the
+    /// compiler rejects duplicate names).
+    Record(Vec<RecordField>),
+    /// A (possibly dotted) name: `closed`, `mlperf.training.gpt3`, `value.FID`.
+    Path(Path),
+    /// `callee(args)`: `git(url, ref = "main")`, `seen(init_start)`, `zip([..], [..])`.
+    Call {
+        callee: Path,
+        args: Vec<Arg>,
+    },
+    /// `EXPR.NAME` where EXPR is not a plain name, e.g. `last(k).value`.
+    Field {
+        base: Box<Expr>,
+        field: Ident,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `EXPR has NAME`: presence of a metadata field.
+    Has {
+        base: Box<Expr>,
+        field: Ident,
+    },
+    /// `if A then B else C`; `else if` chains nest in `otherwise`.
+    If {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
+    /// `( EXPR )`, kept so that formatting prints what was written.
+    Paren(Box<Expr>),
+}
+
+/// One `name = value` of a record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordField {
+    pub name: Ident,
+    pub value: Expr,
+}
+
+/// A call argument; `name` is set for `ref = "main"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Arg {
+    pub name: Option<Ident>,
+    pub value: Expr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum UnaryOp {
+    Neg,
+    Not,
+}
+
+/// Binary operators. Precedence, loosest first: `or`; `and`; comparisons and `in`/`not in`
+/// (non-associative); `+ -`; `* /`. `not` binds looser than comparisons
+/// (`not a == b` is `not (a == b)`), unary `-` tighter than `*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "in",
+            BinaryOp::NotIn => "not in",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+
+    pub(crate) fn from_symbol(text: &str) -> Option<BinaryOp> {
+        let op = match text {
+            "==" => BinaryOp::Eq,
+            "!=" => BinaryOp::Ne,
+            "<" => BinaryOp::Lt,
+            "<=" => BinaryOp::Le,
+            ">" => BinaryOp::Gt,
+            ">=" => BinaryOp::Ge,
+            "+" => BinaryOp::Add,
+            "-" => BinaryOp::Sub,
+            "*" => BinaryOp::Mul,
+            "/" => BinaryOp::Div,
+            _ => return None,
+        };
+        Some(op)
+    }
+}
+
+impl UnaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            UnaryOp::Neg => "-",
+            UnaryOp::Not => "not",
+        }
+    }
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, span: Span) -> Expr {
+        Expr { kind, span }
+    }
+
+    /// The path if this expression is a plain (possibly dotted) name.
+    pub fn as_path(&self) -> Option<&Path> {
+        match &self.kind {
+            ExprKind::Path(p) => Some(p),
+            _ => None,
+        }
+    }
+}

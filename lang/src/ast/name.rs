@@ -1,0 +1,33 @@
+use serde::Serialize;
+
+use crate::span::Span;
+
+/// A name such as `nodes` or `opt_base_learning_rate`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A dotted name such as `mlperf.training.gpt3` or `value.FID`; at least one segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Path {
+    pub segments: Vec<Ident>,
+    pub span: Span,
+}
+
+impl Path {
+    /// The segments joined with `.`.
+    pub fn dotted(&self) -> String {
+        let names: Vec<&str> = self.segments.iter().map(|s| s.name.as_str()).collect();
+        names.join(".")
+    }
+
+    /// The single segment, if the path has exactly one.
+    pub fn as_single(&self) -> Option<&Ident> {
+        match self.segments.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! The formatter on real spec files: snapshot of the output, idempotence, and the tree
+//! of the formatted text equals the tree of the original (spans aside).
+
+mod common;
+
+use std::path::Path;
+
+#[test]
+fn valid_fixtures_format_stably() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    names.sort();
+    for path in names {
+        let src = std::fs::read_to_string(&path).expect("read fixture");
+        let formatted = repro_lang::format(&src).unwrap_or_else(|e| panic!("{path:?}: {e:?}"));
+        common::assert_same_meaning(&src, &formatted);
+        let again = repro_lang::format(&formatted).expect("formatted text parses");
+        assert_eq!(formatted, again, "{path:?}: format is not idempotent");
+        let stem = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
+        insta::assert_snapshot!(format!("format_{stem}"), formatted);
+    }
+}
+
+#[test]
+fn format_reports_syntax_errors() {
+    let errors = repro_lang::format("run \"a\" {\n  x = \n}\n").expect_err("broken");
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].message.starts_with("expected a value"),
+        "{}",
+        errors[0].message
+    );
+}
