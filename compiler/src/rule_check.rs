@@ -31,7 +31,7 @@ impl RuleBook {
         RuleBook { sets: Vec::new() }
     }
 
-    /// Read the `rules` blocks of every loaded module with `crate::rules`' reader.
+    /// Read the `rules` blocks of every loaded module with `crate::rules::lower`.
     pub fn read(modules: &[Module], sources: &SourceMap) -> Result<RuleBook, Vec<Diagnostic>> {
         let mut sets = Vec::new();
         let mut diags = Vec::new();
@@ -40,7 +40,7 @@ impl RuleBook {
                 continue;
             };
             let file = sources.file(m.file);
-            match crate::rules::reader::read_str(&file.path, &file.text) {
+            match crate::rules::lower::read_str(&file.path, &file.text) {
                 Ok(read) => sets.extend(read.into_iter().map(|s| (s, m.file))),
                 Err(e) => diags.push(Diagnostic::error(first.span(), e.to_string())),
             }
