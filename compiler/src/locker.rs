@@ -9,17 +9,19 @@ use serde::Serialize;
 use crate::compile::compile;
 use crate::compiled::{Compiled, Failed};
 use crate::drift::{check_locked, lock_display};
-use crate::lockfile::{LockDiff, Lockfile};
+use crate::lockfile::{LockDiff, LockError, Lockfile};
 use crate::options::Options;
 use crate::plan::Plan;
 
 /// What happened to one lock file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LockStatus {
     Created,
     Updated,
     Unchanged,
+    /// The old lock could not be read (another format version, corrupted); why.
+    Replaced(String),
 }
 
 /// The outcome for one plan.
@@ -41,12 +43,16 @@ impl LockUpdate {
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let verb = match self.status {
+        let verb = match &self.status {
             LockStatus::Created => "created",
             LockStatus::Updated => "updated",
             LockStatus::Unchanged => "unchanged",
+            LockStatus::Replaced(_) => "replaced",
         };
         let mut out = format!("{verb} lockfiles/{file} ({})\n", self.name);
+        if let LockStatus::Replaced(why) = &self.status {
+            out.push_str(&format!("  the old lock could not be read: {why}\n"));
+        }
         if self.status == LockStatus::Updated {
             for line in self.diff.render().lines() {
                 out.push_str(&format!("  {line}\n"));
@@ -133,22 +139,26 @@ fn first_line(s: &str) -> String {
 }
 
 fn write_one(plan: &Plan) -> Result<LockUpdate, Vec<Diagnostic>> {
-    let old = Lockfile::read(&plan.lock_path).ok();
     let bytes = plan.lock.write_bytes();
-    let (status, diff) = match &old {
-        None => (LockStatus::Created, LockDiff::created(&plan.lock)),
-        Some(old) => {
-            let diff = LockDiff::between(old, &plan.lock);
+    let (status, diff) = match Lockfile::read(&plan.lock_path) {
+        Ok(old) => {
             let same = std::fs::read(&plan.lock_path).is_ok_and(|b| b == bytes);
-            (
-                if same {
-                    LockStatus::Unchanged
-                } else {
-                    LockStatus::Updated
-                },
-                diff,
-            )
+            let status = if same {
+                LockStatus::Unchanged
+            } else {
+                LockStatus::Updated
+            };
+            (status, LockDiff::between(&old, &plan.lock))
         }
+        Err(LockError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            (LockStatus::Created, LockDiff::created(&plan.lock))
+        }
+        // Another format version or a corrupted file: `repro lock` is the explicit way to
+        // regenerate it, and the update says so instead of passing as a plain update.
+        Err(e) => (
+            LockStatus::Replaced(first_line(&e.to_string())),
+            LockDiff::created(&plan.lock),
+        ),
     };
     if status != LockStatus::Unchanged {
         write_atomic(&plan.lock_path, &bytes).map_err(|e| {
