@@ -65,6 +65,12 @@ impl LockUpdate {
 /// Compile `spec` and bring its locks up to date (or check them, see [`Options::locked`]).
 pub fn lock(spec: &Path, opts: &Options) -> Result<(Compiled, Vec<LockUpdate>), Failed> {
     let compiled = compile(spec, opts)?;
+    if let (false, Some(plan)) = (opts.must_match(), compiled.plans.first()) {
+        create_lock_dir(plan).map_err(|d| Failed {
+            sources: compiled.sources.clone(),
+            diagnostics: d,
+        })?;
+    }
     let mut updates = Vec::new();
     let mut diags = Vec::new();
     for plan in &compiled.plans {
@@ -160,14 +166,20 @@ fn write_one(plan: &Plan) -> Result<LockUpdate, Vec<Diagnostic>> {
             LockDiff::created(&plan.lock),
         ),
     };
-    if status != LockStatus::Unchanged {
-        write_atomic(&plan.lock_path, &bytes).map_err(|e| {
-            vec![Diagnostic::error(
-                plan.name_span,
-                format!("cannot write `{}`: {e}", plan.lock_path.display()),
-            )]
-        })?;
-    }
+    let written = match status {
+        LockStatus::Unchanged => Ok(()),
+        // Nothing to protect: a crash mid-write leaves a file that fails to read or to verify
+        // its hashes, never a lock that is silently wrong. Skipping the temporary file halves
+        // the inode work when a sweep creates a thousand locks.
+        LockStatus::Created => std::fs::write(&plan.lock_path, &bytes),
+        _ => write_atomic(&plan.lock_path, &bytes),
+    };
+    written.map_err(|e| {
+        vec![Diagnostic::error(
+            plan.name_span,
+            format!("cannot write `{}`: {e}", plan.lock_path.display()),
+        )]
+    })?;
     Ok(LockUpdate {
         name: plan.name().to_string(),
         path: plan.lock_path.clone(),
@@ -176,11 +188,21 @@ fn write_one(plan: &Plan) -> Result<LockUpdate, Vec<Diagnostic>> {
     })
 }
 
+/// `lockfiles/`, created once per `repro lock` (every plan of a compile shares it).
+fn create_lock_dir(plan: &Plan) -> Result<(), Vec<Diagnostic>> {
+    let Some(dir) = plan.lock_path.parent() else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(dir).map_err(|e| {
+        vec![Diagnostic::error(
+            plan.name_span,
+            format!("cannot create `{}`: {e}", dir.display()),
+        )]
+    })
+}
+
 /// Write to a temporary file beside the target, then rename: a crash never leaves half a lock.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     let tmp = path.with_extension("lock.tmp");
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
