@@ -124,7 +124,9 @@ fn benchmark_report(
     let division = desc.and_then(|s| s.field("division")).or(logged_division);
     let closed = division.as_deref() == Some("closed");
     let known = book.benchmarks.contains(&d.benchmark);
-    let table = if closed && known {
+    // one named file: compliance and time to train only; the olympic score and the RCP
+    // check need the whole folder
+    let table = if closed && known && !d.single_file {
         let runs_required = book.required_runs.get(&d.benchmark).copied().unwrap_or(0);
         book.rcp.get(&d.benchmark).and_then(|json| {
             match RcpTable::new(&d.benchmark, json, runs_required) {
@@ -178,7 +180,16 @@ fn benchmark_report(
     if let Some(p) = pins {
         findings.extend(check_pins(p, desc, &runs));
     }
-    let score = score_benchmark(runs, table.as_ref(), book.dropped_allowed);
+    let mut score = score_benchmark(runs, table.as_ref(), book.dropped_allowed);
+    if d.single_file {
+        score.olympic_mean = None;
+        score.score = None;
+        score.no_score_reason =
+            Some("one result file: the olympic score needs the benchmark folder".to_owned());
+        for r in score.runs.iter_mut().filter(|r| r.ttt.is_some()) {
+            r.used = RunUse::Used;
+        }
+    }
     if let Some(rcp) = score.rcp.as_ref().filter(|c| !c.passed && !d.single_file) {
         findings.push(Finding::new(
             Severity::Error,
