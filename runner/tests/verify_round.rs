@@ -171,6 +171,12 @@ fn derived_round(fixtures: &Path, root: &Path) -> BTreeMap<&'static str, PathBuf
         .join("\n");
     std::fs::write(&p, text).unwrap();
     std::fs::remove_file(cases["Missing"].join("result_4.txt")).unwrap();
+    // a shipped scaling.json that disagrees with the RCP check (which gives 1.0 here)
+    std::fs::write(
+        cases["Base"].join("scaling.json"),
+        "{\"scaling_factor\": 1.05}",
+    )
+    .unwrap();
     cases
 }
 
@@ -182,7 +188,19 @@ fn derived_round_scores_and_package_checks() {
     let dir = tempfile::tempdir().unwrap();
     let cases = derived_round(&fixtures, dir.path());
     let report = verify(&[dir.path().to_owned()], &opts()).unwrap();
-    assert_eq!(bench(&report, "Base").verdict, Verdict::Pass);
+    let base = bench(&report, "Base");
+    assert_eq!(base.verdict, Verdict::Pass);
+    assert_eq!(
+        (base.scaling_factor, base.scaling_source),
+        (1.05, "scaling.json")
+    );
+    assert!(
+        base.findings.iter().any(|f| f
+            .message
+            .starts_with("the shipped `scaling.json` says 1.05, the RCP check gives 1;")),
+        "{:?}",
+        base.findings
+    );
     let one = bench(&report, "OneBad");
     assert_eq!(
         (one.verdict, one.runs_used, one.runs_total),

@@ -19,9 +19,9 @@ use super::rule_set::{Check, Derive, KeyRule, Require, RuleSet, SourcePos};
 
 /// Reads the file at `path` and lowers every `rules` block in it.
 pub fn read_file(path: &FsPath) -> Result<Vec<RuleSet>, RulesError> {
-    let text = std::fs::read_to_string(path).map_err(|source| RulesError::Io {
+    let text = std::fs::read_to_string(path).map_err(|cause| RulesError::Io {
         path: path.to_owned(),
-        source,
+        cause,
     })?;
     read_str(path, &text)
 }

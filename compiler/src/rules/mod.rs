@@ -20,10 +20,12 @@
 mod error;
 mod eval;
 mod expr;
+mod hparam;
 pub mod lower;
 mod rule_set;
 
 pub use error::RulesError;
 pub use eval::{evaluate, py_eq, truthy, Context, EvalError, History};
 pub use expr::{BinOp, Expr};
+pub use hparam::{check_hparams, HparamViolation};
 pub use rule_set::{Check, Derive, KeyRule, Require, RuleSet, SourcePos};

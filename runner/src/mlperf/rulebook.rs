@@ -147,7 +147,7 @@ impl RuleBook {
                 .map(|(_, text)| (*text).to_owned())
                 .ok_or_else(|| MlperfError::Io {
                     path: base.join(name),
-                    source: std::io::Error::from(std::io::ErrorKind::NotFound),
+                    cause: std::io::Error::from(std::io::ErrorKind::NotFound),
                 })
         })
     }
@@ -161,7 +161,7 @@ impl RuleBook {
     pub fn load(name: &str, dir: &Path) -> Result<Self, MlperfError> {
         Self::build(name, dir, |file| {
             let path = dir.join(file);
-            std::fs::read_to_string(&path).map_err(|source| MlperfError::Io { path, source })
+            std::fs::read_to_string(&path).map_err(|cause| MlperfError::Io { path, cause })
         })
     }
 
