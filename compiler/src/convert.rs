@@ -27,6 +27,7 @@ pub(crate) fn convert(
     match (kind, value) {
         (Kind::Str, Value::Str(s)) => Ok(LockValue::Str(s)),
         (Kind::Count, Value::Int(i)) if i >= 1 => Ok(LockValue::Int(i)),
+        (Kind::Natural, Value::Int(i)) if i >= 0 => Ok(LockValue::Int(i)),
         (Kind::Bool, Value::Bool(b)) => Ok(LockValue::Bool(b)),
         (Kind::Duration, v) => quantity(v, repro_lang::Dimension::Duration, span, &kind),
         (Kind::Size, v) => quantity(v, repro_lang::Dimension::Size, span, &kind),
