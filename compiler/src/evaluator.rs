@@ -140,18 +140,15 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The run field with this bare name, preferring run-level fields, then schema blocks.
+    /// The run field with this bare name: a run-level field first, else the first block
+    /// field of that name (keys are sorted, so the choice is stable).
     fn field_by_name(&self, name: &str) -> Option<FieldKey> {
-        let mut keys = self.def.fields.keys().filter(|(_, f)| f == name);
-        let first = keys.next()?.clone();
-        Some(
-            self.def
-                .fields
-                .keys()
-                .find(|(b, f)| b.is_empty() && f == name)
-                .cloned()
-                .unwrap_or(first),
-        )
+        let mut matching = self.def.fields.keys().filter(|(_, f)| f == name);
+        let first = matching.next()?;
+        let run_level = std::iter::once(first)
+            .chain(matching)
+            .find(|(block, _)| block.is_empty());
+        Some(run_level.unwrap_or(first).clone())
     }
 
     fn memoized(&mut self, key: String, expr: &Expr, span: Span) -> EvalResult {
