@@ -36,6 +36,29 @@ fn long_operator_chains_are_rejected_not_overflowed() {
 }
 
 #[test]
+fn chains_inside_brackets_are_bounded_by_total_depth() {
+    let prefixes = ["- ", "not "].map(|chain| {
+        let level = format!("{}(", chain.repeat(250));
+        format!("x = {}1{}", level.repeat(20), ")".repeat(20))
+    });
+    // `((1 + 1 ...) + 1 ...)`: a left-nested operand deepens the left spine of each chain
+    let sums = format!(
+        "x = {}1{}",
+        "(".repeat(20),
+        format!("{})", " + 1".repeat(250)).repeat(20)
+    );
+    for src in prefixes.iter().chain([&sums]) {
+        let msg = first_error(src);
+        assert!(msg.starts_with("expression nests too deeply"), "{msg}");
+        assert!(repro_lang::format(src).is_err());
+    }
+    // a right-nested operand does not multiply: 250 + 20 levels is fine
+    let level = format!("{}(", "1 + ".repeat(250));
+    let right = format!("x = {}1{}", level.repeat(20), ")".repeat(20));
+    assert!(repro_lang::format(&right).is_ok());
+}
+
+#[test]
 fn long_flat_constructs_are_fine() {
     let list = format!("x = [{}]", vec!["1"; FLAT].join(", "));
     assert!(repro_lang::parse(FileId(0), &list).is_ok());
