@@ -221,11 +221,11 @@ fn check_field(
         } else {
             format!("`{block}`")
         };
-        return Err(with_suggestion(
-            Diagnostic::error(fdef.name_span, format!("unknown field `{name}` in {place}")),
-            name,
-            fields.iter().map(|f| f.name),
-        ));
+        let d = Diagnostic::error(fdef.name_span, format!("unknown field `{name}` in {place}"));
+        return Err(match crate::schema::home_block(name) {
+            Some(home) => d.with_help(format!("`{name}` belongs in the `{home}` block")),
+            None => with_suggestion(d, name, fields.iter().map(|f| f.name)),
+        });
     };
     let v = convert(f.kind, value, span, ctx, out)?;
     let lock_name = if block == "scoring" {
@@ -333,7 +333,9 @@ fn container_pin(out: &mut Checked, strict: bool, diags: &mut Vec<Diagnostic>) {
     if image.contains("@sha256:") {
         return;
     }
-    let span = out.spans["software.container"];
+    let Some(&span) = out.spans.get("software.container") else {
+        return;
+    };
     let message = format!("container `{image}` is pinned by tag, not by digest");
     let help = "pin a digest (`IMAGE@sha256:...`): a tag can be moved to a different image";
     if strict {

@@ -27,6 +27,7 @@ pub(crate) fn convert(
     match (kind, value) {
         (Kind::Str, Value::Str(s)) => Ok(LockValue::Str(s)),
         (Kind::Count, Value::Int(i)) if i >= 1 => Ok(LockValue::Int(i)),
+        (Kind::Natural, Value::Int(i)) if i >= 0 => Ok(LockValue::Int(i)),
         (Kind::Bool, Value::Bool(b)) => Ok(LockValue::Bool(b)),
         (Kind::Duration, v) => quantity(v, repro_lang::Dimension::Duration, span, &kind),
         (Kind::Size, v) => quantity(v, repro_lang::Dimension::Size, span, &kind),
@@ -95,6 +96,12 @@ pub fn any_value(v: Value, span: Span) -> Result<LockValue, Diagnostic> {
                 .map(|i| any_value(i, span))
                 .collect::<Result<_, _>>()?,
         ),
+        Value::Record(fields) => LockValue::Table(
+            fields
+                .into_iter()
+                .map(|(k, v)| Ok((k, any_value(v, span)?)))
+                .collect::<Result<_, Diagnostic>>()?,
+        ),
         Value::Name(n) => {
             return Err(
                 Diagnostic::error(span, format!("`{n}` is not a variable")).with_help(format!(
@@ -119,19 +126,24 @@ pub(crate) fn env_value(v: Value, span: Span) -> Result<LockValue, Diagnostic> {
     }
 }
 
-/// A file named by the spec, relative to that spec's directory. It must exist: it is hashed
-/// into the lock. The lock stores its path relative to the lock root.
+/// A file named by the spec (`script = "templates/nemo.sbatch"`). It is looked up relative to
+/// the spec's directory first, then relative to the lock root (the project root, where
+/// `templates/` lives), and must exist: it is hashed into the lock. The lock stores the path
+/// that was found, relative to the lock root, so which one was taken is never ambiguous.
 fn file(s: &str, span: Span, ctx: &Ctx<'_>, out: &mut Checked) -> Result<LockValue, Diagnostic> {
-    let base = spec_dir(ctx.sources, span);
-    let path = crate::paths::normalize(&base.join(s));
-    if !path.is_file() {
+    let candidates = [
+        crate::paths::normalize(&spec_dir(ctx.sources, span).join(s)),
+        crate::paths::normalize(&ctx.root.join(s)),
+    ];
+    let Some(path) = candidates.iter().find(|p| p.is_file()).cloned() else {
         return Err(
             Diagnostic::error(span, format!("file `{s}` does not exist")).with_help(format!(
-                "paths are relative to the spec's directory (looked for `{}`)",
-                path.display()
+                "paths are relative to the spec's directory or the project root (looked for `{}` and `{}`)",
+                candidates[0].display(),
+                candidates[1].display()
             )),
         );
-    }
+    };
     let rel = crate::paths::relative(ctx.root, &path);
     out.files.push((path, span));
     Ok(LockValue::Str(rel))

@@ -56,6 +56,7 @@ impl<'a> Evaluator<'a> {
                 .map(|i| self.eval(i))
                 .collect::<Result<_, _>>()
                 .map(Value::List),
+            ExprKind::Record(fields) => self.record(fields),
             ExprKind::Path(p) => self.path(p),
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
             ExprKind::Paren(inner) => self.eval(inner),
@@ -87,6 +88,20 @@ impl<'a> Evaluator<'a> {
             Value::Str(s) => Ok(s),
             other => Ok(other.to_text()),
         }
+    }
+
+    fn record(&mut self, fields: &[repro_lang::ast::RecordField]) -> EvalResult {
+        let mut out = BTreeMap::new();
+        for f in fields {
+            let v = self.eval(&f.value)?;
+            if out.insert(f.name.name.clone(), v).is_some() {
+                return Err(Diagnostic::error(
+                    f.name.span,
+                    format!("`{}` appears twice in this record", f.name.name),
+                ));
+            }
+        }
+        Ok(Value::Record(out))
     }
 
     fn string(&mut self, parts: &[StrPart]) -> EvalResult {
@@ -125,18 +140,15 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The run field with this bare name, preferring run-level fields, then schema blocks.
+    /// The run field with this bare name: a run-level field first, else the first block
+    /// field of that name (keys are sorted, so the choice is stable).
     fn field_by_name(&self, name: &str) -> Option<FieldKey> {
-        let mut keys = self.def.fields.keys().filter(|(_, f)| f == name);
-        let first = keys.next()?.clone();
-        Some(
-            self.def
-                .fields
-                .keys()
-                .find(|(b, f)| b.is_empty() && f == name)
-                .cloned()
-                .unwrap_or(first),
-        )
+        let mut matching = self.def.fields.keys().filter(|(_, f)| f == name);
+        let first = matching.next()?;
+        let run_level = std::iter::once(first)
+            .chain(matching)
+            .find(|(block, _)| block.is_empty());
+        Some(run_level.unwrap_or(first).clone())
     }
 
     fn memoized(&mut self, key: String, expr: &Expr, span: Span) -> EvalResult {

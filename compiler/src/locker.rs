@@ -9,17 +9,19 @@ use serde::Serialize;
 use crate::compile::compile;
 use crate::compiled::{Compiled, Failed};
 use crate::drift::{check_locked, lock_display};
-use crate::lockfile::{LockDiff, Lockfile};
+use crate::lockfile::{LockDiff, LockError, Lockfile};
 use crate::options::Options;
 use crate::plan::Plan;
 
 /// What happened to one lock file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LockStatus {
     Created,
     Updated,
     Unchanged,
+    /// The old lock could not be read (another format version, corrupted); why.
+    Replaced(String),
 }
 
 /// The outcome for one plan.
@@ -32,9 +34,43 @@ pub struct LockUpdate {
     pub diff: LockDiff,
 }
 
+impl LockUpdate {
+    /// One line for the plan (`created lockfiles/x.lock`), then what changed for an update:
+    /// what `repro lock` prints.
+    pub fn render(&self) -> String {
+        let file = self
+            .path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let verb = match &self.status {
+            LockStatus::Created => "created",
+            LockStatus::Updated => "updated",
+            LockStatus::Unchanged => "unchanged",
+            LockStatus::Replaced(_) => "replaced",
+        };
+        let mut out = format!("{verb} lockfiles/{file} ({})\n", self.name);
+        if let LockStatus::Replaced(why) = &self.status {
+            out.push_str(&format!("  the old lock could not be read: {why}\n"));
+        }
+        if self.status == LockStatus::Updated {
+            for line in self.diff.render().lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        out
+    }
+}
+
 /// Compile `spec` and bring its locks up to date (or check them, see [`Options::locked`]).
 pub fn lock(spec: &Path, opts: &Options) -> Result<(Compiled, Vec<LockUpdate>), Failed> {
     let compiled = compile(spec, opts)?;
+    if let (false, Some(plan)) = (opts.must_match(), compiled.plans.first()) {
+        create_lock_dir(plan).map_err(|d| Failed {
+            sources: compiled.sources.clone(),
+            diagnostics: d,
+        })?;
+    }
     let mut updates = Vec::new();
     let mut diags = Vec::new();
     for plan in &compiled.plans {
@@ -109,31 +145,41 @@ fn first_line(s: &str) -> String {
 }
 
 fn write_one(plan: &Plan) -> Result<LockUpdate, Vec<Diagnostic>> {
-    let old = Lockfile::read(&plan.lock_path).ok();
     let bytes = plan.lock.write_bytes();
-    let (status, diff) = match &old {
-        None => (LockStatus::Created, LockDiff::created(&plan.lock)),
-        Some(old) => {
-            let diff = LockDiff::between(old, &plan.lock);
+    let (status, diff) = match Lockfile::read(&plan.lock_path) {
+        Ok(old) => {
             let same = std::fs::read(&plan.lock_path).is_ok_and(|b| b == bytes);
-            (
-                if same {
-                    LockStatus::Unchanged
-                } else {
-                    LockStatus::Updated
-                },
-                diff,
-            )
+            let status = if same {
+                LockStatus::Unchanged
+            } else {
+                LockStatus::Updated
+            };
+            (status, LockDiff::between(&old, &plan.lock))
         }
+        Err(LockError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            (LockStatus::Created, LockDiff::created(&plan.lock))
+        }
+        // Another format version or a corrupted file: `repro lock` is the explicit way to
+        // regenerate it, and the update says so instead of passing as a plain update.
+        Err(e) => (
+            LockStatus::Replaced(first_line(&e.to_string())),
+            LockDiff::created(&plan.lock),
+        ),
     };
-    if status != LockStatus::Unchanged {
-        write_atomic(&plan.lock_path, &bytes).map_err(|e| {
-            vec![Diagnostic::error(
-                plan.name_span,
-                format!("cannot write `{}`: {e}", plan.lock_path.display()),
-            )]
-        })?;
-    }
+    let written = match status {
+        LockStatus::Unchanged => Ok(()),
+        // Nothing to protect: a crash mid-write leaves a file that fails to read or to verify
+        // its hashes, never a lock that is silently wrong. Skipping the temporary file halves
+        // the inode work when a sweep creates a thousand locks.
+        LockStatus::Created => std::fs::write(&plan.lock_path, &bytes),
+        _ => write_atomic(&plan.lock_path, &bytes),
+    };
+    written.map_err(|e| {
+        vec![Diagnostic::error(
+            plan.name_span,
+            format!("cannot write `{}`: {e}", plan.lock_path.display()),
+        )]
+    })?;
     Ok(LockUpdate {
         name: plan.name().to_string(),
         path: plan.lock_path.clone(),
@@ -142,11 +188,21 @@ fn write_one(plan: &Plan) -> Result<LockUpdate, Vec<Diagnostic>> {
     })
 }
 
+/// `lockfiles/`, created once per `repro lock` (every plan of a compile shares it).
+fn create_lock_dir(plan: &Plan) -> Result<(), Vec<Diagnostic>> {
+    let Some(dir) = plan.lock_path.parent() else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(dir).map_err(|e| {
+        vec![Diagnostic::error(
+            plan.name_span,
+            format!("cannot create `{}`: {e}", dir.display()),
+        )]
+    })
+}
+
 /// Write to a temporary file beside the target, then rename: a crash never leaves half a lock.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     let tmp = path.with_extension("lock.tmp");
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)

@@ -26,7 +26,12 @@ pub struct RuleBook {
 }
 
 impl RuleBook {
-    /// Read the `rules` blocks of every loaded module with `crate::rules`' reader.
+    /// No rule sets (after a read error, so that later stages still run).
+    pub fn empty() -> RuleBook {
+        RuleBook { sets: Vec::new() }
+    }
+
+    /// Read the `rules` blocks of every loaded module with `crate::rules::lower`.
     pub fn read(modules: &[Module], sources: &SourceMap) -> Result<RuleBook, Vec<Diagnostic>> {
         let mut sets = Vec::new();
         let mut diags = Vec::new();
@@ -35,7 +40,7 @@ impl RuleBook {
                 continue;
             };
             let file = sources.file(m.file);
-            match crate::rules::reader::read_str(&file.path, &file.text) {
+            match crate::rules::lower::read_str(&file.path, &file.text) {
                 Ok(read) => sets.extend(read.into_iter().map(|s| (s, m.file))),
                 Err(e) => diags.push(Diagnostic::error(first.span(), e.to_string())),
             }

@@ -36,7 +36,7 @@ pub struct RunDef {
     /// The name as written with `${...}` kept: what `extends` and messages refer to.
     pub key: String,
     pub fields: BTreeMap<FieldKey, FieldDef>,
-    /// Blocks that were written (block path -> span of the block), for "missing" errors.
+    /// Blocks that were written (block path -> span of its name), for "missing" errors.
     pub blocks: BTreeMap<String, Span>,
     /// `launch slurm { }`: the executor label and its span.
     pub executor: Option<(String, Span)>,
@@ -133,11 +133,18 @@ impl RunDef {
                 format!("block `{}` takes no label", b.kind.name),
             ));
         }
-        self.collect_block(&b.kind.name, &b.body, diags);
+        self.collect_block(&b.kind.name, &b.body, b.kind.span, diags);
     }
 
-    fn collect_block(&mut self, path: &str, body: &Block, diags: &mut Vec<Diagnostic>) {
-        self.blocks.insert(path.to_string(), body.span);
+    /// `name_span` (the block's name) is where "missing field" errors for it point.
+    fn collect_block(
+        &mut self,
+        path: &str,
+        body: &Block,
+        name_span: Span,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        self.blocks.insert(path.to_string(), name_span);
         for stmt in &body.stmts {
             match stmt {
                 Stmt::Let(l) => self.lets.push(l.clone()),
@@ -151,9 +158,8 @@ impl RunDef {
                 Stmt::Source(s) if path == "software" => self.insert_source(s),
                 Stmt::Block(b) if b.label.is_none() => {
                     let sub = format!("{path}.{}", b.kind.name);
-                    self.blocks.insert(sub.clone(), b.span);
                     self.insert_block_field(path, b);
-                    self.collect_block(&sub, &b.body, diags);
+                    self.collect_block(&sub, &b.body, b.kind.span, diags);
                 }
                 other => diags.push(not_allowed(other.span(), &format!("`{path}`"))),
             }
@@ -222,6 +228,16 @@ fn not_allowed(span: Span, place: &str) -> Diagnostic {
 }
 
 fn unknown_run_field(field: &Ident) -> Diagnostic {
+    if let Some(home) = crate::schema::home_block(&field.name) {
+        return Diagnostic::error(
+            field.span,
+            format!("`{}` belongs in the `{home}` block", field.name),
+        )
+        .with_help(format!(
+            "write `{home} {{ {0} = ... }}` or `{home}.{0} = ...`",
+            field.name
+        ));
+    }
     let known = RUN_FIELDS
         .iter()
         .map(|f| f.name)

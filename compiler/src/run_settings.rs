@@ -16,8 +16,12 @@ pub struct RunSettings {
     pub runs: i64,
     /// `5%` is `0.05`.
     pub tolerance: Option<f64>,
+    /// Base seed: run `i` of the plan uses `seed + i` (the runner's convention).
+    pub seed: Option<i64>,
     /// The sweep point (empty without a sweep).
     pub sweep: BTreeMap<String, String>,
+    /// The rule set family that checked the plan (`mlperf-training-4.1`), from `[rulesets]`.
+    pub ruleset: Option<String>,
 }
 
 impl RunSettings {
@@ -28,6 +32,12 @@ impl RunSettings {
             division: string(t, "division"),
             runs: int(t, "runs").unwrap_or(1),
             tolerance: string(t, "tolerance").and_then(|s| percent(&s)),
+            seed: int(t, "seed"),
+            ruleset: lock
+                .rulesets
+                .keys()
+                .next()
+                .map(|name| name.split('/').next().unwrap_or(name).to_string()),
             sweep: t
                 .get("sweep")
                 .and_then(LockValue::as_table)

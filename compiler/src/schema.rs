@@ -13,6 +13,8 @@ pub enum Kind {
     Str,
     /// An integer of at least 1.
     Count,
+    /// An integer of at least 0.
+    Natural,
     /// `true` or `false`.
     Bool,
     /// A duration with a unit (`3h`, `90s`).
@@ -43,6 +45,7 @@ impl Kind {
         match self {
             Kind::Str => "a string".into(),
             Kind::Count => "a whole number of at least 1".into(),
+            Kind::Natural => "a whole number of at least 0".into(),
             Kind::Bool => "`true` or `false`".into(),
             Kind::Duration => "a duration, e.g. `3h`, `45min`, `90s`".into(),
             Kind::Size => "a size, e.g. `141GB` or `143771MiB`".into(),
@@ -101,6 +104,7 @@ pub const RUN_FIELDS: &[Field] = &[
     opt("benchmark", Kind::Name),
     opt("division", Kind::OneOf(DIVISIONS)),
     req("runs", Kind::Count),
+    opt("seed", Kind::Natural),
 ];
 
 /// `hardware { ... }`.
@@ -176,6 +180,14 @@ const fn block(
 /// Look up a block by name.
 pub fn block_schema(name: &str) -> Option<&'static BlockSchema> {
     BLOCKS.iter().find(|b| b.name == name)
+}
+
+/// The block a known field name belongs to (`nodes` -> `hardware`), for "wrong place" errors.
+pub fn home_block(name: &str) -> Option<&'static str> {
+    BLOCKS
+        .iter()
+        .find(|b| b.fields.iter().any(|f| f.name == name))
+        .map(|b| b.name)
 }
 
 /// Look up a field in a list.

@@ -23,7 +23,7 @@ pub struct SourceResolver {
 }
 
 impl SourceResolver {
-    pub fn new(_root: &Path, opts: &Options) -> Self {
+    pub fn new(opts: &Options) -> Self {
         SourceResolver {
             git: GitResolver::default(),
             online: opts.may_resolve(),

@@ -14,6 +14,10 @@ use crate::value::Value;
 /// One point: sweep variable -> value, in axis order for naming.
 pub type Point = Vec<(String, Value)>;
 
+/// The most points one run may expand to: far beyond any real sweep, small enough that a
+/// typo (an axis of 10^6 values) is an error and not an out-of-memory.
+pub const MAX_POINTS: usize = 100_000;
+
 /// All points of a run (one empty point when it has no sweep).
 pub fn expand(def: &RunDef, globals: &[Let]) -> Result<Vec<Point>, Vec<Diagnostic>> {
     let empty = BTreeMap::new();
@@ -23,6 +27,14 @@ pub fn expand(def: &RunDef, globals: &[Let]) -> Result<Vec<Point>, Vec<Diagnosti
     for sweep in &def.sweeps {
         let names: Vec<String> = sweep.names.iter().map(|n| n.name.clone()).collect();
         match axis(&mut ev, sweep, &names) {
+            Ok(values) if points.len().saturating_mul(values.len()) > MAX_POINTS => {
+                let n = points.len().saturating_mul(values.len());
+                diags.push(Diagnostic::error(
+                    sweep.span,
+                    format!("this sweep makes {n} points; the limit is {MAX_POINTS}"),
+                ));
+                break;
+            }
             Ok(values) => points = product(&points, &names, &values),
             Err(d) => diags.push(d),
         }

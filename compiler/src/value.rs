@@ -1,6 +1,8 @@
 //! Evaluated values. Evaluation turns expressions into these; the checker turns them into
 //! lock values after checking them against the schema.
 
+use std::collections::BTreeMap;
+
 use repro_lang::Quantity;
 
 use crate::lockfile::format_float;
@@ -16,6 +18,8 @@ pub enum Value {
     Name(String),
     Quantity(Quantity),
     List(Vec<Value>),
+    /// `{ bert = 10, gpt3 = 3 }`: names are unique (checked when evaluated).
+    Record(BTreeMap<String, Value>),
     /// `git(url, ref = ...)`, not yet resolved.
     Git {
         url: String,
@@ -34,6 +38,7 @@ impl Value {
             Value::Name(n) => format!("the name `{n}`"),
             Value::Quantity(q) => format!("{} (`{}`)", q.dimension.describe(), q.lexeme),
             Value::List(_) => "a list".to_string(),
+            Value::Record(_) => "a record".to_string(),
             Value::Git { .. } => "a `git(...)` source".to_string(),
         }
     }
@@ -49,6 +54,13 @@ impl Value {
             Value::List(items) => {
                 let parts: Vec<String> = items.iter().map(Value::to_text).collect();
                 format!("[{}]", parts.join(", "))
+            }
+            Value::Record(fields) => {
+                let parts: Vec<String> = fields
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {}", v.to_text()))
+                    .collect();
+                format!("{{{}}}", parts.join(", "))
             }
             Value::Git { url, reference } => format!("git({url}, ref = {reference})"),
         }

@@ -36,6 +36,29 @@ fn long_operator_chains_are_rejected_not_overflowed() {
 }
 
 #[test]
+fn chains_inside_brackets_are_bounded_by_total_depth() {
+    let prefixes = ["- ", "not "].map(|chain| {
+        let level = format!("{}(", chain.repeat(250));
+        format!("x = {}1{}", level.repeat(20), ")".repeat(20))
+    });
+    // `((1 + 1 ...) + 1 ...)`: a left-nested operand deepens the left spine of each chain
+    let sums = format!(
+        "x = {}1{}",
+        "(".repeat(20),
+        format!("{})", " + 1".repeat(250)).repeat(20)
+    );
+    for src in prefixes.iter().chain([&sums]) {
+        let msg = first_error(src);
+        assert!(msg.starts_with("expression nests too deeply"), "{msg}");
+        assert!(repro_lang::format(src).is_err());
+    }
+    // a right-nested operand does not multiply: 250 + 20 levels is fine
+    let level = format!("{}(", "1 + ".repeat(250));
+    let right = format!("x = {}1{}", level.repeat(20), ")".repeat(20));
+    assert!(repro_lang::format(&right).is_ok());
+}
+
+#[test]
 fn long_flat_constructs_are_fine() {
     let list = format!("x = [{}]", vec!["1"; FLAT].join(", "));
     assert!(repro_lang::parse(FileId(0), &list).is_ok());
@@ -53,11 +76,37 @@ fn long_flat_constructs_are_fine() {
     );
 }
 
+/// The deepest accepted input of each nesting construct parses and formats with half of
+/// the default 2 MiB thread stack, in the unoptimized build (release needs far less).
 #[test]
-fn nesting_just_under_the_limit_parses_and_formats() {
-    let src = format!("x = {}1{}", "(".repeat(60), ")".repeat(60));
-    assert!(repro_lang::parse(FileId(0), &src).is_ok());
-    assert!(repro_lang::format(&src).is_ok());
-    let blocks = format!("{}{}", "a {\n".repeat(60), "}\n".repeat(60));
-    assert!(repro_lang::format(&blocks).is_ok());
+fn deepest_accepted_nesting_fits_in_one_mib_of_stack() {
+    let depth = 23; // the limit is 24 levels
+    let cases = [
+        format!("x = {}1{}", "(".repeat(depth), ")".repeat(depth)),
+        format!("x = {}1{}", "[".repeat(depth), "]".repeat(depth)),
+        format!("x = {}1{}", "f(".repeat(depth), ")".repeat(depth)),
+        format!("x = {}1{}", "{a = ".repeat(depth), "}".repeat(depth)),
+        format!(
+            "x = {}1{}",
+            "\"${".repeat(depth / 2),
+            "}\"".repeat(depth / 2)
+        ),
+        format!(
+            "x = {}1{}",
+            "if (".repeat(depth / 2),
+            ") then 1 else 2".repeat(depth / 2)
+        ),
+        format!("{}{}", "a {\n".repeat(depth), "}\n".repeat(depth)),
+    ];
+    for src in cases {
+        let handle = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                repro_lang::parse(FileId(0), &src).map_err(|e| format!("{src}: {e:?}"))?;
+                repro_lang::format(&src).map_err(|e| format!("{src}: {e:?}"))?;
+                Ok::<(), String>(())
+            })
+            .expect("spawn");
+        handle.join().expect("no overflow").expect("parses");
+    }
 }

@@ -221,9 +221,257 @@ fn cases(fixtures: &Path) -> Vec<Case> {
         "gpt3/seq-len-twice-same",
         duplicate(&gpt3, "max_sequence_length", |_| {}),
     );
+    for (name, text) in synthetic_benchmarks(&llama) {
+        add(&name, text);
+    }
     add("empty", String::new());
     add("garbage", ":::MLLOG not json\n".to_owned());
     cases
+}
+
+/// A log for `bench`, built from the llama2 log: llama2's hyperparameters and evals are
+/// replaced by `hparams` (inserted after `global_batch_size`) and `evals` (value, metadata;
+/// inserted before `run_stop`).
+fn synth(
+    llama: &str,
+    bench: &str,
+    division: &str,
+    hparams: &[(&str, Value)],
+    evals: &[(Value, Value)],
+) -> String {
+    let dropped = ["lora_rank", "lora_alpha", "opt_", "eval_accuracy"];
+    let mut out = Vec::new();
+    let time = |l: &str| -> f64 {
+        let j: Value = serde_json::from_str(&l[l.find(":::MLLOG ").unwrap() + 9..]).unwrap();
+        j["time_ms"].as_f64().unwrap()
+    };
+    let line = |t: f64, key: &str, value: &Value, md: &Value| {
+        format!(
+            ":::MLLOG {}",
+            serde_json::json!({"namespace": "", "time_ms": t, "event_type": "POINT_IN_TIME", "key": key, "value": value, "metadata": md})
+        )
+    };
+    for l in llama.lines() {
+        if dropped
+            .iter()
+            .any(|d| l.contains(&format!("\"key\": \"{d}")))
+        {
+            continue;
+        }
+        if is_key(l, "run_stop") {
+            let t = time(l);
+            for (i, (v, md)) in evals.iter().enumerate() {
+                out.push(line(t - 1000.0 + i as f64, "eval_accuracy", v, md));
+            }
+        }
+        let l = if is_key(l, "submission_benchmark") {
+            l.replace("llama2_70b_lora", bench)
+        } else if is_key(l, "submission_division") {
+            l.replace("closed", division)
+        } else {
+            l.to_owned()
+        };
+        out.push(l.clone());
+        if is_key(&l, "global_batch_size") {
+            for (k, v) in hparams {
+                out.push(line(
+                    time(&l),
+                    k,
+                    v,
+                    &serde_json::json!({"file": "train.py", "lineno": 1}),
+                ));
+            }
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+/// Logs for the benchmarks the fixtures lack (bert, dlrm_dcnv2, gnn, ssd,
+/// stable_diffusion; open gpt3), right and wrong.
+fn synthetic_benchmarks(llama: &str) -> Vec<(String, String)> {
+    use serde_json::json;
+    let epoch = |v: f64, e: f64| (json!(v), json!({"epoch_num": e}));
+    let bert = [
+        ("opt_base_learning_rate", json!(0.0004)),
+        ("opt_lamb_epsilon", json!(1e-6)),
+        ("opt_learning_rate_training_steps", json!(7100)),
+        ("opt_learning_rate_warmup_steps", json!(0)),
+        ("num_warmup_steps", json!(0)),
+        ("start_warmup_step", json!(0)),
+        ("opt_lamb_beta_1", json!(0.9)),
+        ("opt_lamb_beta_2", json!(0.999)),
+        ("opt_lamb_weight_decay_rate", json!(0.01)),
+    ];
+    let dlrm = [
+        ("opt_name", json!("adagrad")),
+        ("opt_base_learning_rate", json!(0.005)),
+        ("opt_adagrad_learning_rate_decay", json!(0)),
+        ("opt_weight_decay", json!(0)),
+        ("opt_adagrad_initial_accumulator_value", json!(0)),
+        ("opt_adagrad_epsilon", json!(1e-8)),
+        ("opt_learning_rate_warmup_steps", json!(0)),
+        ("opt_learning_rate_decay_start_step", json!(0)),
+        ("opt_learning_rate_decay_steps", json!(0)),
+    ];
+    let gnn = [
+        ("opt_name", json!("adam")),
+        ("opt_base_learning_rate", json!(0.001)),
+    ];
+    let ssd = [
+        ("opt_name", json!("adam")),
+        ("opt_base_learning_rate", json!(0.0001)),
+        ("opt_weight_decay", json!(0.0)),
+        ("opt_learning_rate_warmup_epochs", json!(1)),
+        ("opt_learning_rate_warmup_factor", json!(0.001)),
+    ];
+    let sd = [
+        ("opt_name", json!("adamw")),
+        ("opt_adamw_beta_1", json!(0.9)),
+        ("opt_adamw_beta_2", json!(0.999)),
+        ("opt_adamw_epsilon", json!(1e-08)),
+        ("opt_adamw_weight_decay", json!(0.01)),
+        ("opt_base_learning_rate", json!(1.25e-7)),
+        ("opt_learning_rate_warmup_steps", json!(1000)),
+    ];
+    let sd_eval =
+        |sc: u64, metric: &str, v: f64| (json!(v), json!({"samples_count": sc, "metric": metric}));
+    let sd_ok = [
+        sd_eval(512000, "FID", 120.0),
+        sd_eval(512000, "CLIP", 0.14),
+        sd_eval(1024000, "FID", 85.0),
+        sd_eval(1024000, "CLIP", 0.16),
+    ];
+    let sd_late = [
+        sd_eval(512000, "FID", 120.0),
+        sd_eval(512000, "CLIP", 0.14),
+        sd_eval(1024000, "CLIP", 0.16),
+        sd_eval(1024000, "FID", 95.0),
+    ];
+    let sd_one = [sd_eval(512000, "FID", 80.0), sd_eval(512000, "CLIP", 0.2)];
+    let with =
+        |base: &[(&'static str, Value)], k: &'static str, v: Value| -> Vec<(&'static str, Value)> {
+            base.iter()
+                .map(|(n, x)| (*n, if *n == k { v.clone() } else { x.clone() }))
+                .collect()
+        };
+    let out = vec![
+        (
+            "bert/ok",
+            synth(
+                llama,
+                "bert",
+                "closed",
+                &bert,
+                &[epoch(0.70, 1.0), epoch(0.721, 2.0)],
+            ),
+        ),
+        (
+            "bert/not-converged",
+            synth(
+                llama,
+                "bert",
+                "closed",
+                &bert,
+                &[epoch(0.70, 1.0), epoch(0.719, 2.0)],
+            ),
+        ),
+        (
+            "bert/missing-hparam",
+            synth(llama, "bert", "closed", &bert[1..], &[epoch(0.73, 1.0)]),
+        ),
+        (
+            "bert/open",
+            synth(llama, "bert", "open", &bert, &[epoch(0.5, 1.0)]),
+        ),
+        // the llama2 log's eval_samples (173) is not dlrm's 89137319
+        (
+            "dlrm/eval-samples",
+            synth(llama, "dlrm_dcnv2", "closed", &dlrm, &[epoch(0.8028, 0.5)]),
+        ),
+        (
+            "dlrm/wrong-decay",
+            synth(
+                llama,
+                "dlrm_dcnv2",
+                "closed",
+                &with(&dlrm, "opt_weight_decay", json!(0.1)),
+                &[epoch(0.81, 0.5)],
+            ),
+        ),
+        (
+            "dlrm/open",
+            synth(llama, "dlrm_dcnv2", "open", &dlrm, &[epoch(1.5, 0.5)]),
+        ),
+        (
+            "gnn/ok",
+            synth(llama, "gnn", "closed", &gnn, &[epoch(0.72, 1.0)]),
+        ),
+        (
+            "gnn/wrong-optimizer",
+            synth(
+                llama,
+                "gnn",
+                "closed",
+                &with(&gnn, "opt_name", json!("sgd")),
+                &[epoch(0.72, 1.0)],
+            ),
+        ),
+        (
+            "ssd/ok",
+            synth(
+                llama,
+                "ssd",
+                "closed",
+                &ssd,
+                &[epoch(0.2, 1.0), epoch(0.341, 2.0)],
+            ),
+        ),
+        (
+            "ssd/negative-lr",
+            synth(
+                llama,
+                "ssd",
+                "closed",
+                &with(&ssd, "opt_base_learning_rate", json!(-1)),
+                &[epoch(0.35, 1.0)],
+            ),
+        ),
+        (
+            "ssd/open",
+            synth(llama, "ssd", "open", &ssd, &[epoch(0.9, 1.0)]),
+        ),
+        (
+            "sd/ok",
+            synth(llama, "stable_diffusion", "closed", &sd, &sd_ok),
+        ),
+        (
+            "sd/fid-too-high",
+            synth(llama, "stable_diffusion", "closed", &sd, &sd_late),
+        ),
+        (
+            "sd/one-eval",
+            synth(llama, "stable_diffusion", "closed", &sd, &sd_one),
+        ),
+        (
+            "sd/wrong-beta",
+            synth(
+                llama,
+                "stable_diffusion",
+                "closed",
+                &with(&sd, "opt_adamw_beta_2", json!(0.99)),
+                &sd_ok,
+            ),
+        ),
+        (
+            "sd/open",
+            synth(llama, "stable_diffusion", "open", &sd, &sd_ok),
+        ),
+        (
+            "llama/open-division-benchmark",
+            synth(llama, "llama2_70b_lora", "open", &[], &[epoch(0.9, 1.0)]),
+        ),
+    ];
+    out.into_iter().map(|(n, t)| (n.to_owned(), t)).collect()
 }
 
 /// Runs the official checker on `file` (cwd = its folder: the tool writes a log there).

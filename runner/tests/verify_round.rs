@@ -112,10 +112,22 @@ fn published_round_passes_with_official_scores_and_is_left_untouched() {
 
 /// A round derived from the fixtures, one submitter per case; system descriptions get the
 /// submitter's name so that the official summarizer's rows can be matched.
-fn derived_round(fixtures: &Path, root: &Path) -> BTreeMap<&'static str, PathBuf> {
+fn derived_round(
+    fixtures: &Path,
+    root: &Path,
+    fake_scaling: bool,
+) -> BTreeMap<&'static str, PathBuf> {
     let azure = fixtures.join("Azure");
     let mut cases = BTreeMap::new();
-    for name in ["Base", "OneBad", "TwoBad", "NotConverged", "Missing"] {
+    for name in [
+        "Base",
+        "OneBad",
+        "TwoBad",
+        "NotConverged",
+        "Missing",
+        "Faster",
+        "TooFast",
+    ] {
         let org = root.join(name);
         copy_dir(&azure, &org);
         let sys = org.join("systems/ND_H200_v5_n64_nemo.json");
@@ -171,7 +183,52 @@ fn derived_round(fixtures: &Path, root: &Path) -> BTreeMap<&'static str, PathBuf
         .join("\n");
     std::fs::write(&p, text).unwrap();
     std::fs::remove_file(cases["Missing"].join("result_4.txt")).unwrap();
+    // a shipped scaling.json that disagrees with the RCP check (which gives 1.0 here)
+    if fake_scaling {
+        std::fs::write(
+            cases["Base"].join("scaling.json"),
+            "{\"scaling_factor\": 1.05}",
+        )
+        .unwrap();
+    }
+    // every run converges at 6912 samples: faster than the reference mean (7131.43) but
+    // within the allowed speed-up (6705.38), so the score is scaled by 7131.43 / 6912
+    converge_at(&cases["Faster"], 6912);
+    // every run converges at 6144 samples: faster than allowed, the RCP check fails (the
+    // score stays, unscaled, as in the official table)
+    converge_at(&cases["TooFast"], 6144);
     cases
+}
+
+/// Relabels each run's last eval as converging at `n` samples and drops evals labelled at or
+/// after `n` before it.
+fn converge_at(dir: &Path, n: u64) {
+    for f in mlperf_support::result_files(dir) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let is_eval = |l: &str| l.contains("\"key\": \"eval_accuracy\"");
+        let count = |l: &str| -> u64 {
+            let at = l.rfind("\"samples_count\": ").unwrap() + 17;
+            l[at..].trim_end_matches(['}', ' ']).parse().unwrap()
+        };
+        let last = lines.iter().rposition(|l| is_eval(l)).unwrap();
+        let kept: Vec<String> = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| *i == last || !(is_eval(l) && count(l) >= n))
+            .map(|(i, l)| {
+                if i == last {
+                    l.replace(
+                        &format!("\"samples_count\": {}}}", count(l)),
+                        &format!("\"samples_count\": {n}}}"),
+                    )
+                } else {
+                    (*l).to_owned()
+                }
+            })
+            .collect();
+        std::fs::write(&f, kept.join("\n") + "\n").unwrap();
+    }
 }
 
 #[test]
@@ -180,9 +237,21 @@ fn derived_round_scores_and_package_checks() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let cases = derived_round(&fixtures, dir.path());
+    let cases = derived_round(&fixtures, dir.path(), true);
     let report = verify(&[dir.path().to_owned()], &opts()).unwrap();
-    assert_eq!(bench(&report, "Base").verdict, Verdict::Pass);
+    let base = bench(&report, "Base");
+    assert_eq!(base.verdict, Verdict::Pass);
+    assert_eq!(
+        (base.scaling_factor, base.scaling_source),
+        (1.05, "scaling.json")
+    );
+    assert!(
+        base.findings.iter().any(|f| f
+            .message
+            .starts_with("the shipped `scaling.json` says 1.05, the RCP check gives 1;")),
+        "{:?}",
+        base.findings
+    );
     let one = bench(&report, "OneBad");
     assert_eq!(
         (one.verdict, one.runs_used, one.runs_total),
@@ -211,7 +280,30 @@ fn derived_round_scores_and_package_checks() {
     assert_eq!(missing.verdict, Verdict::Fail);
     assert!(missing.findings.iter().any(|f| f.check == "run_count"
         && f.message == "9 result files, `llama2_70b_lora` requires exactly 10"));
-    assert!(cases.len() == 5);
+    let faster = bench(&report, "Faster");
+    let rcp = faster.rcp.as_ref().unwrap();
+    assert_eq!(rcp.submission_mean, Some(6912.0));
+    assert!(
+        (faster.scaling_factor - 7131.428571428572 / 6912.0).abs() < 1e-12,
+        "{rcp:?}"
+    );
+    assert_eq!(faster.scaling_source, "rcp");
+    assert_eq!(faster.runs_used, 8, "{:?}", faster.findings);
+    let scaled = faster.olympic_mean.unwrap() * 7131.428571428572 / 6912.0;
+    assert!((faster.score.unwrap() - scaled).abs() < 1e-12);
+    let too_fast = bench(&report, "TooFast");
+    assert_eq!(too_fast.verdict, Verdict::Fail);
+    assert_eq!(too_fast.rcp.as_ref().map(|c| c.passed), Some(false));
+    assert_eq!((too_fast.scaling_factor, too_fast.runs_used), (1.0, 8));
+    assert!(
+        too_fast
+            .findings
+            .iter()
+            .any(|f| f.message == "RCP check fails: RCP Interpolation"),
+        "{:?}",
+        too_fast.findings
+    );
+    assert_eq!(cases.len(), 7);
 }
 
 /// The official summarizer's `time_to_train` per submitter (4.1.68 `--csv` detailed JSON).
@@ -256,11 +348,14 @@ fn derived_round_scores_equal_the_official_summarizer() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    derived_round(&fixtures, dir.path());
+    derived_round(&fixtures, dir.path(), false);
     // ours first: the official summarizer writes scaling.json into the tree
     let report = verify(&[dir.path().to_owned()], &opts()).unwrap();
+    // the published flow: the first pass writes scaling.json (its RCP step), the second reads
+    // it (4.1.68 reads the file before it runs the RCP step)
+    official_scores(&python, dir.path());
     let official = official_scores(&python, dir.path());
-    assert_eq!(official.len(), 5, "{official:?}");
+    assert_eq!(official.len(), 7, "{official:?}");
     for (who, want) in official {
         let got = bench(&report, &who).score;
         match (got, want) {

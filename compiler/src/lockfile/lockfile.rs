@@ -86,6 +86,11 @@ impl Lockfile {
         self.groups.get(&group).unwrap_or(&EMPTY)
     }
 
+    /// `sha256:` of the lock file's exact bytes (what a result record cites).
+    pub fn file_hash(&self) -> String {
+        sha256(&self.write_bytes())
+    }
+
     /// The plan hash.
     pub fn plan(&self) -> &str {
         self.hashes.get("plan").map(String::as_str).unwrap_or("")

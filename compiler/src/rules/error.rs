@@ -6,12 +6,12 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
     /// The file could not be read.
-    #[error("cannot read rule file `{path}`: {source}")]
+    #[error("cannot read rule file `{path}`: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The text does not follow the rule syntax.
     #[error("{path}:{line}:{col}: {message}")]

@@ -247,7 +247,7 @@ fn type_name(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::reader::read_str;
+    use crate::rules::lower::read_str;
     use serde_json::json;
     use std::path::Path;
 

@@ -51,7 +51,7 @@ impl BinOp {
     }
 }
 
-/// An expression. Built by the reader (or by hand through the variants: the IR is its own
+/// An expression. Built by lowering (or by hand through the variants: the IR is its own
 /// constructor API) and evaluated by [`crate::rules::evaluate`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {

@@ -14,17 +14,18 @@
 //! never equals a number, ordering a string against a number is an error), because the
 //! verdicts must match the official Python checker's.
 //!
-//! [`reader`] turns rule text into the IR. It is a small stand-in for the `lang` crate's
-//! parser of the same syntax (`docs/design.md`); when `lang`'s AST lands, lowering from the
-//! AST replaces the reader and the IR stays as it is.
+//! [`lower`] turns rule text into the IR: `repro_lang` parses it, lowering checks the shape of
+//! a rule set and builds the IR, with file:line:col on every error.
 
 mod error;
 mod eval;
 mod expr;
-pub mod reader;
+mod hparam;
+pub mod lower;
 mod rule_set;
 
 pub use error::RulesError;
 pub use eval::{evaluate, py_eq, truthy, Context, EvalError, History};
 pub use expr::{BinOp, Expr};
+pub use hparam::{check_hparams, HparamViolation};
 pub use rule_set::{Check, Derive, KeyRule, Require, RuleSet, SourcePos};

@@ -90,3 +90,18 @@ fn other_format_version_is_refused() {
         Lockfile::parse(std::path::Path::new("lockfiles/gpt3-512xh200.lock"), &text).unwrap_err();
     insta::assert_snapshot!(err.to_string());
 }
+
+#[test]
+fn relocking_an_unreadable_lock_says_it_replaced_it() {
+    let (p, _) = locked_project();
+    let path = "lockfiles/gpt3-512xh200.lock";
+    let text = p.read(path).replace("version = 1", "version = 2");
+    p.write(path, &text);
+    let (_, updates) = p.lock_ok(SPEC);
+    assert!(matches!(
+        updates[0].status,
+        repro_compiler::LockStatus::Replaced(_)
+    ));
+    insta::assert_snapshot!(p.clean(&updates[0].render()));
+    Lockfile::read(&p.path(path)).unwrap().verify().unwrap();
+}

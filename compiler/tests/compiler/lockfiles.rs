@@ -78,7 +78,7 @@ fn relock_is_unchanged_and_a_change_is_reported_per_group() {
     let first = &updates[0];
     assert_eq!(first.status, LockStatus::Updated);
     // the spec's own hash changed too, and the derived micro batch size
-    insta::assert_snapshot!(first.diff.render());
+    insta::assert_snapshot!(first.render());
     let groups: Vec<Group> = first.diff.groups.keys().copied().collect();
     assert_eq!(groups, [Group::Hardware, Group::Hparams]);
 }

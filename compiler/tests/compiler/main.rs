@@ -7,6 +7,7 @@ mod eval;
 mod git;
 mod locked;
 mod lockfiles;
+mod no_panic;
 mod roundtrip;
 mod rules;
 mod sweeps;

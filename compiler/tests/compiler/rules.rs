@@ -32,8 +32,17 @@ fn allowed_values_lock_and_record_the_rule_sets() {
     let spec = p.read("specs/gpt3-closed.run");
     let cut = spec.find("run \"gpt3-closed-bad-lr\"").unwrap();
     p.write("specs/gpt3-closed.run", &spec[..cut]);
-    p.lock_ok("specs/gpt3-closed.run");
+    let (compiled, _) = p.lock_ok("specs/gpt3-closed.run");
+    let plan = &compiled.plans[0];
+    assert_eq!(
+        plan.settings().ruleset.as_deref(),
+        Some("mlperf-training-4.1")
+    );
     let lock = p.read("lockfiles/gpt3-closed.lock");
+    assert_eq!(
+        plan.lock.file_hash(),
+        repro_compiler::hash::sha256(lock.as_bytes())
+    );
     let rulesets = &lock[lock.find("[rulesets]").unwrap()..lock.find("[inputs]").unwrap()];
     insta::assert_snapshot!(rulesets);
     assert!(lock.contains("\"rules/mlperf-training-4.1/closed_gpt3.run\" = \"sha256:"));

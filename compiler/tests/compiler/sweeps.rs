@@ -31,9 +31,16 @@ fn sweeps_expand_to_named_plans() {
         .unwrap();
     assert_eq!(zip.pins().nodes, 64);
     assert_eq!(zip.hparams()["global_batch_size"], LockValue::Int(2048));
-    // `seed` is not a schema field: a sweep over it sets a hyperparameter
+    // `seed` is a run field: a sweep over it sets the run's base seed
     let seeded = &compiled.plans[2];
-    assert_eq!(seeded.hparams()["seed"], LockValue::Int(2));
+    assert_eq!(seeded.settings().seed, Some(2));
+    // a name the run already has sets that field (here a hyperparameter)
+    let zipped = compiled
+        .plans
+        .iter()
+        .find(|p| p.name().starts_with("gpt3-zip"))
+        .unwrap();
+    assert_eq!(zipped.hparams()["global_batch_size"], LockValue::Int(1024));
     // interpolation sees the swept value
     let cmd = compiled.plans[1].launch().command.unwrap();
     assert_eq!(cmd[3], "gpt3-32x8");

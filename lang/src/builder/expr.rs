@@ -7,7 +7,30 @@ use crate::diagnostic::Diagnostic;
 use crate::parser::Rule;
 use crate::span::Span;
 
+/// Deepest expression tree accepted. Brackets are limited by
+/// [`MAX_NESTING`](crate::scan::MAX_NESTING) and each operator chain by [`MAX_CHAIN`],
+/// but chains inside brackets multiply; this bounds the product so that everything that
+/// walks the tree recursively (formatter, compiler) has a known stack need.
+pub const MAX_EXPR_DEPTH: usize = 512;
+
 impl Builder<'_> {
+    /// The expression of a statement, replaced by a placeholder (and an error) if its
+    /// tree is deeper than [`MAX_EXPR_DEPTH`].
+    pub(crate) fn top_expr(&mut self, pair: P<'_>) -> Expr {
+        let e = self.expr(pair);
+        if depth(&e) <= MAX_EXPR_DEPTH {
+            return e;
+        }
+        let at = Span::point(e.span.file, e.span.start as usize);
+        self.errors.push(
+            Diagnostic::error(
+                at,
+                format!("expression nests too deeply (more than {MAX_EXPR_DEPTH} levels)"),
+            )
+            .with_help("split it with `let` bindings"),
+        );
+        placeholder(e.span)
+    }
     pub fn expr(&mut self, pair: P<'_>) -> Expr {
         let span = self.span(&pair);
         match pair.as_rule() {
@@ -223,4 +246,47 @@ fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
         },
         span,
     )
+}
+
+/// Depth of the tree, computed without recursion (the tree may be too deep for it).
+fn depth(root: &Expr) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(root, 1usize)];
+    while let Some((e, d)) = stack.pop() {
+        max = max.max(d);
+        for child in children(e) {
+            stack.push((child, d + 1));
+        }
+    }
+    max
+}
+
+fn children(e: &Expr) -> Vec<&Expr> {
+    match &e.kind {
+        ExprKind::Int { .. }
+        | ExprKind::Float { .. }
+        | ExprKind::Quantity(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Path(_) => Vec::new(),
+        ExprKind::Str(s) => s
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                StrPart::Interp(e) => Some(e),
+                StrPart::Text(_) => None,
+            })
+            .collect(),
+        ExprKind::List(items) => items.iter().collect(),
+        ExprKind::Record(fields) => fields.iter().map(|f| &f.value).collect(),
+        ExprKind::Call { args, .. } => args.iter().map(|a| &a.value).collect(),
+        ExprKind::Field { base, .. } | ExprKind::Has { base, .. } => vec![base],
+        ExprKind::Unary { operand, .. } => vec![operand],
+        ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+        ExprKind::If {
+            cond,
+            then,
+            otherwise,
+        } => vec![cond, then, otherwise],
+        ExprKind::Paren(inner) => vec![inner],
+    }
 }

@@ -165,7 +165,7 @@ impl<'s> Builder<'s> {
         match rule {
             Rule::let_stmt | Rule::source_stmt | Rule::derive_stmt => {
                 let name = self.ident(it.next().expect("grammar: name"));
-                let value = self.expr(it.next().expect("grammar: value"));
+                let value = self.top_expr(it.next().expect("grammar: value"));
                 let binding = Let { name, value, span };
                 match rule {
                     Rule::let_stmt => Stmt::Let(binding),
@@ -177,7 +177,7 @@ impl<'s> Builder<'s> {
                 let parts: Vec<P<'_>> = it.collect();
                 let (values, names) = parts.split_last().expect("grammar: sweep");
                 let names = names.iter().map(|p| self.ident(p.clone())).collect();
-                let values = self.expr(values.clone());
+                let values = self.top_expr(values.clone());
                 Stmt::Sweep(Sweep {
                     names,
                     values,
@@ -190,12 +190,12 @@ impl<'s> Builder<'s> {
                     Rule::check_stmt => ClauseKind::Check,
                     _ => ClauseKind::Target,
                 };
-                let expr = self.expr(it.next().expect("grammar: clause"));
+                let expr = self.top_expr(it.next().expect("grammar: clause"));
                 Stmt::Clause(Clause { kind, expr, span })
             }
             Rule::assign_stmt => {
                 let target = self.path(it.next().expect("grammar: target"));
-                let value = self.expr(it.next().expect("grammar: value"));
+                let value = self.top_expr(it.next().expect("grammar: value"));
                 Stmt::Assign(Assign {
                     target,
                     value,

@@ -412,3 +412,43 @@ fn pivot<'l>(lines: impl Iterator<Item = &'l LogLine>, d: &Derive) -> Vec<LogLin
     }
     groups.into_iter().map(|(_, l)| l).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any bytes, and any MLLOG line with arbitrary JSON values, give a verdict, never a
+        /// panic.
+        #[test]
+        fn never_panics_on_arbitrary_logs(
+            bytes in proptest::collection::vec(any::<u8>(), 0..400),
+            keys in proptest::collection::vec(
+                prop_oneof![
+                    Just("submission_division"), Just("init_start"), Just("init_stop"),
+                    Just("run_start"), Just("run_stop"), Just("eval_accuracy"),
+                    Just("submission_benchmark"), Just("block_start"), Just("lora_rank"),
+                ],
+                0..12,
+            ),
+            values in proptest::collection::vec(
+                prop_oneof![Just("null"), Just("\"closed\""), Just("\"stable_diffusion\""), Just("1e309"), Just("-3"), Just("{}"), Just("[1]"), Just("\"x\"")],
+                12,
+            ),
+        ) {
+            static BOOK: std::sync::OnceLock<RuleBook> = std::sync::OnceLock::new();
+            let book = BOOK.get_or_init(|| RuleBook::training_4_1().unwrap());
+            let mut text = bytes;
+            for (i, k) in keys.iter().enumerate() {
+                let line = format!(
+                    "\n:::MLLOG {{\"time_ms\": {i}, \"key\": \"{k}\", \"value\": {}, \"metadata\": {{\"samples_count\": {}, \"metric\": {}}}}}\n",
+                    values[i], values[(i + 1) % 12], values[(i + 2) % 12]
+                );
+                text.extend_from_slice(line.as_bytes());
+            }
+            let c = check_compliance(&MlLog::parse(&text), book);
+            prop_assert!(c.passed || !c.messages.is_empty());
+        }
+    }
+}

@@ -53,9 +53,9 @@ pub struct MlLog {
 impl MlLog {
     /// Reads and parses the file at `path`.
     pub fn read(path: &Path) -> Result<Self, MlperfError> {
-        let bytes = std::fs::read(path).map_err(|source| MlperfError::Io {
+        let bytes = std::fs::read(path).map_err(|cause| MlperfError::Io {
             path: path.to_owned(),
-            source,
+            cause,
         })?;
         Ok(Self::parse(&bytes))
     }

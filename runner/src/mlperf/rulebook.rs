@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use repro_compiler::rules::{evaluate, reader, Context, Expr, History, RuleSet};
+use repro_compiler::rules::{evaluate, lower, Context, Expr, History, RuleSet};
 use serde_json::Value;
 
 use super::error::MlperfError;
@@ -147,7 +147,7 @@ impl RuleBook {
                 .map(|(_, text)| (*text).to_owned())
                 .ok_or_else(|| MlperfError::Io {
                     path: base.join(name),
-                    source: std::io::Error::from(std::io::ErrorKind::NotFound),
+                    cause: std::io::Error::from(std::io::ErrorKind::NotFound),
                 })
         })
     }
@@ -161,7 +161,7 @@ impl RuleBook {
     pub fn load(name: &str, dir: &Path) -> Result<Self, MlperfError> {
         Self::build(name, dir, |file| {
             let path = dir.join(file);
-            std::fs::read_to_string(&path).map_err(|source| MlperfError::Io { path, source })
+            std::fs::read_to_string(&path).map_err(|cause| MlperfError::Io { path, cause })
         })
     }
 
@@ -171,7 +171,7 @@ impl RuleBook {
         read: impl Fn(&str) -> Result<String, MlperfError>,
     ) -> Result<Self, MlperfError> {
         let package_path = dir.join("package.run");
-        let package = reader::read_str(&package_path, &read("package.run")?)?
+        let package = lower::read_str(&package_path, &read("package.run")?)?
             .into_iter()
             .next()
             .ok_or_else(|| data_error("package", "rules", "must hold one `rules` block"))?;
@@ -179,7 +179,7 @@ impl RuleBook {
         let mut sets = Vec::new();
         for file in data.strings("rule_files")? {
             let path: PathBuf = dir.join(&file);
-            sets.extend(reader::read_str(&path, &read(&file)?)?);
+            sets.extend(lower::read_str(&path, &read(&file)?)?);
         }
         let mut rcp = BTreeMap::new();
         for (bench, file) in data.record("rcp_files")? {

@@ -118,7 +118,7 @@ pub fn compare(
         })
     };
     let (score_a, score_b) = (score(&ra, a)?, score(&rb, b)?);
-    let factor = |r: &BenchmarkReport| r.rcp.as_ref().map_or(1.0, |c| c.scaling_factor);
+    let factor = |r: &BenchmarkReport| r.scaling_factor;
     let (fa, fb) = (factor(&ra), factor(&rb));
     let ttt =
         |r: &BenchmarkReport| -> Vec<f64> { r.runs.iter().filter_map(|x| x.ttt_minutes).collect() };

@@ -46,12 +46,12 @@ impl BenchmarkDir {
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
     /// The path cannot be read.
-    #[error("cannot read `{path}`: {source}")]
+    #[error("cannot read `{path}`: {cause}")]
     Io {
         /// The path.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// Nothing that looks like MLPerf results.
     #[error("no MLPerf results under `{0}`\nhelp: give a result file, `results/<system>/<benchmark>/`, a submitter folder (with `results/`) or a folder of submitter folders")]
@@ -60,9 +60,9 @@ pub enum DiscoverError {
 
 /// Benchmark folders under `path`.
 pub fn discover(path: &Path) -> Result<Vec<BenchmarkDir>, DiscoverError> {
-    let meta = std::fs::metadata(path).map_err(|source| DiscoverError::Io {
+    let meta = std::fs::metadata(path).map_err(|cause| DiscoverError::Io {
         path: path.to_owned(),
-        source,
+        cause,
     })?;
     if meta.is_file() {
         return Ok(vec![single_file(path)]);
@@ -140,9 +140,9 @@ fn names(dir: &Path) -> BenchmarkDir {
 }
 
 fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, DiscoverError> {
-    let io = |source| DiscoverError::Io {
+    let io = |cause| DiscoverError::Io {
         path: dir.to_owned(),
-        source,
+        cause,
     };
     let mut entries = std::fs::read_dir(dir)
         .map_err(io)?

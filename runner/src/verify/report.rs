@@ -54,6 +54,11 @@ pub struct BenchmarkReport {
     pub score: Option<Minutes>,
     /// Olympic mean before RCP scaling.
     pub olympic_mean: Option<Minutes>,
+    /// The factor the score is scaled by.
+    pub scaling_factor: f64,
+    /// Where it comes from: `scaling.json` (shipped in the folder, as the official summarizer
+    /// reads it), `rcp` (repro's RCP check) or `none` (no RCP check: 1.0).
+    pub scaling_source: &'static str,
     /// Why there is no score.
     pub no_score_reason: Option<String>,
     /// Runs averaged / runs present.

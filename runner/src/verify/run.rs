@@ -124,7 +124,9 @@ fn benchmark_report(
     let division = desc.and_then(|s| s.field("division")).or(logged_division);
     let closed = division.as_deref() == Some("closed");
     let known = book.benchmarks.contains(&d.benchmark);
-    let table = if closed && known {
+    // one named file: compliance and time to train only; the olympic score and the RCP
+    // check need the whole folder
+    let table = if closed && known && !d.single_file {
         let runs_required = book.required_runs.get(&d.benchmark).copied().unwrap_or(0);
         book.rcp.get(&d.benchmark).and_then(|json| {
             match RcpTable::new(&d.benchmark, json, runs_required) {
@@ -178,7 +180,16 @@ fn benchmark_report(
     if let Some(p) = pins {
         findings.extend(check_pins(p, desc, &runs));
     }
-    let score = score_benchmark(runs, table.as_ref(), book.dropped_allowed);
+    let mut score = score_benchmark(runs, table.as_ref(), book.dropped_allowed);
+    if d.single_file {
+        score.olympic_mean = None;
+        score.score = None;
+        score.no_score_reason =
+            Some("one result file: the olympic score needs the benchmark folder".to_owned());
+        for r in score.runs.iter_mut().filter(|r| r.ttt.is_some()) {
+            r.used = RunUse::Used;
+        }
+    }
     if let Some(rcp) = score.rcp.as_ref().filter(|c| !c.passed && !d.single_file) {
         findings.push(Finding::new(
             Severity::Error,
@@ -187,6 +198,18 @@ fn benchmark_report(
             None,
         ));
     }
+    // the official summarizer scales by the folder's `scaling.json` when there is one (the
+    // package checker writes it from the RCP check); repro does the same, and says so when
+    // that file disagrees with the RCP check
+    let computed = score.rcp.as_ref().map_or(1.0, |c| c.scaling_factor);
+    let (shipped, finding) = shipped_scaling(&d.path, computed);
+    findings.extend(finding);
+    let (scaling_factor, scaling_source) = match shipped {
+        Some(f) => (f, "scaling.json"),
+        None if score.rcp.is_some() => (computed, "rcp"),
+        None => (1.0, "none"),
+    };
+    score.score = score.olympic_mean.map(|m| m * scaling_factor);
     if d.single_file {
         for r in score.runs.iter().filter(|r| !r.compliance.passed) {
             findings.push(Finding::new(
@@ -212,6 +235,8 @@ fn benchmark_report(
         verdict,
         score: score.score,
         olympic_mean: score.olympic_mean,
+        scaling_factor,
+        scaling_source,
         no_score_reason: score.no_score_reason.clone(),
         runs_used: score.runs.iter().filter(|r| r.used == RunUse::Used).count(),
         runs_total: score.runs.len(),
@@ -295,4 +320,31 @@ fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
             f
         })
         .collect()
+}
+
+/// The factor of a `scaling.json` shipped in the folder, and a finding when it differs from
+/// the one the RCP check gives (or is unreadable).
+fn shipped_scaling(dir: &Path, computed: f64) -> (Option<f64>, Option<Finding>) {
+    let path = dir.join("scaling.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return (None, None);
+    };
+    let loc = Some(format!("{} field `scaling_factor`", path.display()));
+    let shipped = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("scaling_factor")?.as_f64());
+    match shipped {
+        Some(f) if ((f - computed) / computed).abs() <= 1e-9 => (Some(f), None),
+        Some(f) => {
+            let msg = format!("the shipped `scaling.json` says {f}, the RCP check gives {computed}; the score uses the shipped factor, as the official summarizer does");
+            (
+                Some(f),
+                Some(Finding::new(Severity::Warning, "rcp", msg, loc)),
+            )
+        }
+        None => {
+            let msg = "the shipped `scaling.json` has no numeric `scaling_factor`; the official summarizer would crash".to_owned();
+            (None, Some(Finding::new(Severity::Error, "rcp", msg, loc)))
+        }
+    }
 }
