@@ -178,7 +178,28 @@ fn missing(def: &RunDef) -> Vec<Diagnostic> {
             }
         }
     }
+    diags.extend(missing_gpu(def));
     diags
+}
+
+/// `hardware.gpu` is required unless the run asks for no GPU at all (`gpus_per_node = 0`,
+/// written as a literal): a GPU run without a pinned model would skip the preflight's most
+/// important check silently.
+fn missing_gpu(def: &RunDef) -> Option<Diagnostic> {
+    let hw = |name: &str| def.fields.get(&("hardware".to_string(), name.to_string()));
+    if hw("gpu").is_some() {
+        return None;
+    }
+    let per_node = hw("gpus_per_node")?;
+    if matches!(per_node.expr.kind, repro_lang::ast::ExprKind::Int { value: 0, .. }) {
+        return None;
+    }
+    let span = def.blocks.get("hardware").copied().unwrap_or(def.name.span);
+    Some(
+        Diagnostic::error(span, "missing field `gpu` in `hardware`")
+            .with_label(per_node.span, "required because this run uses GPUs")
+            .with_help("add `gpu = ...` inside `hardware { }` (a string, e.g. `\"NVIDIA H100-SXM5-80GB\"`), or set `gpus_per_node = 0` for a CPU-only run"),
+    )
 }
 
 /// Where the spec files are and where the lock root is.

@@ -17,6 +17,10 @@ pub struct Options {
     pub frozen: bool,
     /// `--strict`: warnings that threaten reproducibility (container tags) become errors.
     pub strict: bool,
+    /// `repro check`: validate everything (syntax, schema, units, rules) but resolve no
+    /// source and read no lock. The plans that come back have no `software.sources` and are
+    /// for inspection only, never for locking.
+    pub validate_only: bool,
 }
 
 impl Options {

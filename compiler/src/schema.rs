@@ -109,9 +109,10 @@ pub const RUN_FIELDS: &[Field] = &[
 
 /// `hardware { ... }`.
 pub const HARDWARE: &[Field] = &[
-    req("gpu", Kind::Str),
+    // Required unless `gpus_per_node = 0` (a CPU-only run); see `checker::missing`.
+    opt("gpu", Kind::Str),
     req("nodes", Kind::Count),
-    req("gpus_per_node", Kind::Count),
+    req("gpus_per_node", Kind::Natural),
     opt("gpu_memory", Kind::Size),
     opt("driver", Kind::Str),
     opt("interconnect", Kind::StrOrRate),
@@ -121,7 +122,7 @@ pub const HARDWARE: &[Field] = &[
 pub const SOFTWARE: &[Field] = &[
     opt("cuda", Kind::Str),
     opt("nccl", Kind::Str),
-    req("container", Kind::Str),
+    opt("container", Kind::Str),
 ];
 
 /// `launch slurm { ... }` and `launch local { ... }`.
@@ -130,6 +131,8 @@ pub const LAUNCH: &[Field] = &[
     opt("account", Kind::Str),
     opt("qos", Kind::Str),
     opt("time", Kind::Duration),
+    // Ranks started per node; defaults to `hardware.gpus_per_node` (one rank per GPU).
+    opt("ranks_per_node", Kind::Count),
     opt("exclusive", Kind::Bool),
     opt("constraint", Kind::Str),
     opt("script", Kind::File),
@@ -155,7 +158,7 @@ pub struct BlockSchema {
 /// Blocks inside a run.
 pub const BLOCKS: &[BlockSchema] = &[
     block("hardware", HARDWARE, false, true, Group::Hardware),
-    block("software", SOFTWARE, false, true, Group::Software),
+    block("software", SOFTWARE, false, false, Group::Software),
     block("hparams", &[], true, false, Group::Hparams),
     block("launch", LAUNCH, false, true, Group::Launch),
     block("scoring", SCORING, false, false, Group::Run),

@@ -18,6 +18,8 @@ use crate::source_ref::SourceRef;
 pub struct SourceResolver {
     git: GitResolver,
     online: bool,
+    /// [`Options::validate_only`]: sources are left unresolved.
+    skip: bool,
     /// Existing locks read in offline mode (`None`: no lock there).
     locks: HashMap<PathBuf, Option<Lockfile>>,
 }
@@ -27,6 +29,7 @@ impl SourceResolver {
         SourceResolver {
             git: GitResolver::default(),
             online: opts.may_resolve(),
+            skip: opts.validate_only,
             locks: HashMap::new(),
         }
     }
@@ -39,6 +42,9 @@ impl SourceResolver {
         groups: &mut BTreeMap<Group, Table>,
         diags: &mut Vec<Diagnostic>,
     ) {
+        if self.skip {
+            return;
+        }
         let mut table = Table::new();
         for s in refs {
             match self.resolve(s, lock_path) {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use repro_compiler::locker::{self, LockStatus, LockUpdate};
+use repro_compiler::locker::{self, LockUpdate};
 
 use super::compile_flags::{CompileFlags, Format};
 use crate::exit::Exit;
@@ -49,15 +49,5 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 }
 
 fn print_update(u: &LockUpdate) {
-    let verb = match u.status {
-        LockStatus::Created => "created",
-        LockStatus::Updated => "updated",
-        LockStatus::Unchanged => "unchanged",
-    };
-    println!("{verb:>9} {} ({})", u.path.display(), u.name);
-    if u.status == LockStatus::Updated {
-        for line in u.diff.render().lines() {
-            println!("          {line}");
-        }
-    }
+    print!("{}", u.render());
 }

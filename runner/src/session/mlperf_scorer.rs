@@ -18,7 +18,7 @@ impl MlperfScorer {
 
     /// A rule book made of the rule sets in one file (`specs/rules/smoke-local.run`).
     pub fn from_rules_file(name: &str, path: &Path) -> Result<MlperfScorer, MlperfError> {
-        let sets = repro_compiler::rules::reader::read_file(path)?;
+        let sets = repro_compiler::rules::lower::read_file(path)?;
         Ok(MlperfScorer::new(RuleBook {
             name: name.to_string(),
             sets,
