@@ -13,7 +13,7 @@ pub struct Message {
     pub file_line: Option<u32>,
 }
 
-/// A message.
+/// Builds a message.
 pub(super) fn message(
     key: Option<&str>,
     text: &str,
