@@ -187,6 +187,13 @@ fn cases(fixtures: &Path) -> Vec<Case> {
         "llama/gas-string",
         edit_key(&llama, "gradient_accumulation_steps", set(Value::from("2"))),
     );
+    // the official parser raises KeyError (a crash) on a line without `metadata`
+    add(
+        "llama/no-metadata",
+        edit_key(&llama, "cache_clear", |j| {
+            j.as_object_mut().unwrap().remove("metadata");
+        }),
+    );
     add(
         "llama/mpirun-prefix",
         lines_map(&llama, |l| Some(format!("[1,0]<stdout>: {l}"))),
@@ -629,7 +636,7 @@ fn verdicts_and_reasons_match_the_official_checker() {
     // the corpus must exercise failures, not only passes
     assert!(failing >= 20, "only {failing} failing cases");
     assert_eq!(
-        crashes, 1,
-        "only `llama/division-bogus` should crash the official checker"
+        crashes, 2,
+        "only `llama/division-bogus` and `llama/no-metadata` crash the official checker"
     );
 }

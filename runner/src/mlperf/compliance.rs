@@ -16,26 +16,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use repro_compiler::rules::{
-    evaluate, py_eq, truthy, Check, Context, Derive, History, Require, RuleSet,
-};
-use serde_json::{Map, Value};
+use repro_compiler::rules::{evaluate, py_eq, truthy, Check, Context, History, Require, RuleSet};
+use serde_json::Value;
 
+use super::message::{message, Message};
 use super::mllog::{LogLine, MlLog};
+use super::pivot::pivot;
 use super::rulebook::RuleBook;
-
-/// One failure or warning.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Message {
-    /// The log key the message is about, when it is about one.
-    pub key: Option<String>,
-    /// The official message's first line, e.g. `CHECK for 'run_stop' failed in line 12:`.
-    pub text: String,
-    /// What failed: the rule's expression and where it is written, or the offending values.
-    pub detail: String,
-    /// 1-based line in the result file, when the message is about one line.
-    pub file_line: Option<u32>,
-}
 
 /// The compliance verdict of one log.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -84,15 +71,6 @@ pub fn check_compliance(log: &MlLog, book: &RuleBook) -> Compliance {
         messages,
         warnings: state.warnings.into_iter().map(|(_, m)| m).collect(),
         rule_sets: applied,
-    }
-}
-
-fn message(key: Option<&str>, text: &str, detail: String, file_line: Option<u32>) -> Message {
-    Message {
-        key: key.map(str::to_owned),
-        text: text.to_owned(),
-        detail,
-        file_line,
     }
 }
 
@@ -374,43 +352,6 @@ fn count_targets(
             *n += 1;
         }
     }
-}
-
-/// The lines a `pivot` derivation adds (see [`Derive`]).
-fn pivot<'l>(lines: impl Iterator<Item = &'l LogLine>, d: &Derive) -> Vec<LogLine> {
-    let mut groups: Vec<(Value, LogLine)> = Vec::new();
-    for l in lines.filter(|l| l.key == d.source) {
-        let Some(column) = l.metadata.get(&d.column) else {
-            continue;
-        };
-        let by = l.metadata.get(&d.by).cloned().unwrap_or(Value::Null);
-        let slot = match groups.iter().position(|(g, _)| py_eq(g, &by)) {
-            Some(p) => p,
-            None => {
-                let mut value = Map::new();
-                value.insert(d.by.clone(), by.clone());
-                let line = LogLine {
-                    lineno: -1,
-                    file_line: 0,
-                    time_ms: l.time_ms,
-                    key: d.name.clone(),
-                    value: Value::Object(value),
-                    metadata: Value::Object(Map::new()),
-                };
-                groups.push((by, line));
-                groups.len() - 1
-            }
-        };
-        let line = &mut groups[slot].1;
-        line.time_ms = line.time_ms.max(l.time_ms);
-        let name = column
-            .as_str()
-            .map_or_else(|| column.to_string(), str::to_owned);
-        if let Value::Object(m) = &mut line.value {
-            m.insert(name, l.value.clone());
-        }
-    }
-    groups.into_iter().map(|(_, l)| l).collect()
 }
 
 #[cfg(test)]

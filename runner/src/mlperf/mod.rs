@@ -17,14 +17,19 @@
 
 mod compliance;
 mod error;
+mod message;
 mod mllog;
 pub mod package;
+mod pivot;
 pub mod rcp;
 mod rulebook;
+mod run_result;
 mod score;
 
-pub use compliance::{check_compliance, Compliance, Message};
+pub use compliance::{check_compliance, Compliance};
 pub use error::MlperfError;
+pub use message::Message;
 pub use mllog::{LogLine, MlLog, ParseFailure};
 pub use rulebook::RuleBook;
-pub use score::{score_benchmark, BenchmarkScore, Minutes, RunResult, RunUse};
+pub use run_result::RunResult;
+pub use score::{score_benchmark, BenchmarkScore, Minutes, RunUse};
