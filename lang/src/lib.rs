@@ -1,8 +1,8 @@
 //! The repro spec language: text to a syntax tree with spans, diagnostics, the loader
 //! for `use` imports, the formatter, and units.
 //!
-//! Pipeline: [`scan`] (comments, nesting limit) → pest grammar (`grammar.pest`) →
-//! [`builder`] (pest pairs to [`ast`], lexical checks such as units) → [`Module`].
+//! Pipeline: `scan` (comments, nesting limit) → pest grammar (`grammar.pest`) →
+//! `builder` (pest pairs to [`ast`], lexical checks such as units) → [`Module`].
 //! [`load`] follows `use` from a root file and returns every module and a
 //! [`SourceMap`]; [`format()`] prints a module canonically, keeping comments.
 //!
