@@ -23,6 +23,8 @@ pub struct Launch {
     /// Template path relative to the lock root.
     pub script: Option<String>,
     pub command: Option<Vec<String>>,
+    /// Ranks per node when the spec says so (`None`: one per GPU).
+    pub ranks_per_node: Option<i64>,
     pub env: BTreeMap<String, String>,
 }
 
@@ -47,6 +49,7 @@ impl Launch {
             constraint: string(t, "constraint"),
             script: string(t, "script"),
             command: command(t.get("command")),
+            ranks_per_node: crate::pins::int(t, "ranks_per_node"),
             env: t
                 .get("env")
                 .and_then(LockValue::as_table)

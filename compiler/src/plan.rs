@@ -10,7 +10,7 @@ use repro_lang::Span;
 use serde_json::{json, Map, Value as Json};
 
 use crate::launch::Launch;
-use crate::lockfile::{flatten, Group, LockValue, Lockfile};
+use crate::lockfile::{flatten, Group, Lockfile};
 use crate::pins::Pins;
 use crate::run_settings::RunSettings;
 
@@ -93,17 +93,7 @@ impl Plan {
     }
 }
 
-fn table_json(t: &crate::lockfile::Table) -> Json {
-    Json::Object(t.iter().map(|(k, v)| (k.clone(), value_json(v))).collect())
-}
-
-fn value_json(v: &LockValue) -> Json {
-    match v {
-        LockValue::Str(s) => json!(s),
-        LockValue::Int(i) => json!(i),
-        LockValue::Float(f) => json!(f),
-        LockValue::Bool(b) => json!(b),
-        LockValue::List(items) => Json::Array(items.iter().map(value_json).collect()),
-        LockValue::Table(t) => table_json(t),
-    }
+/// A lock table as JSON (the runner hands hparams and launch values to templates this way).
+pub fn table_json(t: &crate::lockfile::Table) -> Json {
+    Json::Object(t.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
 }

@@ -1,4 +1,6 @@
-//! `repro run PLAN`: probe, launch every run, score, store, and optionally compare.
+//! `repro run SPEC`: lock (or check the lock under `--locked`), probe, launch every run,
+//! score, store, and optionally compare. A sweep runs its plans one after the other.
+//! A plan JSON (as `repro plan --format json` hands it to the runner) is accepted too.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -17,8 +19,10 @@ const FAKE_EXECUTOR_VAR: &str = "REPRO_FAKE_EXECUTOR";
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The locked plan to run (JSON, as the compiler hands it to the runner)
+    /// The spec to run (`.run`), or a runner plan as JSON
     pub plan: PathBuf,
+    #[command(flatten)]
+    pub compile: super::compile_flags::CompileFlags,
     /// Result store directory
     #[arg(long, default_value = "results")]
     pub store: PathBuf,
@@ -45,10 +49,44 @@ pub enum Format {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let plan = match read_plan(&args.plan) {
-        Ok(plan) => plan,
-        Err(e) => return Ok(fail(Exit::Invalid, &e)),
+    let plans = match load_plans(&args) {
+        Ok(plans) => plans,
+        Err(exit) => return Ok(exit),
     };
+    let mut exit = Exit::Pass;
+    for plan in plans {
+        let this = run_plan(&args, plan)?;
+        if (this as i32) > (exit as i32) {
+            exit = this;
+        }
+    }
+    Ok(exit)
+}
+
+/// The plans to run: a spec is compiled and locked (or checked against its lock), a JSON
+/// file is read as one runner plan.
+fn load_plans(args: &Args) -> Result<Vec<RunPlan>, Exit> {
+    if !args.plan.extension().is_some_and(|e| e == "run") {
+        return read_plan(&args.plan).map(|p| vec![p]).map_err(|e| fail(Exit::Invalid, &e));
+    }
+    let opts = args.compile.options();
+    let (compiled, updates) = repro_compiler::locker::lock(&args.plan, &opts).map_err(|failed| {
+        eprint!("{}", failed.render());
+        Exit::Invalid
+    })?;
+    eprint!("{}", compiled.render_warnings());
+    if args.format == Format::Human {
+        updates.iter().for_each(|u| eprint!("{}", u.render()));
+    }
+    let root = repro_compiler::compile::lock_root(&args.plan, &opts);
+    compiled
+        .plans
+        .iter()
+        .map(|p| RunPlan::from_plan(p, &root).map_err(|e| fail(Exit::Invalid, &e.into())))
+        .collect()
+}
+
+fn run_plan(args: &Args, plan: RunPlan) -> anyhow::Result<Exit> {
     let scorer = match MlperfScorer::for_plan(&plan) {
         Ok(scorer) => scorer,
         Err(e) => return Ok(fail(Exit::Invalid, &anyhow::Error::new(e))),
@@ -93,14 +131,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     ))
 }
 
-/// Until the compiler hands plans over in-process, the runner reads them as JSON.
+/// A runner plan given as JSON (tests and tools that build plans themselves).
 fn read_plan(path: &Path) -> anyhow::Result<RunPlan> {
-    if path.extension().is_some_and(|e| e == "run") {
-        anyhow::bail!(
-            "`{}` is a spec; `repro run` takes the locked plan as JSON until the compiler is wired in\nhelp: pass the plan JSON (see `workloads/smoke-local.plan.json`)",
-            path.display()
-        );
-    }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read plan `{}`", path.display()))?;
     serde_json::from_str(&text).map_err(|e| {

@@ -23,6 +23,21 @@ pub enum LockValue {
 }
 
 impl LockValue {
+    /// The value as JSON (quantities stay their canonical strings, as in the lock).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as Json;
+        match self {
+            LockValue::Str(s) => Json::from(s.as_str()),
+            LockValue::Int(i) => Json::from(*i),
+            LockValue::Float(f) => Json::from(*f),
+            LockValue::Bool(b) => Json::from(*b),
+            LockValue::List(items) => Json::Array(items.iter().map(LockValue::to_json).collect()),
+            LockValue::Table(t) => {
+                Json::Object(t.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
+        }
+    }
+
     /// Shorthand for a string value.
     pub fn str(s: impl Into<String>) -> Self {
         LockValue::Str(s.into())

@@ -70,24 +70,48 @@ fn metric(
     baseline: &ResultRecord,
     pick: fn(&RunMetrics) -> Option<f64>,
 ) -> MetricDiff {
-    let values = |r: &ResultRecord| converged(r).filter_map(pick).collect();
+    if let Some((c, b)) = paired(current, baseline, pick) {
+        return MetricDiff::new(name, unit, higher_is_better, c, b, true, current.tolerance);
+    }
+    let values = |r: &ResultRecord| converged(r).filter_map(|(_, m)| pick(m)).collect();
     MetricDiff::new(
         name,
         unit,
         higher_is_better,
         values(current),
         values(baseline),
+        false,
         current.tolerance,
     )
 }
 
+/// Both sides' values ordered by seed, when both ran exactly the same seeds and every run has
+/// the metric: then run `i` of one side is the same experiment as run `i` of the other, and
+/// the paired bootstrap applies. `None` otherwise (the unpaired bootstrap is used).
+fn paired(
+    current: &ResultRecord,
+    baseline: &ResultRecord,
+    pick: fn(&RunMetrics) -> Option<f64>,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    let by_seed = |r: &ResultRecord| -> Option<std::collections::BTreeMap<u64, f64>> {
+        let map: std::collections::BTreeMap<u64, f64> =
+            converged(r).map(|(seed, m)| Some((seed, pick(m)?))).collect::<Option<_>>()?;
+        (map.len() == r.runs.len()).then_some(map)
+    };
+    let (c, b) = (by_seed(current)?, by_seed(baseline)?);
+    if !c.keys().eq(b.keys()) {
+        return None;
+    }
+    Some((c.into_values().collect(), b.into_values().collect()))
+}
+
 /// Metrics of the runs that converged: a failed run has no time to train to compare.
-fn converged(record: &ResultRecord) -> impl Iterator<Item = &RunMetrics> {
+fn converged(record: &ResultRecord) -> impl Iterator<Item = (u64, &RunMetrics)> {
     record
         .runs
         .iter()
-        .filter_map(|r| r.metrics.as_ref())
-        .filter(|m| m.converged)
+        .filter_map(|r| Some((r.seed, r.metrics.as_ref()?)))
+        .filter(|(_, m)| m.converged)
 }
 
 /// The first 12 characters of an id, enough to name it in messages.

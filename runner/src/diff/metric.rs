@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 use super::DiffVerdict;
-use crate::stats::{bootstrap_ratio_ci, mean, ConfidenceInterval};
+use crate::stats::{bootstrap_paired_ratio_ci, bootstrap_ratio_ci, mean, ConfidenceInterval};
 
 /// Fewer runs than this on either side make a metric inconclusive: with one run there is no
 /// spread to put an interval on.
@@ -22,6 +22,9 @@ pub struct MetricDiff {
     pub baseline: Vec<f64>,
     /// Ratio of means, current / baseline, with its bootstrap interval.
     pub ratio: Option<ConfidenceInterval>,
+    /// Whether runs were paired by seed (`current[i]` and `baseline[i]` share a seed) and the
+    /// interval comes from the paired bootstrap.
+    pub paired: bool,
     pub verdict: DiffVerdict,
 }
 
@@ -32,16 +35,14 @@ impl MetricDiff {
         higher_is_better: bool,
         current: Vec<f64>,
         baseline: Vec<f64>,
+        paired: bool,
         tolerance: f64,
     ) -> MetricDiff {
-        let ratio = bootstrap_ratio_ci(
-            &current,
-            &baseline,
-            |xs| Some(mean(xs)),
-            REPLICATES,
-            LEVEL,
-            SEED,
-        )
+        let ratio = if paired {
+            bootstrap_paired_ratio_ci(&current, &baseline, REPLICATES, LEVEL, SEED)
+        } else {
+            bootstrap_ratio_ci(&current, &baseline, |xs| Some(mean(xs)), REPLICATES, LEVEL, SEED)
+        }
         .filter(|ci| ci.estimate.is_finite());
         let enough = current.len() >= MIN_RUNS && baseline.len() >= MIN_RUNS;
         let verdict = match ratio {
@@ -55,6 +56,7 @@ impl MetricDiff {
             current,
             baseline,
             ratio,
+            paired,
             verdict,
         }
     }
@@ -109,7 +111,7 @@ mod tests {
 
     #[test]
     fn one_run_is_inconclusive() {
-        let m = MetricDiff::new("ttt", "s", false, vec![1.0], vec![1.0, 1.0], 0.05);
+        let m = MetricDiff::new("ttt", "s", false, vec![1.0], vec![1.0, 1.0], false, 0.05);
         assert_eq!(m.verdict, DiffVerdict::Inconclusive);
     }
 }

@@ -11,6 +11,7 @@
 //! [`Event`]: crate::events::Event
 
 mod error;
+mod from_plan;
 mod execute;
 mod mlperf_scorer;
 mod run_plan;
@@ -18,6 +19,7 @@ mod score;
 mod scorer;
 
 pub use error::SessionError;
+pub use from_plan::{PlanError, DEFAULT_LOCAL_TEMPLATE, DEFAULT_TOLERANCE};
 pub use execute::{run_session, SessionOptions};
 pub use mlperf_scorer::MlperfScorer;
 pub use run_plan::{LaunchPlan, RunPlan};
