@@ -1,0 +1,162 @@
+//! `repro check / fmt / lock / plan` end to end through the binary, on the shipped specs and
+//! on scratch copies: exit codes, the exact diagnostics (snapshots), and that the committed
+//! lock regenerates byte-identically from another directory.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn repro(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_repro"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("REPRO_PROBE_OVERRIDE")
+        .output()
+        .expect("repro runs")
+}
+
+fn text(out: &[u8]) -> String {
+    String::from_utf8_lossy(out).into_owned()
+}
+
+fn specs() -> Vec<String> {
+    let mut specs: Vec<String> = std::fs::read_dir(Path::new(ROOT).join("specs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "run"))
+        .map(|p| format!("specs/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    specs.sort();
+    specs
+}
+
+/// A copy of the parts of the project a spec reads, in a scratch directory.
+fn scratch_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["specs", "templates", "lockfiles"] {
+        copy_dir(&Path::new(ROOT).join(sub), &dir.path().join(sub));
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target: PathBuf = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn every_shipped_spec_checks_clean() {
+    for spec in specs() {
+        let out = repro(Path::new(ROOT), &["check", &spec]);
+        assert!(out.status.success(), "{spec}: {}", text(&out.stderr));
+        assert!(text(&out.stdout).starts_with(&format!("ok {spec} (")), "{}", text(&out.stdout));
+    }
+}
+
+#[test]
+fn every_shipped_spec_is_formatted() {
+    let mut args = vec!["fmt", "--check"];
+    let specs = specs();
+    args.extend(specs.iter().map(String::as_str));
+    let out = repro(Path::new(ROOT), &args);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
+#[test]
+fn a_sweep_checks_to_one_plan_per_point() {
+    let out = repro(Path::new(ROOT), &["check", "--format", "json", "specs/gpt3-h200-scaling.run"]);
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    insta::assert_json_snapshot!("sweep_check_json", report[0]["plans"]);
+}
+
+#[test]
+fn a_rule_violation_is_exit_2_pointing_at_value_and_rule() {
+    let dir = scratch_project();
+    let spec = dir.path().join("specs/gpt3-512xh200.run");
+    let src = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, src.replace("opt_base_learning_rate = 2e-5", "opt_base_learning_rate = 1e-4")).unwrap();
+    let out = repro(dir.path(), &["check", "specs/gpt3-512xh200.run"]);
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("rule_violation", text(&out.stderr));
+    let json = repro(dir.path(), &["check", "--format", "json", "specs/gpt3-512xh200.run"]);
+    assert_eq!(json.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let d = &report[0]["diagnostics"][0];
+    assert_eq!((d["line"].as_u64(), d["severity"].as_str()), (Some(22), Some("error")));
+}
+
+#[test]
+fn strict_turns_a_container_tag_into_an_error() {
+    let out = repro(Path::new(ROOT), &["check", "--strict", "specs/gpt3-512xh200.run"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("pinned by tag"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn fmt_rewrites_and_check_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.run");
+    std::fs::write(&file, "run \"x\" {\n      runs=3   # three\n}\n").unwrap();
+    let check = repro(dir.path(), &["fmt", "--check", "x.run"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "run \"x\" {\n      runs=3   # three\n}\n");
+    let fmt = repro(dir.path(), &["fmt", "x.run"]);
+    assert!(fmt.status.success());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "run \"x\" {\n  runs = 3 # three\n}\n");
+    std::fs::write(&file, b"run \"x\" {\xff}").unwrap();
+    let bad = repro(dir.path(), &["fmt", "x.run"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("not valid UTF-8 (byte 0xFF at offset 9)"));
+}
+
+#[test]
+fn the_committed_lock_regenerates_byte_identically_elsewhere() {
+    let dir = scratch_project();
+    let committed = std::fs::read(Path::new(ROOT).join("lockfiles/smoke-local.lock")).unwrap();
+    std::fs::remove_file(dir.path().join("lockfiles/smoke-local.lock")).unwrap();
+    let out = repro(dir.path(), &["lock", "specs/smoke-local.run"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "created lockfiles/smoke-local.lock (smoke-local)\n");
+    assert_eq!(std::fs::read(dir.path().join("lockfiles/smoke-local.lock")).unwrap(), committed);
+    let again = repro(dir.path(), &["lock", "--check", "specs/smoke-local.run"]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+}
+
+#[test]
+fn locked_refuses_a_drifted_spec_and_names_the_field() {
+    let dir = scratch_project();
+    let spec = dir.path().join("specs/smoke-local.run");
+    let src = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, src.replace("runs = 5", "runs = 7")).unwrap();
+    let out = repro(dir.path(), &["lock", "--locked", "specs/smoke-local.run"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("`run.runs` no longer matches `lockfiles/smoke-local.lock`"), "{stderr}");
+    assert!(stderr.contains("locked 5, now 7"), "{stderr}");
+    // `repro run --locked` refuses before running anything.
+    let run = repro(dir.path(), &["run", "--locked", "specs/smoke-local.run"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(!dir.path().join("runs").exists());
+}
+
+#[test]
+fn plan_prints_the_resolved_plan() {
+    let out = repro(Path::new(ROOT), &["plan", "--format", "json", "specs/gpt3-1024xh200.run"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plans: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let groups = &plans[0]["groups"];
+    assert_eq!(groups["hardware"]["nodes"], 128);
+    assert_eq!(groups["hardware"]["gpu"], "NVIDIA H200-SXM5-141GB");
+    assert_eq!(groups["hparams"]["global_batch_size"], 4096);
+    assert_eq!(groups["hparams"]["opt_base_learning_rate"], 2e-5);
+}
