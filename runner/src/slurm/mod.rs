@@ -54,7 +54,7 @@ pub use queue::parse_squeue;
 pub use request::{Container, SlurmRequest};
 pub use run_state::{RunRecord, RunState};
 pub use script::{Paths, Script, BUILTIN_TEMPLATE};
-pub use session::{collect_session, run_session, SlurmEnd, SlurmOptions};
+pub use session::{collect_session, run_session, ScorerFor, SlurmEnd, SlurmOptions};
 pub use status::{StatusReport, StatusRow};
 pub use submit::submit;
 pub use tracker::{OnFinished, TrackEnd, Tracker};

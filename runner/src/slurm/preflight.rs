@@ -52,43 +52,35 @@ fn drift_path(out: &Path, node: &str) -> PathBuf {
 
 /// Every node's drift recorded in a run's `preflight/` folder, sorted by node name.
 pub fn read_drift(preflight: &Path) -> Result<Vec<NodeDrift>, SlurmError> {
-    let entries = match std::fs::read_dir(preflight) {
+    let paths = list(preflight, |name| name.ends_with(".drift.json"))?;
+    paths.iter().map(|p| read_json(p)).collect()
+}
+
+/// The first `<node>.json` probe record (by node name) in a run's `preflight/` folder.
+pub fn first_record(preflight: &Path) -> Result<Option<PathBuf>, SlurmError> {
+    let records = list(preflight, |name| {
+        name.ends_with(".json") && !name.ends_with(".drift.json")
+    })?;
+    Ok(records.into_iter().next())
+}
+
+/// The files in `dir` whose name passes `keep`, sorted; none when `dir` does not exist
+/// (the task never reached the preflight).
+fn list(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>, SlurmError> {
+    let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => {
             return Err(SlurmError::Read {
-                path: preflight.to_path_buf(),
+                path: dir.to_path_buf(),
                 source,
             })
         }
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".drift.json"))
+        .filter(|p| p.file_name().is_some_and(|n| keep(&n.to_string_lossy())))
         .collect();
     paths.sort();
-    paths.iter().map(|p| read_json(p)).collect()
-}
-
-/// The first `<node>.json` probe record (by node name) in a run's `preflight/` folder.
-pub fn first_record(preflight: &Path) -> Result<Option<PathBuf>, SlurmError> {
-    let entries = match std::fs::read_dir(preflight) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(SlurmError::Read {
-                path: preflight.to_path_buf(),
-                source,
-            })
-        }
-    };
-    let mut records: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p.to_string_lossy();
-            name.ends_with(".json") && !name.ends_with(".drift.json")
-        })
-        .collect();
-    records.sort();
-    Ok(records.into_iter().next())
+    Ok(paths)
 }

@@ -26,7 +26,7 @@ pub struct SlurmOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SlurmEnd {
     /// Every run finished, was scored, and the result is in the store.
-    Stored(Stored),
+    Stored(Box<Stored>),
     /// Interrupted; the jobs go on and `repro collect` finishes the session later.
     Detached,
 }
@@ -79,10 +79,13 @@ pub fn run_session(
     )
 }
 
+/// Picks the scorer for the plan read back from the run folder.
+pub type ScorerFor<'a> = &'a dyn Fn(&RunPlan) -> Result<Box<dyn Scorer>, SlurmError>;
+
 /// `repro collect RUN`: the second half of [`run_session`], from the run folder alone.
 /// Runs recorded earlier are kept; an interrupt leaves the jobs running.
 pub fn collect_session(
-    scorer_for: &dyn Fn(&RunPlan) -> Result<Box<dyn Scorer>, SlurmError>,
+    scorer_for: ScorerFor<'_>,
     store: &ResultStore,
     folder: &RunFolder,
     cli: &dyn SlurmCli,
@@ -126,7 +129,7 @@ fn finish(
         return Ok(SlurmEnd::Detached);
     }
     if let Ok(stored) = read_json::<StoredRef>(&folder.stored()) {
-        return Ok(SlurmEnd::Stored(store::load(&stored.path)?));
+        return Ok(SlurmEnd::Stored(Box::new(store::load(&stored.path)?)));
     }
     let record = result_record(plan, folder, state)?;
     let stored = store.put(&record)?;
@@ -139,7 +142,7 @@ fn finish(
         id: stored.id.clone(),
         path: stored.path.display().to_string(),
     });
-    Ok(SlurmEnd::Stored(stored))
+    Ok(SlurmEnd::Stored(Box::new(stored)))
 }
 
 /// Scores one finished run and writes `run-I/record.json` at once: a result exists as soon
