@@ -416,6 +416,70 @@ fn runner_killed_mid_run_then_collect() {
     assert!(String::from_utf8_lossy(&status.stdout).contains("completed"));
 }
 
+/// Ctrl-C on a runner without a terminal leaves the jobs running and says how to follow them.
+#[test]
+fn ctrl_c_without_terminal_leaves_jobs_and_says_so() {
+    if !cluster_up("ctrl_c_without_terminal_leaves_jobs_and_says_so") {
+        return;
+    }
+    let mut plan = smoke_plan(1);
+    plan.launch.values.insert("command".into(), json!("sleep"));
+    plan.launch.values.insert("args".into(), json!(["600"]));
+    let scorer = MlperfScorer::for_plan(&plan).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = ResultStore::new(dir.path().join("results"));
+    let folder = RunFolder::new(dir.path().join("run"));
+    let cancel = CancelFlag::new();
+    cancel.cancel();
+    let end = slurm::run_session(
+        &plan,
+        &scorer,
+        &store,
+        &folder,
+        Path::new(REPRO),
+        &SystemSlurm::default(),
+        options(OnInterrupt::Leave),
+        &cancel,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(end, SlurmEnd::Detached);
+    let root = folder.root.to_str().unwrap();
+    let runner = Command::new(REPRO)
+        .args(["collect", root, "--poll", "0.2"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    // SAFETY: sending a signal to a child process this test started and still owns.
+    unsafe { libc::kill(runner.id() as i32, libc::SIGINT) };
+    let out = runner.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    let state = RunState::load(&folder).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "left 1 Slurm job(s) of array job {} running",
+            state.job_id
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "help: `repro status {root}` shows where they stand"
+        )),
+        "{stderr}"
+    );
+    let report = StatusReport::read(&folder, &SystemSlurm::default()).unwrap();
+    assert!(
+        ["pending", "running"].contains(&report.rows[0].status.as_str()),
+        "{report}"
+    );
+    SystemSlurm::default().scancel_all(&state);
+}
+
 fn h100_record(driver: &str) -> EnvRecord {
     let mut record = probe::probe_live();
     record.gpu.devices = vec![
@@ -556,7 +620,7 @@ fn bench_submit_overhead() {
         return;
     }
     std::env::set_var("SBATCH_HOLD", "1");
-    let n = 41;
+    let n = 101;
     let req = request("bench-submit", 1, 1, workload(0, 0));
     let (mut to_sbatch, mut whole, mut bare, mut ids) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -579,6 +643,13 @@ fn bench_submit_overhead() {
         bare.push(start.elapsed());
         ids.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
     }
+    let min = |times: &[Duration]| *times.iter().min().unwrap();
+    let ratio_min = min(&to_sbatch).as_secs_f64() / min(&bare).as_secs_f64();
+    println!(
+        "bench: {n} submissions, min: run to sbatch returning {:?}, bare sbatch {:?}, ratio {ratio_min:.3}",
+        min(&to_sbatch),
+        min(&bare)
+    );
     let (to_sbatch, whole, bare) = (median(to_sbatch), median(whole), median(bare));
     let ratio = to_sbatch.as_secs_f64() / bare.as_secs_f64();
     println!("bench: {n} submissions, medians: run to sbatch returning {to_sbatch:?}, whole submit {whole:?}, bare sbatch {bare:?}, ratio {ratio:.3}");
