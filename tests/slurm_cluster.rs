@@ -480,6 +480,36 @@ fn ctrl_c_without_terminal_leaves_jobs_and_says_so() {
     SystemSlurm::default().scancel_all(&state);
 }
 
+/// sbatch reads the quoted `#SBATCH` values back verbatim: a job name with spaces, quotes
+/// and `$(...)` arrives as the same string, and nothing is executed.
+#[test]
+fn hostile_job_name_reaches_slurm_verbatim() {
+    if !cluster_up("hostile_job_name_reaches_slurm_verbatim") {
+        return;
+    }
+    let name = "gpt3 it's $(touch /tmp/repro-pwned-slurm) `id`";
+    let mut req = request(name, 1, 1, workload(0, 0));
+    req.partition = Some("debug".into());
+    let (_dir, folder, mut state) = submit(&req);
+    let out = Command::new("squeue")
+        .args(["-h", "-r", "-j", &state.job_id, "-o", "%j"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    let (_, finished) = track(&folder, &mut state, OnInterrupt::Leave, &CancelFlag::new());
+    assert_eq!(finished[0].1, SlurmOutcome::Completed);
+    let shown = Command::new("scontrol")
+        .args(["show", "job", &state.runs[0].task])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains(&format!("JobName={name}\n")),
+        "{shown} / squeue: {listed}"
+    );
+    assert!(!Path::new("/tmp/repro-pwned-slurm").exists());
+}
+
 fn h100_record(driver: &str) -> EnvRecord {
     let mut record = probe::probe_live();
     record.gpu.devices = vec![

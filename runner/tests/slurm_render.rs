@@ -238,3 +238,25 @@ fn dry_run_for_a_plan() {
     assert!(!dry.script.contains("--gpus-per-node"), "{}", dry.script);
     assert!(dry.steps[1].contains("5 task(s)"), "{:?}", dry.steps);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Whatever a value holds (quotes, `$(...)`, newlines, globs), bash reads back exactly it.
+    #[test]
+    fn env_values_round_trip_through_bash(value in "[ -~\n\t]{0,40}") {
+        let mut request = eos_gpt3();
+        request.env = vec![("NOTE".into(), value.clone())];
+        let script = Script::render(&request, &paths()).unwrap().text;
+        let start = script.find("export NOTE=").unwrap();
+        let end = script[start..].find("\n\n# Step 1").unwrap() + start;
+        let line = &script[start..end];
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!("{line}\nprintf %s \"$NOTE\""))
+            .output()
+            .unwrap();
+        proptest::prop_assert!(out.status.success());
+        proptest::prop_assert_eq!(String::from_utf8_lossy(&out.stdout), value);
+    }
+}
