@@ -28,11 +28,20 @@ enum Command {
     /// Run a locked plan on this machine: probe, launch, score, store
     Run(cmd::run::Args),
     /// Print this machine's environment record
+    ///
+    /// GPUs (model, count, memory, compute capability, driver, CUDA, NCCL), CPU, memory, OS
+    /// and kernel, InfiniBand devices and container runtimes. For tests only,
+    /// `REPRO_PROBE_OVERRIDE=FILE.json` replaces the probe with a recorded record (as written
+    /// by `--format json`), here and in `repro run`.
     Probe(cmd::probe::Args),
     /// Compare a result with a baseline
     Diff(cmd::diff::Args),
     /// Manage committed baselines
     Baseline(cmd::baseline::Args),
+    /// Check published MLPerf results: official verdicts, scores, package checks
+    Verify(cmd::verify::Args),
+    /// Speed-up of one MLPerf result over another, with its parts and a claim verdict
+    Compare(cmd::compare::Args),
     /// Show where the Slurm jobs of a run folder stand
     Status(cmd::status::Args),
     /// Wait for the Slurm jobs of a run folder and record their results
@@ -52,6 +61,8 @@ fn main() {
         Command::Probe(args) => cmd::probe::run(args),
         Command::Diff(args) => cmd::diff::run(args),
         Command::Baseline(args) => cmd::baseline::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
+        Command::Compare(args) => cmd::compare::run(args),
         Command::Status(args) => cmd::status::run(args),
         Command::Collect(args) => cmd::collect::run(args),
         Command::SlurmPreflight(args) => cmd::slurm_preflight::run(args),

@@ -499,3 +499,125 @@ fn live_probe_without_override_works() {
     let record: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(record["cpu"]["cores"].as_u64().unwrap() >= 1);
 }
+
+#[test]
+fn ctrl_c_stops_the_process_group_and_records_a_cancelled_run() {
+    use std::io::BufRead;
+    let case = Case::new();
+    let pid_file = case.path("sleeper.pid");
+    let script = format!(
+        "sleep 30 & echo $! > {}; echo started; wait",
+        pid_file.display()
+    );
+    case.plan(|p| {
+        p["launch"]["values"]["command"] = json!("bash");
+        p["launch"]["values"]["args"] = json!(["-c", script]);
+    });
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_repro"))
+        .args(["run", "plan.json", "--format", "human"])
+        .current_dir(case.dir.path())
+        .env(
+            "REPRO_PROBE_OVERRIDE",
+            format!("{ROOT}/runner/tests/fixtures/probe/no-gpu.json"),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in stderr.by_ref() {
+        if line.unwrap().ends_with("] started") {
+            break;
+        }
+    }
+    // Keep reading: a closed pipe would end repro with SIGPIPE, not with the cancellation.
+    let drain = std::thread::spawn(move || stderr.count());
+    // SAFETY: signalling the child we spawned.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    drain.join().unwrap();
+    assert_eq!(code(&out), 4, "cancelled is an execution outcome");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("cancelled") && stdout.contains("verdict: cancelled"),
+        "{stdout}"
+    );
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+    assert!(
+        stat.is_empty() || stat.contains(") Z "),
+        "sleep {pid} outlived Ctrl-C"
+    );
+    assert_eq!(
+        case.ids().len(),
+        1,
+        "the cancelled session is still recorded"
+    );
+}
+
+#[test]
+fn committed_smoke_plan_runs_the_real_workload() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = std::process::Command::new(cargo)
+        .args(["build", "-q", "-p", "repro-workloads", "--bin", "smoke-sgd"])
+        .status()
+        .unwrap();
+    assert!(built.success());
+    let scratch = tempfile::tempdir().unwrap();
+    let mut plan_path = PathBuf::from("workloads/smoke-local.plan.json");
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        // The plan names `target/debug/smoke-sgd`; point it at the real target directory.
+        let mut plan: Value = serde_json::from_slice(
+            &std::fs::read(format!("{ROOT}/{}", plan_path.display())).unwrap(),
+        )
+        .unwrap();
+        plan["launch"]["values"]["command"] = json!(PathBuf::from(target).join("debug/smoke-sgd"));
+        plan_path = scratch.path().join("plan.json");
+        std::fs::write(&plan_path, plan.to_string()).unwrap();
+    }
+    let store = scratch.path().join("results");
+    let runs = scratch.path().join("runs");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_repro"))
+        .arg("run")
+        .arg(&plan_path)
+        .args(["--format", "json"])
+        .arg("--store")
+        .arg(&store)
+        .arg("--runs-dir")
+        .arg(&runs)
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runs = report["result"]["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 5);
+    for run in runs {
+        assert_eq!(run["metrics"]["converged"], true, "{run}");
+        assert_eq!(run["metrics"]["messages"], json!([]));
+        assert_eq!(run["logs"].as_array().unwrap().len(), 2, "one log per rank");
+    }
+    assert_eq!(report["result"]["verdict"], "pass");
+}
+
+#[test]
+fn only_passing_reproducible_results_become_baselines() {
+    let case = Case::new();
+    case.plan(|p| p["runs"] = json!(1)).runs(&[(60.0, false)]);
+    assert_eq!(code(&case.run(&[])), 1);
+    let failed = case.ids()[0].clone();
+    let out = case.repro(&["baseline", "accept", &failed]);
+    assert_eq!(code(&out), 2);
+    insta::assert_snapshot!("failed", case.redact(&out.stderr));
+    case.plan(|p| {
+        p["runs"] = json!(1);
+        p["pins"] = json!({"gpus_per_node": 8});
+    })
+    .runs(&[(60.0, true)]);
+    assert_eq!(code(&case.run(&["--allow-drift"])), 0);
+    let drifted = case.ids()[1].clone();
+    let out = case.repro(&["baseline", "accept", &drifted]);
+    assert_eq!(code(&out), 2);
+    insta::assert_snapshot!("drifted", case.redact(&out.stderr));
+    assert!(!case.path("baselines").exists());
+}

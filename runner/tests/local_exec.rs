@@ -240,3 +240,48 @@ fn multi_node_jobs_are_refused() {
         .unwrap_err();
     insta::assert_snapshot!(err.to_string());
 }
+
+#[test]
+fn flooding_output_does_not_defeat_the_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let job = job(dir.path(), 2, "yes", &["spam"], Some(0.3));
+    let mut lines = 0u64;
+    let start = Instant::now();
+    let outcome = Local {
+        grace: Duration::from_millis(500),
+    }
+    .run(&job, &CancelFlag::new(), &mut |_| lines += 1)
+    .unwrap();
+    assert_eq!(outcome.status, RunStatus::TimedOut);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(
+        lines > 1000,
+        "output was forwarded while flooding ({lines} lines)"
+    );
+}
+
+#[test]
+fn rank_logs_keep_the_exact_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let job = job(
+        dir.path(),
+        1,
+        "printf",
+        &["a\\377b\\r\\nlast line without newline"],
+        None,
+    );
+    let (outcome, events) = run(&job, &CancelFlag::new());
+    assert_eq!(outcome.status, RunStatus::Succeeded);
+    assert_eq!(
+        std::fs::read(job.rank_log(0)).unwrap(),
+        b"a\xffb\r\nlast line without newline"
+    );
+    assert_eq!(
+        lines(&events, 0),
+        ["a\u{fffd}b", "last line without newline"]
+    );
+}

@@ -47,6 +47,15 @@ proptest! {
     }
 
     #[test]
+    fn template_values_round_trip_through_bash(value in "[^\u{0}]{0,30}") {
+        let template = Template::parse("t.sh", "printf %s {{ v }}").unwrap();
+        let script = template.render(&json!({"v": value})).unwrap();
+        let out = Command::new("bash").arg("-c").arg(&script).output().unwrap();
+        prop_assert!(out.status.success());
+        prop_assert_eq!(String::from_utf8(out.stdout).unwrap(), value);
+    }
+
+    #[test]
     fn shell_metacharacters_round_trip(value in "[ -~\t\n'\"$`\\\\]{0,30}") {
         prop_assert_eq!(bash_echo(&quote(&value)), value);
     }

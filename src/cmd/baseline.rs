@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use repro_runner::store::{write_atomic, ResultStore};
+use repro_runner::store::{write_atomic, ResultStore, RunVerdict};
 
 use super::run::fail;
 use crate::exit::Exit;
@@ -45,6 +45,19 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 /// not survive a parse and print bit for bit), so its sha256 is still the result id.
 fn accept(query: &str, store: &ResultStore, dir: &std::path::Path) -> anyhow::Result<PathBuf> {
     let stored = store.resolve(query)?;
+    let record = &stored.record;
+    if record.verdict != RunVerdict::Pass {
+        anyhow::bail!(
+            "result `{query}` has verdict `{}`; only passing results can become baselines\nhelp: rerun the plan and accept a passing result",
+            record.verdict.label()
+        );
+    }
+    if !record.reproducible {
+        anyhow::bail!(
+            "result `{query}` ran on a machine that drifted from the pins ({} field(s)); it cannot become a baseline\nhelp: rerun on a matching machine without `--allow-drift`",
+            record.drift.len()
+        );
+    }
     let bytes = std::fs::read(&stored.path)
         .map_err(|e| anyhow::anyhow!("cannot read result `{}`: {e}", stored.path.display()))?;
     let path = dir.join(format!("{}.json", stored.record.plan));

@@ -3,9 +3,11 @@
 pub mod baseline;
 pub mod check;
 pub mod collect;
+pub mod compare;
 pub mod diff;
 pub mod fmt;
 pub mod probe;
 pub mod run;
 pub mod slurm_preflight;
 pub mod status;
+pub mod verify;

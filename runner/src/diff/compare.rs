@@ -16,6 +16,10 @@ pub struct Diff {
     pub current: String,
     pub baseline: String,
     pub tolerance: f64,
+    /// The two scores (olympic mean of time to train, seconds), for the record; the verdict
+    /// comes from the per-run metrics, which carry the spread the scores hide.
+    pub score_s: Option<f64>,
+    pub baseline_score_s: Option<f64>,
     /// Non-empty only with `across_locks`.
     pub lock_differences: Vec<GroupDifference>,
     pub metrics: Vec<MetricDiff>,
@@ -50,6 +54,8 @@ pub fn diff(current: &Stored, baseline: &Stored, options: DiffOptions) -> Result
         current: current.id.clone(),
         baseline: baseline.id.clone(),
         tolerance: c.tolerance,
+        score_s: c.score_s,
+        baseline_score_s: b.score_s,
         lock_differences: differences,
         metrics,
         verdict,

@@ -12,6 +12,7 @@ mod fake;
 mod job;
 mod local;
 mod outcome;
+mod process_group;
 mod run_status;
 
 pub use cancel::CancelFlag;

@@ -358,7 +358,7 @@ pub fn check_runs(runs: &[RcpRun], table: &RcpTable) -> RcpCheck {
     }
     let epochs: Vec<f64> = runs.iter().map(|r| r.epochs).collect();
     let pruned = &table.pruned;
-    let below = pruned.iter().filter(|r| r.bs < bs && r.bs > 0.0).last();
+    let below = pruned.iter().rfind(|r| r.bs < bs && r.bs > 0.0);
     let above = pruned.iter().find(|r| r.bs > bs && r.bs < 1e9);
     let (lookup, reference) = match (pruned.iter().find(|r| r.bs == bs), below, above) {
         (Some(r), _, _) => (RcpLookup::Found, r.clone()),

@@ -42,8 +42,9 @@ pub struct RunResult {
     pub used: RunUse,
     /// What the RCP check reads from this run.
     pub rcp: RcpRun,
-    /// `submission_*` values logged (first occurrence), for cross-checks.
-    pub submission: Vec<(String, serde_json::Value)>,
+    /// The first value and file line of every key logged (hparams, `submission_*`), for
+    /// cross-checks and `--spec`.
+    pub hparams: Vec<(String, serde_json::Value, u32)>,
     /// `run_stop` status, if logged.
     pub run_stop_status: Option<String>,
     /// The first `seed` value and its metadata source (file, lineno), for the seed check.
@@ -65,19 +66,13 @@ impl RunResult {
             .passed
             .then(|| time_to_train(&log.lines))
             .flatten();
-        let submission = log
-            .lines
-            .iter()
-            .filter(|l| l.key.starts_with("submission_"))
-            .fold(
-                Vec::new(),
-                |mut acc: Vec<(String, serde_json::Value)>, l| {
-                    if !acc.iter().any(|(k, _)| *k == l.key) {
-                        acc.push((l.key.clone(), l.value.clone()));
-                    }
-                    acc
-                },
-            );
+        let mut hparams: Vec<(String, serde_json::Value, u32)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for l in &log.lines {
+            if seen.insert(l.key.as_str()) {
+                hparams.push((l.key.clone(), l.value.clone(), l.file_line));
+            }
+        }
         let run_stop_status = log
             .lines
             .iter()
@@ -100,7 +95,7 @@ impl RunResult {
             parse_failures: log.failures.clone(),
             ttt,
             rcp: rcp::read_run(log, book.sd_bounds),
-            submission,
+            hparams,
             run_stop_status,
             seed,
             seed_count: seeds.len(),
@@ -110,10 +105,10 @@ impl RunResult {
     /// The first logged value of `submission_<name>`.
     pub fn submission(&self, name: &str) -> Option<&serde_json::Value> {
         let key = format!("submission_{name}");
-        self.submission
+        self.hparams
             .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v)
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, v, _)| v)
     }
 }
 

@@ -67,6 +67,13 @@ pub fn diff(diff: &Diff) -> String {
         short(&diff.baseline),
         diff.tolerance * 100.0
     );
+    let score = |s: Option<f64>| s.map_or("none".to_string(), |s| format!("{s:.3}s"));
+    let _ = writeln!(
+        out,
+        "  score                {} vs {}",
+        score(diff.score_s),
+        score(diff.baseline_score_s)
+    );
     for d in &diff.lock_differences {
         let _ = writeln!(out, "  lock differs: {d}");
     }

@@ -43,6 +43,11 @@ pub fn run_session(
     if plan.runs == 0 {
         return Err(SessionError::NoRuns(plan.runs));
     }
+    emit(Event::SessionStarted {
+        plan: plan.name.clone(),
+        runs: plan.runs,
+        executor: executor.name().to_string(),
+    });
     let (environment, drift) = preflight(plan, options, emit)?;
     let context = Context {
         plan,
@@ -54,11 +59,6 @@ pub fn run_session(
         })?,
         started_ms: now_ms(),
     };
-    emit(Event::SessionStarted {
-        plan: plan.name.clone(),
-        runs: plan.runs,
-        executor: executor.name().to_string(),
-    });
     let mut runs = Vec::new();
     for index in 0..plan.runs {
         let run = run_one(&context, index, executor, scorer, cancel, emit)?;

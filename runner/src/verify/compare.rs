@@ -1,0 +1,251 @@
+//! `repro compare A B`: the speed-up of A over B under official scoring, split into
+//! throughput and convergence, each with a seeded bootstrap CI over the runs.
+//!
+//! Decomposition. TTT = samples to converge / throughput, so
+//! `speed-up = score_B / score_A = (throughput_A / throughput_B) × (samples_B / samples_A)`.
+//! The speed-up is the official one (olympic means, RCP scaling). The convergence part is the
+//! ratio of mean samples-to-converge over the runs the olympic mean used; the throughput part
+//! is the ratio of mean per-run throughput (samples to converge / TTT) over the same runs.
+//! Their product differs from the speed-up only by the averaging; the residual is shown.
+
+use std::path::{Path, PathBuf};
+
+use super::report::{BenchmarkReport, VerifyReport};
+use super::run::{verify, VerifyError, VerifyOptions};
+use crate::mlperf::RunUse;
+use crate::stats::{bootstrap_ratio_ci, mean, olympic_mean, ConfidenceInterval};
+
+/// Bootstrap replicates and seed: fixed, so `compare` is deterministic.
+const REPLICATES: usize = 10_000;
+const SEED: u64 = 0x5eed_2024_0411;
+const LEVEL: f64 = 0.95;
+
+/// One factor of the speed-up.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Part {
+    /// `speedup`, `throughput` or `convergence`.
+    pub name: &'static str,
+    /// The ratio (A better than B when > 1) and its CI.
+    pub ci: ConfidenceInterval,
+}
+
+/// What a claim gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimVerdict {
+    /// The whole CI is at or above the claimed speed-up.
+    Supported,
+    /// The whole CI is below it.
+    NotSupported,
+    /// The CI straddles it.
+    Inconclusive,
+}
+
+/// The result of `compare`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CompareReport {
+    /// Folder A.
+    pub a: PathBuf,
+    /// Folder B.
+    pub b: PathBuf,
+    /// Official score of A, minutes.
+    pub score_a: f64,
+    /// Official score of B, minutes.
+    pub score_b: f64,
+    /// Speed-up, throughput and convergence parts.
+    pub parts: Vec<Part>,
+    /// `throughput × convergence / speed-up` (1 when the averaging agrees).
+    pub residual: f64,
+    /// The claimed speed-up ratio (1.28 for `--claim 28%`), if any.
+    pub claim: Option<f64>,
+    /// The claim's verdict.
+    pub verdict: Option<ClaimVerdict>,
+}
+
+/// Why compare could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    /// A folder could not be verified.
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+    /// A PATH is not exactly one benchmark folder.
+    #[error("`{0}` holds {1} benchmark folders, compare needs exactly one\nhelp: give `results/<system>/<benchmark>/`")]
+    NotOne(PathBuf, usize),
+    /// A folder has no official score.
+    #[error("`{0}` has no official score: {1}")]
+    NoScore(PathBuf, String),
+    /// Too few compliant runs to resample.
+    #[error("too few compliant runs to compare `{0}` with `{1}`")]
+    TooFewRuns(PathBuf, PathBuf),
+    /// The two folders are different benchmarks.
+    #[error("`{a}` is `{ba}` but `{b}` is `{bb}`: speed-ups only compare the same benchmark")]
+    Mismatch {
+        /// A.
+        a: PathBuf,
+        /// A's benchmark.
+        ba: String,
+        /// B.
+        b: PathBuf,
+        /// B's benchmark.
+        bb: String,
+    },
+}
+
+/// Compares folder `a` with folder `b`; `claim` is a speed-up ratio (1.28 for "28 %").
+pub fn compare(
+    a: &Path,
+    b: &Path,
+    claim: Option<f64>,
+    ruleset: &str,
+) -> Result<CompareReport, CompareError> {
+    let opts = VerifyOptions {
+        ruleset: ruleset.to_owned(),
+        pins: None,
+    };
+    let ra = one(a, verify(&[a.to_owned()], &opts)?)?;
+    let rb = one(b, verify(&[b.to_owned()], &opts)?)?;
+    if ra.benchmark != rb.benchmark {
+        return Err(CompareError::Mismatch {
+            a: a.to_owned(),
+            ba: ra.benchmark,
+            b: b.to_owned(),
+            bb: rb.benchmark,
+        });
+    }
+    let score = |r: &BenchmarkReport, p: &Path| {
+        r.score.ok_or_else(|| {
+            CompareError::NoScore(p.to_owned(), r.no_score_reason.clone().unwrap_or_default())
+        })
+    };
+    let (score_a, score_b) = (score(&ra, a)?, score(&rb, b)?);
+    let factor = |r: &BenchmarkReport| r.rcp.as_ref().map_or(1.0, |c| c.scaling_factor);
+    let (fa, fb) = (factor(&ra), factor(&rb));
+    let ttt =
+        |r: &BenchmarkReport| -> Vec<f64> { r.runs.iter().filter_map(|x| x.ttt_minutes).collect() };
+    let used = |r: &BenchmarkReport, f: &dyn Fn(&super::report::RunReport) -> f64| -> Vec<f64> {
+        r.runs
+            .iter()
+            .filter(|x| x.olympic == RunUse::Used)
+            .map(f)
+            .collect()
+    };
+    let samples = |x: &super::report::RunReport| x.samples_to_converge;
+    let throughput =
+        |x: &super::report::RunReport| x.samples_to_converge / x.ttt_minutes.unwrap_or(f64::NAN);
+    let olympic = |xs: &[f64]| {
+        if xs.len() >= 3 {
+            olympic_mean(xs, 1, 1)
+        } else {
+            Some(mean(xs))
+        }
+    };
+    // speed-up = score_B / score_A: resample TTTs, keep each side's RCP factor
+    let few = || CompareError::TooFewRuns(a.to_owned(), b.to_owned());
+    let mut speedup = bootstrap_ratio_ci(&ttt(&rb), &ttt(&ra), olympic, REPLICATES, LEVEL, SEED)
+        .ok_or_else(few)?;
+    speedup.estimate = score_b / score_a;
+    speedup.low *= fb / fa;
+    speedup.high *= fb / fa;
+    let plain = |xs: &[f64]| Some(mean(xs));
+    let convergence = bootstrap_ratio_ci(
+        &used(&rb, &samples),
+        &used(&ra, &samples),
+        plain,
+        REPLICATES,
+        LEVEL,
+        SEED + 1,
+    )
+    .ok_or_else(few)?;
+    let thr = bootstrap_ratio_ci(
+        &used(&ra, &throughput),
+        &used(&rb, &throughput),
+        plain,
+        REPLICATES,
+        LEVEL,
+        SEED + 2,
+    )
+    .ok_or_else(few)?;
+    let residual = thr.estimate * convergence.estimate / speedup.estimate;
+    let verdict = claim.map(|c| {
+        if speedup.low >= c {
+            ClaimVerdict::Supported
+        } else if speedup.high < c {
+            ClaimVerdict::NotSupported
+        } else {
+            ClaimVerdict::Inconclusive
+        }
+    });
+    Ok(CompareReport {
+        a: a.to_owned(),
+        b: b.to_owned(),
+        score_a,
+        score_b,
+        parts: vec![
+            Part {
+                name: "speedup",
+                ci: speedup,
+            },
+            Part {
+                name: "throughput",
+                ci: thr,
+            },
+            Part {
+                name: "convergence",
+                ci: convergence,
+            },
+        ],
+        residual,
+        claim,
+        verdict,
+    })
+}
+
+fn one(path: &Path, mut report: VerifyReport) -> Result<BenchmarkReport, CompareError> {
+    match report.benchmarks.len() {
+        1 => Ok(report.benchmarks.remove(0)),
+        n => Err(CompareError::NotOne(path.to_owned(), n)),
+    }
+}
+
+impl CompareReport {
+    /// The human rendering.
+    pub fn render(&self) -> String {
+        let mut s = format!(
+            "A: {}\n   official score {:.6} min\nB: {}\n   official score {:.6} min\n\n",
+            self.a.display(),
+            self.score_a,
+            self.b.display(),
+            self.score_b
+        );
+        s.push_str(&format!(
+            "{:<12} {:>9}   {:>4.0}% CI (bootstrap, {} resamples, seeded)\n",
+            "part",
+            "A over B",
+            LEVEL * 100.0,
+            REPLICATES
+        ));
+        for p in &self.parts {
+            s.push_str(&format!(
+                "{:<12} {:>8.3}x   [{:.3}x, {:.3}x]\n",
+                p.name, p.ci.estimate, p.ci.low, p.ci.high
+            ));
+        }
+        s.push_str(&format!(
+            "\nthroughput x convergence = {:.3}x (residual {:.4} from averaging)\n",
+            self.parts[1].ci.estimate * self.parts[2].ci.estimate,
+            self.residual
+        ));
+        if let (Some(c), Some(v)) = (self.claim, self.verdict) {
+            let v = match v {
+                ClaimVerdict::Supported => "supported",
+                ClaimVerdict::NotSupported => "not supported",
+                ClaimVerdict::Inconclusive => "inconclusive",
+            };
+            s.push_str(&format!(
+                "claim {:.1}% faster ({c:.3}x): {v}\n",
+                (c - 1.0) * 100.0
+            ));
+        }
+        s
+    }
+}

@@ -1,0 +1,298 @@
+//! `verify`: discover, check every file in parallel, score and package-check every folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::discover::{discover, BenchmarkDir, DiscoverError};
+use super::pins::{check_pins, Pins};
+use super::report::{BenchmarkReport, RunReport, SystemReport, Verdict, VerifyReport};
+use crate::mlperf::package::{self, Finding, Severity, SystemDesc};
+use crate::mlperf::rcp::RcpTable;
+use crate::mlperf::{score_benchmark, MlperfError, RuleBook, RunResult, RunUse};
+
+/// What to verify against.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// The ruleset name (`mlperf-training-4.1`).
+    pub ruleset: String,
+    /// Pins from a spec (`--spec`), if given.
+    pub pins: Option<Pins>,
+}
+
+/// Why `verify` could not run at all (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// A PATH is unreadable or holds no results.
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    /// The rules could not be loaded.
+    #[error(transparent)]
+    Rules(#[from] MlperfError),
+    /// Unknown `--ruleset`.
+    #[error("unknown ruleset `{0}`\nhelp: the ruleset this build knows is `mlperf-training-4.1`")]
+    UnknownRuleset(String),
+}
+
+/// Verifies `paths` (see [`discover`] for what a PATH may be).
+pub fn verify(paths: &[PathBuf], opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
+    let book = RuleBook::by_name(&opts.ruleset)
+        .ok_or_else(|| VerifyError::UnknownRuleset(opts.ruleset.clone()))??;
+    let mut dirs = Vec::new();
+    for p in paths {
+        dirs.extend(discover(p)?);
+    }
+    dirs.sort_by(|a, b| a.path.cmp(&b.path));
+    dirs.dedup_by(|a, b| a.path == b.path && a.files == b.files);
+    let jobs: Vec<(usize, &Path)> = dirs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| d.files.iter().map(move |f| (i, f.as_path())))
+        .collect();
+    let checked: Vec<(usize, Result<RunResult, MlperfError>)> = jobs
+        .par_iter()
+        .map(|&(i, f)| (i, RunResult::check(f, &book)))
+        .collect();
+    let mut per_dir: Vec<Vec<Result<RunResult, MlperfError>>> =
+        (0..dirs.len()).map(|_| Vec::new()).collect();
+    for (i, r) in checked {
+        per_dir[i].push(r);
+    }
+    let mut systems: BTreeMap<PathBuf, (SystemDesc, Vec<Finding>)> = BTreeMap::new();
+    for path in dirs
+        .iter()
+        .filter(|d| !d.single_file)
+        .filter_map(BenchmarkDir::system_desc_path)
+    {
+        systems.entry(path.clone()).or_insert_with(|| {
+            let (desc, mut findings) = SystemDesc::read(&path);
+            findings.extend(package::check_system(&desc, &book));
+            (desc, findings)
+        });
+    }
+    let benchmarks = dirs
+        .iter()
+        .zip(per_dir)
+        .map(|(d, runs)| benchmark_report(d, runs, &book, &systems, opts.pins.as_ref()))
+        .collect();
+    let systems = systems
+        .into_iter()
+        .map(|(path, (_, findings))| SystemReport {
+            verdict: verdict_of(&findings),
+            path,
+            findings,
+        })
+        .collect();
+    Ok(VerifyReport {
+        ruleset: book.name.clone(),
+        benchmarks,
+        systems,
+    })
+}
+
+fn verdict_of(findings: &[Finding]) -> Verdict {
+    if findings.iter().any(|f| f.severity == Severity::Error) {
+        Verdict::Fail
+    } else {
+        Verdict::Pass
+    }
+}
+
+fn benchmark_report(
+    d: &BenchmarkDir,
+    results: Vec<Result<RunResult, MlperfError>>,
+    book: &RuleBook,
+    systems: &BTreeMap<PathBuf, (SystemDesc, Vec<Finding>)>,
+    pins: Option<&Pins>,
+) -> BenchmarkReport {
+    let mut findings = Vec::new();
+    let mut runs = Vec::new();
+    for r in results {
+        match r {
+            Ok(r) => runs.push(r),
+            Err(e) => findings.push(Finding::new(Severity::Error, "read", e.to_string(), None)),
+        }
+    }
+    let desc = d
+        .system_desc_path()
+        .and_then(|p| systems.get(&p))
+        .map(|(s, _)| s);
+    let logged_division = runs
+        .iter()
+        .find_map(|r| r.submission("division")?.as_str().map(str::to_owned));
+    let division = desc.and_then(|s| s.field("division")).or(logged_division);
+    let closed = division.as_deref() == Some("closed");
+    let known = book.benchmarks.contains(&d.benchmark);
+    let table = if closed && known {
+        let runs_required = book.required_runs.get(&d.benchmark).copied().unwrap_or(0);
+        book.rcp.get(&d.benchmark).and_then(|json| {
+            match RcpTable::new(&d.benchmark, json, runs_required) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    findings.push(Finding::new(
+                        Severity::Error,
+                        "rcp",
+                        format!("bad RCP reference data: {e}"),
+                        None,
+                    ));
+                    None
+                }
+            }
+        })
+    } else {
+        None
+    };
+    if let Some(t) = &table {
+        findings.extend(rcp_outliers(t));
+    }
+    if !d.single_file {
+        if !known {
+            let msg = format!(
+                "`{}` is not a benchmark of {}; skipped",
+                d.benchmark, book.name
+            );
+            findings.push(Finding::new(
+                Severity::Warning,
+                "benchmark",
+                msg,
+                Some(d.path.display().to_string()),
+            ));
+        }
+        findings.extend(package::check_runs(&d.benchmark, &runs, closed, book));
+        findings.extend(merge_repeats(package::check_contradictions(
+            &d.benchmark,
+            &runs,
+            desc,
+        )));
+        if d.submitter_root.is_none() {
+            let msg = "not inside `<submitter>/results/<system>/`: the system description cannot be found".to_owned();
+            findings.push(Finding::new(
+                Severity::Warning,
+                "system_description",
+                msg,
+                Some(d.path.display().to_string()),
+            ));
+        }
+    }
+    if let Some(p) = pins {
+        findings.extend(check_pins(p, desc, &runs));
+    }
+    let score = score_benchmark(runs, table.as_ref(), book.dropped_allowed);
+    if let Some(rcp) = score.rcp.as_ref().filter(|c| !c.passed && !d.single_file) {
+        findings.push(Finding::new(
+            Severity::Error,
+            "rcp",
+            format!("RCP check fails: {}", rcp.message),
+            None,
+        ));
+    }
+    if d.single_file {
+        for r in score.runs.iter().filter(|r| !r.compliance.passed) {
+            findings.push(Finding::new(
+                Severity::Error,
+                "compliance",
+                "the run fails compliance".into(),
+                Some(r.path.display().to_string()),
+            ));
+        }
+    }
+    let verdict = if !known && !d.single_file {
+        Verdict::Skipped
+    } else {
+        verdict_of(&findings)
+    };
+    findings.sort_by_key(|f| f.severity);
+    BenchmarkReport {
+        path: d.path.clone(),
+        submitter: d.submitter(),
+        system: d.system.clone(),
+        benchmark: d.benchmark.clone(),
+        division,
+        verdict,
+        score: score.score,
+        olympic_mean: score.olympic_mean,
+        no_score_reason: score.no_score_reason.clone(),
+        runs_used: score.runs.iter().filter(|r| r.used == RunUse::Used).count(),
+        runs_total: score.runs.len(),
+        rcp: score.rcp.clone(),
+        findings,
+        runs: score.runs.iter().map(run_report).collect(),
+    }
+}
+
+fn run_report(r: &RunResult) -> RunReport {
+    let messages = r
+        .compliance
+        .messages
+        .iter()
+        .map(|m| {
+            let at = m
+                .file_line
+                .map_or(String::new(), |l| format!(" (file line {l})"));
+            format!("{}{at} {}", m.text, m.detail).trim_end().to_owned()
+        })
+        .collect();
+    RunReport {
+        file: r.path.clone(),
+        compliant: r.compliance.passed,
+        ttt_minutes: r.ttt,
+        olympic: r.used,
+        messages,
+        samples_to_converge: r.rcp.epochs,
+    }
+}
+
+/// Reference records holding a gross outlier: a run more than twice, or less than half, the
+/// record's median. The official checker uses such records as they are, which can make the
+/// bound meaningless (gpt3's 3072 record holds 13790871552, about 10x the others).
+fn rcp_outliers(t: &RcpTable) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for r in &t.records {
+        let median = r.runs[r.runs.len() / 2];
+        for x in r
+            .runs
+            .iter()
+            .filter(|&&x| x > 2.0 * median || x < 0.5 * median)
+        {
+            let msg = format!(
+                "RCP reference `{}` (batch size {}) holds an outlier run {x} (median {median}); its max speed-up becomes {:.3e}",
+                r.name, r.bs, r.max_speedup
+            );
+            let loc = format!(
+                "specs/rules/mlperf-training-4.1/rcp/rcps_{}.json record `{}`",
+                t.benchmark, r.name
+            );
+            out.push(Finding::new(
+                Severity::Warning,
+                "contradiction",
+                msg,
+                Some(loc),
+            ));
+        }
+    }
+    out
+}
+
+/// One finding per distinct message: the same contradiction in every run of a folder is
+/// reported once, naming the first file and how many more.
+fn merge_repeats(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<(Finding, usize)> = Vec::new();
+    for f in findings {
+        match out
+            .iter_mut()
+            .find(|(g, _)| g.message == f.message && g.check == f.check)
+        {
+            Some((_, n)) => *n += 1,
+            None => out.push((f, 0)),
+        }
+    }
+    out.into_iter()
+        .map(|(mut f, n)| {
+            if n > 0 {
+                f.location = f.location.map(|l| format!("{l} (and {n} more runs)"));
+            }
+            f
+        })
+        .collect()
+}

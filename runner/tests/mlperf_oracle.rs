@@ -1,0 +1,387 @@
+//! Agreement with the official compliance checker (the oracle), file by file: the published
+//! fixtures and copies corrupted in every way the issue lists. For each file both verdict and
+//! reasons must match: the set of first lines of the official messages (errors and warnings)
+//! equals repro's, after normalising what the official tool prints non-deterministically
+//! (set iteration order) or in Python syntax (expression texts).
+//!
+//! Runs `python3 -m mlperf_logging.compliance_checker --usage training --ruleset 4.1.0 FILE`
+//! (install it with `scripts/install-mlperf-logging.sh`); skips visibly when it is absent.
+
+mod mlperf_support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use repro_runner::mlperf::{check_compliance, MlLog, RuleBook};
+use serde_json::Value;
+
+/// One case: a name and the file's text.
+struct Case {
+    name: String,
+    text: String,
+}
+
+fn lines_map(text: &str, f: impl Fn(&str) -> Option<String>) -> String {
+    text.lines().filter_map(f).collect::<Vec<_>>().join("\n") + "\n"
+}
+
+fn is_key(line: &str, key: &str) -> bool {
+    line.contains(&format!("\"key\": \"{key}\""))
+}
+
+fn drop_key(text: &str, key: &str) -> String {
+    lines_map(text, |l| (!is_key(l, key)).then(|| l.to_owned()))
+}
+
+/// Rewrites the JSON of every line of `key` with `f`.
+fn edit_key(text: &str, key: &str, f: impl Fn(&mut Value)) -> String {
+    lines_map(text, |l| {
+        if !is_key(l, key) {
+            return Some(l.to_owned());
+        }
+        let at = l.find(":::MLLOG ").unwrap() + 9;
+        let mut j: Value = serde_json::from_str(&l[at..]).unwrap();
+        f(&mut j);
+        Some(format!(":::MLLOG {j}"))
+    })
+}
+
+/// Moves the first line of `key` to just after the first line of `after`.
+fn move_after(text: &str, key: &str, after: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    let from = lines.iter().position(|l| is_key(l, key)).unwrap();
+    let line = lines.remove(from);
+    let to = lines.iter().position(|l| is_key(l, after)).unwrap();
+    lines.insert(to + 1, line);
+    lines.join("\n") + "\n"
+}
+
+/// Duplicates the first line of `key`, editing the copy with `f`.
+fn duplicate(text: &str, key: &str, f: impl Fn(&mut Value)) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let at = lines.iter().position(|l| is_key(l, key)).unwrap();
+    let json_at = lines[at].find(":::MLLOG ").unwrap() + 9;
+    let mut j: Value = serde_json::from_str(&lines[at][json_at..]).unwrap();
+    f(&mut j);
+    lines.insert(at + 1, format!(":::MLLOG {j}"));
+    lines.join("\n") + "\n"
+}
+
+fn cases(fixtures: &Path) -> Vec<Case> {
+    let mut cases: Vec<Case> = Vec::new();
+    for sub in [
+        "Azure/results/ND_H200_v5_n64_nemo/llama2_70b_lora",
+        "Oracle/results/512xBM.GPU.H100.8/llama2_70b_lora",
+        "NVIDIA/results/eos_n64_ngc24.09_nemo/gpt3",
+    ] {
+        for f in mlperf_support::result_files(&fixtures.join(sub)) {
+            let name = format!("{sub}/{}", f.file_name().unwrap().to_string_lossy());
+            let text = String::from_utf8(std::fs::read(&f).unwrap()).unwrap();
+            cases.push(Case { name, text });
+        }
+    }
+    let llama = cases[0].text.clone();
+    let gpt3 = cases[20].text.clone();
+    let mut add = |name: &str, text: String| {
+        cases.push(Case {
+            name: name.to_owned(),
+            text,
+        })
+    };
+    let set = |v: Value| move |j: &mut Value| j["value"] = v.clone();
+    add(
+        "llama/corrupt-line",
+        lines_map(&llama, |l| {
+            Some(if is_key(l, "lora_rank") {
+                l[..l.len() / 2].to_owned()
+            } else {
+                l.to_owned()
+            })
+        }),
+    );
+    add("llama/no-lora_rank", drop_key(&llama, "lora_rank"));
+    add("llama/no-init_stop", drop_key(&llama, "init_stop"));
+    add("llama/no-run_stop", drop_key(&llama, "run_stop"));
+    add("llama/no-cache_clear", drop_key(&llama, "cache_clear"));
+    add(
+        "llama/no-blocks",
+        drop_key(&drop_key(&llama, "block_start"), "block_stop"),
+    );
+    add("llama/no-eval_accuracy", drop_key(&llama, "eval_accuracy"));
+    add(
+        "llama/lora_rank-8",
+        edit_key(&llama, "lora_rank", set(Value::from(8))),
+    );
+    add(
+        "llama/accuracy-not-reached",
+        edit_key(&llama, "eval_accuracy", set(Value::from(0.95))),
+    );
+    add(
+        "llama/gbs-twice-different",
+        duplicate(&llama, "global_batch_size", set(Value::from(128))),
+    );
+    add(
+        "llama/org-twice-same",
+        duplicate(&llama, "submission_org", |_| {}),
+    );
+    add(
+        "llama/division-open",
+        edit_key(&llama, "submission_division", set(Value::from("open"))),
+    );
+    add(
+        "llama/division-bogus",
+        edit_key(&llama, "submission_division", set(Value::from("")))
+            .replace("\"value\":\"\"", "\"value\":\"closed \""),
+    );
+    add(
+        "llama/init_stop-after-run_start",
+        move_after(&llama, "init_stop", "run_start"),
+    );
+    add(
+        "llama/run_start-before-init_start",
+        move_after(&llama, "run_start", "cache_clear"),
+    );
+    add(
+        "llama/division-after-init_stop",
+        move_after(&llama, "submission_division", "init_stop"),
+    );
+    add(
+        "llama/run_stop-no-status",
+        edit_key(&llama, "run_stop", |j| {
+            j["metadata"].as_object_mut().unwrap().remove("status");
+        }),
+    );
+    add(
+        "llama/run_stop-aborted",
+        edit_key(&llama, "run_stop", |j| {
+            j["metadata"]["status"] = Value::from("aborted")
+        }),
+    );
+    add(
+        "llama/init-too-long",
+        edit_key(&llama, "init_start", |j| {
+            let t = j["time_ms"].as_f64().unwrap();
+            j["time_ms"] = Value::from(t - 31.0 * 60_000.0);
+        }),
+    );
+    add(
+        "llama/block_start-no-count",
+        edit_key(&llama, "block_start", |j| {
+            j["metadata"]
+                .as_object_mut()
+                .unwrap()
+                .remove("samples_count");
+        }),
+    );
+    add(
+        "llama/eval-no-samples_count",
+        edit_key(&llama, "eval_accuracy", |j| {
+            j["metadata"]
+                .as_object_mut()
+                .unwrap()
+                .remove("samples_count");
+        }),
+    );
+    add(
+        "llama/gas-string",
+        edit_key(&llama, "gradient_accumulation_steps", set(Value::from("2"))),
+    );
+    add(
+        "llama/mpirun-prefix",
+        lines_map(&llama, |l| Some(format!("[1,0]<stdout>: {l}"))),
+    );
+    add(
+        "llama/platform-empty",
+        edit_key(&llama, "submission_platform", set(Value::from(""))),
+    );
+    add(
+        "gpt3/no-beta2-not-converged",
+        edit_key(
+            &drop_key(&gpt3, "opt_adam_beta_2"),
+            "eval_accuracy",
+            set(Value::from(3.1)),
+        ),
+    );
+    add(
+        "gpt3/lr-1e-4",
+        edit_key(&gpt3, "opt_base_learning_rate", set(Value::from(1e-4))),
+    );
+    add(
+        "gpt3/eval-no-epoch_num",
+        edit_key(&gpt3, "eval_accuracy", |j| {
+            j["metadata"].as_object_mut().unwrap().remove("epoch_num");
+        }),
+    );
+    add(
+        "gpt3/gas-string",
+        edit_key(&gpt3, "gradient_accumulation_steps", set(Value::from("2"))),
+    );
+    add(
+        "gpt3/seq-len-twice-same",
+        duplicate(&gpt3, "max_sequence_length", |_| {}),
+    );
+    add("empty", String::new());
+    add("garbage", ":::MLLOG not json\n".to_owned());
+    cases
+}
+
+/// Runs the official checker on `file` (cwd = its folder: the tool writes a log there).
+/// `None` when it crashes (a traceback), as it does on a division that is neither `closed`
+/// nor `open`: there repro must still give a failing verdict.
+fn official(python: &Path, file: &Path) -> Option<(bool, BTreeSet<String>)> {
+    let out = Command::new(python)
+        .args([
+            "-m",
+            "mlperf_logging.compliance_checker",
+            "--usage",
+            "training",
+            "--ruleset",
+            "4.1.0",
+        ])
+        .arg(file)
+        .current_dir(file.parent().unwrap())
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    if text.contains("Traceback") {
+        return None;
+    }
+    let passed = out.status.success();
+    assert_eq!(passed, text.contains("SUCCESS"), "{text}");
+    let mut reasons = BTreeSet::new();
+    if let Some(at) = text.rfind("WARNING -  ").filter(|_| {
+        !text[text.rfind("WARNING -  ").unwrap()..].starts_with("WARNING -  Found parsing errors")
+    }) {
+        let block = &text[at + "WARNING -  ".len()..];
+        let block = &block[..block
+            .find("\nERROR - FAILED")
+            .or_else(|| block.find("\nINFO - SUCCESS"))
+            .unwrap_or(block.len())];
+        for msg in block.split("\n------------------------------\n") {
+            reasons.insert(normalize(msg.lines().next().unwrap_or_default(), msg));
+        }
+    }
+    if text.contains("Found parsing errors") {
+        reasons.insert("Log lines had parsing errors.".to_owned());
+    }
+    Some((passed, reasons))
+}
+
+fn normalize(first: &str, whole: &str) -> String {
+    let first = first.trim_end();
+    if let Some(rest) = first.strip_prefix("Failed checks for ") {
+        return format!("Failed checks for {}", rest.split(" : ").next().unwrap());
+    }
+    if let Some(at) = first.find(" with different values:") {
+        return first[..at + " with different values:".len()].to_owned();
+    }
+    if let Some(rest) = first.strip_prefix("Required AT_LEAST_ONE occurrence of '") {
+        if rest.contains(" or ") {
+            let mut names: Vec<&str> = first["Required AT_LEAST_ONE occurrence of ".len()..]
+                .split(" or ")
+                .collect();
+            names.sort();
+            return format!("Required AT_LEAST_ONE occurrence of {}", names.join(" or "));
+        }
+    }
+    if first == "Failed executing CHECK code:" {
+        let key = whole
+            .split("\"key\":")
+            .nth(1)
+            .and_then(|s| s.trim_start().strip_prefix('"'))
+            .and_then(|s| s.split('"').next())
+            .unwrap_or("?");
+        return format!("Failed executing CHECK code: {key}");
+    }
+    first.to_owned()
+}
+
+fn ours(book: &RuleBook, file: &Path) -> (bool, BTreeSet<String>) {
+    let c = check_compliance(&MlLog::read(file).unwrap(), book);
+    let reasons = c
+        .messages
+        .iter()
+        .chain(&c.warnings)
+        .map(|m| {
+            if m.text == "Failed executing CHECK code:" {
+                format!("{} {}", m.text, m.key.as_deref().unwrap_or("?"))
+            } else {
+                normalize(&m.text, &m.text)
+            }
+        })
+        .collect();
+    (c.passed, reasons)
+}
+
+#[test]
+fn verdicts_and_reasons_match_the_official_checker() {
+    let (Some(fixtures), Some(python)) = (
+        mlperf_support::fixtures(),
+        mlperf_support::official_python(),
+    ) else {
+        return;
+    };
+    let book = RuleBook::training_4_1().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cases = cases(&fixtures);
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let sub = dir.path().join(format!("case{i:02}"));
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, &c.text).unwrap();
+            f
+        })
+        .collect();
+    let official: Vec<Option<(bool, BTreeSet<String>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(files.len().div_ceil(4))
+            .map(|chunk| {
+                let python = &python;
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|f| official(python, f))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let mut disagreements = Vec::new();
+    let (mut failing, mut crashes) = (0, 0);
+    for ((case, file), want) in cases.iter().zip(&files).zip(&official) {
+        let got = ours(&book, file);
+        let Some(want) = want else {
+            crashes += 1;
+            if got.0 {
+                disagreements.push(format!(
+                    "{}: the official checker crashes, repro passes it",
+                    case.name
+                ));
+            }
+            continue;
+        };
+        failing += usize::from(!want.0);
+        if got != *want {
+            disagreements.push(format!(
+                "{}:\n  official: {want:?}\n  repro:    {got:?}",
+                case.name
+            ));
+        }
+    }
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+    // the corpus must exercise failures, not only passes
+    assert!(failing >= 20, "only {failing} failing cases");
+    assert_eq!(
+        crashes, 1,
+        "only `llama/division-bogus` should crash the official checker"
+    );
+}

@@ -1,0 +1,67 @@
+//! `repro compare` on Azure's H200 folder vs Oracle's 512xH100 folder: the published 1.284x
+//! and its parts, deterministic.
+
+mod mlperf_support;
+
+use repro_runner::verify::{compare, ClaimVerdict};
+
+#[test]
+fn azure_h200_over_oracle_h100_is_1_284x() {
+    let Some(f) = mlperf_support::fixtures() else {
+        return;
+    };
+    let a = f.join("Azure/results/ND_H200_v5_n64_nemo/llama2_70b_lora");
+    let b = f.join("Oracle/results/512xBM.GPU.H100.8/llama2_70b_lora");
+    let r = compare(&a, &b, Some(1.28), "mlperf-training-4.1").unwrap();
+    let speedup = &r.parts[0].ci;
+    assert!(
+        (speedup.estimate - 2.064865 / 1.608517).abs() < 1e-5,
+        "{speedup:?}"
+    );
+    assert_eq!(format!("{:.3}", speedup.estimate), "1.284");
+    let (thr, conv) = (&r.parts[1].ci, &r.parts[2].ci);
+    // Azure converges in fewer samples (7440 vs 8976 on average over the used runs) and
+    // runs ~6% more samples per minute
+    assert!((conv.estimate - 8976.0 / 7440.0).abs() < 1e-9, "{conv:?}");
+    assert!(thr.estimate > 1.05 && thr.estimate < 1.08, "{thr:?}");
+    assert!((r.residual - 1.0).abs() < 0.01);
+    for p in &r.parts {
+        assert!(
+            p.ci.low <= p.ci.estimate && p.ci.estimate <= p.ci.high,
+            "{p:?}"
+        );
+    }
+    // 1.28 sits inside the CI of the speed-up: the claim is neither shown nor refuted
+    assert_eq!(r.verdict, Some(ClaimVerdict::Inconclusive));
+    let again = compare(&a, &b, Some(1.28), "mlperf-training-4.1").unwrap();
+    assert_eq!(
+        again.render(),
+        r.render(),
+        "bootstrap must be deterministic"
+    );
+    assert!(
+        r.render().contains("speedup         1.284x"),
+        "{}",
+        r.render()
+    );
+    let modest = compare(&a, &b, Some(1.10), "mlperf-training-4.1").unwrap();
+    assert_eq!(modest.verdict, Some(ClaimVerdict::Supported));
+    let grand = compare(&a, &b, Some(1.50), "mlperf-training-4.1").unwrap();
+    assert_eq!(grand.verdict, Some(ClaimVerdict::NotSupported));
+}
+
+#[test]
+fn comparing_different_benchmarks_is_an_error() {
+    let Some(f) = mlperf_support::fixtures() else {
+        return;
+    };
+    let a = f.join("Azure/results/ND_H200_v5_n64_nemo/llama2_70b_lora");
+    let b = f.join("NVIDIA/results/eos_n64_ngc24.09_nemo/gpt3");
+    let err = compare(&a, &b, None, "mlperf-training-4.1")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("speed-ups only compare the same benchmark"),
+        "{err}"
+    );
+}

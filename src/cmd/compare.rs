@@ -1,0 +1,57 @@
+//! `repro compare A B [--claim 28%]`: speed-up of A over B under official scoring, split into
+//! throughput and convergence with bootstrap CIs, and a verdict on a claimed speed-up.
+
+use std::path::PathBuf;
+
+use repro_runner::verify::compare;
+
+use crate::exit::Exit;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Benchmark folder A (`results/<system>/<benchmark>/`)
+    pub a: PathBuf,
+    /// Benchmark folder B
+    pub b: PathBuf,
+    /// Claimed speed-up of A over B: `28%` (= 1.28x) or `1.28x`
+    #[arg(long, value_parser = parse_claim)]
+    pub claim: Option<f64>,
+    /// Rule set to score with
+    #[arg(long, default_value = "mlperf-training-4.1")]
+    pub ruleset: String,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_claim(s: &str) -> Result<f64, String> {
+    let bad = || format!("`{s}` is not a speed-up claim; expected e.g. `28%` or `1.28x`");
+    if let Some(p) = s.strip_suffix('%') {
+        return p
+            .trim()
+            .parse::<f64>()
+            .map(|p| 1.0 + p / 100.0)
+            .map_err(|_| bad());
+    }
+    s.strip_suffix('x')
+        .unwrap_or(s)
+        .trim()
+        .parse::<f64>()
+        .map_err(|_| bad())
+}
+
+/// Exit 0: claim supported (or no claim); 1: not supported; 5: inconclusive; 2: bad input.
+pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let report = compare(&args.a, &args.b, args.claim, &args.ruleset)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render());
+    }
+    use repro_runner::verify::ClaimVerdict as V;
+    Ok(match report.verdict {
+        None | Some(V::Supported) => Exit::Pass,
+        Some(V::NotSupported) => Exit::Failed,
+        Some(V::Inconclusive) => Exit::Inconclusive,
+    })
+}
