@@ -228,6 +228,26 @@ fn plan_values_of_the_wrong_type_name_the_field() {
 }
 
 #[test]
+fn plan_template_is_the_spec_script_unless_the_local_default() {
+    let mut value = smoke_plan();
+    assert_eq!(
+        SlurmRequest::from_plan(&plan(value.clone()))
+            .unwrap()
+            .template,
+        None
+    );
+    value["launch"]["template"] = json!("templates/nemo.sbatch");
+    let request = SlurmRequest::from_plan(&plan(value.clone())).unwrap();
+    assert_eq!(
+        request.template,
+        Some(PathBuf::from("templates/nemo.sbatch"))
+    );
+    value["launch"]["values"]["script"] = json!("other.sbatch");
+    let request = SlurmRequest::from_plan(&plan(value)).unwrap();
+    assert_eq!(request.template, Some(PathBuf::from("other.sbatch")));
+}
+
+#[test]
 fn dry_run_for_a_plan() {
     let dry = DryRun::for_plan(&plan(smoke_plan()), &paths()).unwrap();
     assert!(
