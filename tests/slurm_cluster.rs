@@ -44,7 +44,7 @@ fn cluster_up(test: &str) -> bool {
 fn workload(code: i32, sleep_s: u32) -> Vec<String> {
     let body = format!(
         "echo \":::MLLOG {{\\\"key\\\": \\\"run_start\\\", \\\"value\\\": null, \\\"metadata\\\": {{\\\"rank\\\": $SLURM_PROCID, \\\"seed\\\": $SEED, \\\"node\\\": \\\"$SLURMD_NODENAME\\\"}}}}\"; \
-         sleep {sleep_s}; \
+         echo \"cwd=$PWD\"; sleep {sleep_s}; \
          echo \":::MLLOG {{\\\"key\\\": \\\"run_stop\\\", \\\"value\\\": null, \\\"metadata\\\": {{\\\"status\\\": \\\"success\\\"}}}}\"; \
          exit {code}"
     );
@@ -130,6 +130,9 @@ fn smoke_workload_on_two_nodes_two_runs() {
             assert!(log.contains(&format!("\"rank\": {rank}")), "{log}");
         }
         let log0 = read(folder.rank_log(index, 0));
+        // Ranks run in the runner's working directory, so plan commands may be relative.
+        let cwd = std::env::current_dir().unwrap();
+        assert!(log0.contains(&format!("cwd={}\n", cwd.display())), "{log0}");
         assert!(
             log0.contains(&format!("\"seed\": {}", 1000 + index)),
             "{log0}"
@@ -619,8 +622,8 @@ struct TimedSlurm {
 }
 
 impl SlurmCli for TimedSlurm {
-    fn sbatch(&self, cwd: &Path, script: slurm::ScriptFn<'_>) -> Result<String, SlurmError> {
-        let id = self.inner.sbatch(cwd, script);
+    fn sbatch(&self, script: slurm::ScriptFn<'_>) -> Result<String, SlurmError> {
+        let id = self.inner.sbatch(script);
         self.returned.set(Some(Instant::now()));
         id
     }

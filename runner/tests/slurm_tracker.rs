@@ -4,7 +4,6 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
-use std::path::Path;
 use std::time::Duration;
 
 use repro_runner::events::Event;
@@ -39,7 +38,7 @@ impl FakeSlurm {
 }
 
 impl SlurmCli for FakeSlurm {
-    fn sbatch(&self, _cwd: &Path, script: ScriptFn<'_>) -> Result<String, SlurmError> {
+    fn sbatch(&self, script: ScriptFn<'_>) -> Result<String, SlurmError> {
         script().map(|_| "7".to_string())
     }
 

@@ -1,5 +1,4 @@
 use std::io::Write;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -8,11 +7,12 @@ use super::SlurmError;
 /// The four Slurm commands the executor uses. A trait so that tracking logic is tested
 /// exactly and fast against a scripted fake, and the real cluster in integration tests.
 pub trait SlurmCli {
-    /// `sbatch --parsable`, script on stdin, from `cwd`; returns the job id. `script` is
+    /// `sbatch --parsable`, script on stdin; returns the job id. The job's working directory
+    /// is the runner's (as for local runs, plan commands are relative to it). `script` is
     /// called once to produce the script (and write what the job reads), *after* sbatch was
     /// started, so that rendering overlaps sbatch's own start-up; when it fails, sbatch is
     /// killed before it has read a script, and nothing is submitted.
-    fn sbatch(&self, cwd: &Path, script: ScriptFn<'_>) -> Result<String, SlurmError>;
+    fn sbatch(&self, script: ScriptFn<'_>) -> Result<String, SlurmError>;
     /// `squeue -h -r -j IDS -o '%i %T'` for all `ids` at once.
     fn squeue(&self, ids: &[String]) -> Result<String, SlurmError>;
     /// `scontrol -o show job ID`.
@@ -39,9 +39,9 @@ impl SystemSlurm {
 }
 
 impl SlurmCli for SystemSlurm {
-    fn sbatch(&self, cwd: &Path, script: ScriptFn<'_>) -> Result<String, SlurmError> {
+    fn sbatch(&self, script: ScriptFn<'_>) -> Result<String, SlurmError> {
         let mut command = Command::new("sbatch");
-        command.arg("--parsable").current_dir(cwd);
+        command.arg("--parsable");
         let child = spawn(command, true)?;
         let output = feed(child, "sbatch --parsable", script)?;
         parse_job_id(&output)
