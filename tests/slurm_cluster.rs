@@ -619,11 +619,19 @@ fn bench_tracking_200_queued_jobs() {
 struct TimedSlurm {
     inner: SystemSlurm,
     returned: std::cell::Cell<Option<Instant>>,
+    /// When the script closure started and ended (inside sbatch's start-up).
+    rendered: std::cell::Cell<Option<(Instant, Instant)>>,
 }
 
 impl SlurmCli for TimedSlurm {
     fn sbatch(&self, script: slurm::ScriptFn<'_>) -> Result<String, SlurmError> {
-        let id = self.inner.sbatch(script);
+        let mut timed = || {
+            let start = Instant::now();
+            let text = script();
+            self.rendered.set(Some((start, Instant::now())));
+            text
+        };
+        let id = self.inner.sbatch(&mut timed);
         self.returned.set(Some(Instant::now()));
         id
     }
@@ -655,6 +663,7 @@ fn bench_submit_overhead() {
     std::env::set_var("SBATCH_HOLD", "1");
     let n = 101;
     let req = request("bench-submit", 1, 1, workload(0, 0));
+    let (mut before, mut render) = (Vec::new(), Vec::new());
     let (mut to_sbatch, mut whole, mut bare, mut ids) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let dir = tempfile::tempdir().unwrap();
@@ -665,6 +674,9 @@ fn bench_submit_overhead() {
         let state = slurm::submit(&req, &folder, Path::new(REPRO), &cli).unwrap();
         whole.push(start.elapsed());
         to_sbatch.push(cli.returned.get().unwrap() - start);
+        let (render_start, render_end) = cli.rendered.get().unwrap();
+        before.push(render_start - start);
+        render.push(render_end - render_start);
         ids.push(state.job_id.clone());
         let start = Instant::now();
         let out = Command::new("sbatch")
@@ -682,6 +694,11 @@ fn bench_submit_overhead() {
         "bench: {n} submissions, min: run to sbatch returning {:?}, bare sbatch {:?}, ratio {ratio_min:.3}",
         min(&to_sbatch),
         min(&bare)
+    );
+    println!(
+        "bench: medians: spawn of sbatch {:?}, folder + render {:?} (overlapping sbatch start-up)",
+        median(before),
+        median(render)
     );
     let (to_sbatch, whole, bare) = (median(to_sbatch), median(whole), median(bare));
     let ratio = to_sbatch.as_secs_f64() / bare.as_secs_f64();

@@ -30,7 +30,7 @@ impl DryRun {
 fn steps(request: &SlurmRequest, paths: &Paths, script: &Script) -> Vec<String> {
     let root = paths.run_root.display();
     vec![
-        format!("write `{root}/pins.json` (the lock's pins, read by every node's preflight)"),
+        format!("create the run folder `{root}`"),
         format!(
             "submit `{}` with `sbatch --parsable`: one array job, {} task(s), one per run",
             script.path.display(),

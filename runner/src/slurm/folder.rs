@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 ///
 /// ```text
 /// RUN/request.json     what was asked (plan facts), written once
-/// RUN/pins.json        the lock's pins, read by every node's preflight
 /// RUN/job.sbatch       the rendered script, exactly as submitted
 /// RUN/plan.json        the plan, for `repro collect`
 /// RUN/state.json       job id and each run's last known state (atomic rewrites)
@@ -25,10 +24,6 @@ impl RunFolder {
 
     pub fn request(&self) -> PathBuf {
         self.root.join("request.json")
-    }
-
-    pub fn pins(&self) -> PathBuf {
-        self.root.join("pins.json")
     }
 
     pub fn script(&self) -> PathBuf {

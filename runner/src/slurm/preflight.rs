@@ -20,9 +20,8 @@ pub struct NodeDrift {
 /// The node-side preflight, run once per allocated node by the sbatch script's first step:
 /// probe this node, store the record as `OUT/<node>.json`, compare it with the lock's pins
 /// and store any drift as `OUT/<node>.drift.json`. Returns the drift (empty: node matches).
-pub fn run_node(pins_path: &Path, out: &Path) -> Result<NodeDrift, SlurmError> {
+pub fn run_node(pins: &Pins, out: &Path) -> Result<NodeDrift, SlurmError> {
     let node = std::env::var("SLURMD_NODENAME").map_err(|_| SlurmError::NotInStep)?;
-    let pins: Pins = read_json(pins_path)?;
     let record = probe_node(&node)?;
     write_json(&out.join(format!("{node}.json")), &record)?;
     let drift = NodeDrift {

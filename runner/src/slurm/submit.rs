@@ -12,7 +12,8 @@ use super::{Paths, RunFolder, RunState, Script, SlurmCli, SlurmError, SlurmReque
 ///
 /// Speed: `sbatch` is started first and the folder is created and the script rendered while
 /// it loads, then fed through its stdin, so that work hides behind sbatch's start-up. Only what the job itself reads
-/// (`pins.json`) is written before the script reaches sbatch; `state.json` is written
+/// (the folder, for Slurm's output file) exists before the script reaches sbatch; the pins
+/// travel inside the script. `state.json` is written
 /// atomically as soon as the id is known.
 pub fn submit(
     request: &SlurmRequest,
@@ -28,11 +29,6 @@ pub fn submit(
     let mut render = || {
         create_dir(&folder.root)?;
         let script = Script::render(request, &paths)?;
-        let pins = serde_json::to_vec_pretty(&request.pins).map_err(|e| SlurmError::Write {
-            path: folder.pins(),
-            source: std::io::Error::other(e),
-        })?;
-        write_plain(&folder.pins(), &pins)?;
         rendered = Some(script.clone());
         Ok(script.text)
     };
