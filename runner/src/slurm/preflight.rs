@@ -25,7 +25,7 @@ pub fn run_node(pins: &Pins, out: &Path) -> Result<NodeDrift, SlurmError> {
     let record = probe_node(&node)?;
     write_json(&out.join(format!("{node}.json")), &record)?;
     let drift = NodeDrift {
-        drift: probe::compare(&pins, &record),
+        drift: probe::compare(pins, &record),
         node,
     };
     if !drift.drift.is_empty() {
