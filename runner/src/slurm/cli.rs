@@ -19,6 +19,15 @@ pub trait SlurmCli {
     fn show_job(&self, id: &str) -> Result<String, SlurmError>;
     /// `scancel IDS`.
     fn scancel(&self, ids: &[String]) -> Result<(), SlurmError>;
+    /// `sacct -n -P -X -j ID -o State,ExitCode,ElapsedRaw`: needs slurmdbd, which many test
+    /// clusters lack; the default says it is unavailable.
+    fn sacct(&self, id: &str) -> Result<String, SlurmError> {
+        Err(SlurmError::Command {
+            command: format!("sacct -j {id}"),
+            code: None,
+            stderr: "job accounting is not available".to_string(),
+        })
+    }
 }
 
 /// Produces the script to submit; see [`SlurmCli::sbatch`].
@@ -65,6 +74,20 @@ impl SlurmCli for SystemSlurm {
         let mut command = Command::new("scancel");
         command.args(ids);
         run(command, "scancel").map(drop)
+    }
+
+    fn sacct(&self, id: &str) -> Result<String, SlurmError> {
+        let mut command = Command::new("sacct");
+        command.args([
+            "-n",
+            "-P",
+            "-X",
+            "-j",
+            id,
+            "-o",
+            "State,ExitCode,ElapsedRaw",
+        ]);
+        run(command, &format!("sacct -j {id}"))
     }
 }
 

@@ -99,7 +99,23 @@ impl Tracker<'_> {
         }
     }
 
-    /// Asks scontrol for the final state; records the outcome when it is final.
+    /// The final facts of a task: `scontrol`, or `sacct` once the controller has forgotten the
+    /// job (`MinJobAge`, 300 s by default, passed while no runner watched), or, without
+    /// accounting, a final `UNKNOWN` state that says so rather than waiting forever.
+    fn final_info(&self, task: &str) -> Result<FinalInfo, SlurmError> {
+        match self.cli.show_job(task) {
+            Ok(text) => FinalInfo::parse(&text),
+            Err(SlurmError::Command { stderr, .. }) if stderr.contains("Invalid job id") => {
+                match self.cli.sacct(task) {
+                    Ok(text) => FinalInfo::parse_sacct(&text),
+                    Err(_) => Ok(FinalInfo::forgotten()),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Asks Slurm for the final state; records the outcome when it is final.
     fn finish(
         &self,
         folder: &RunFolder,
@@ -107,7 +123,7 @@ impl Tracker<'_> {
         emit: &mut dyn FnMut(Event),
         on_finished: OnFinished<'_>,
     ) -> Result<bool, SlurmError> {
-        let info = FinalInfo::parse(&self.cli.show_job(&record.task)?)?;
+        let info = self.final_info(&record.task)?;
         record.state = info.state.clone();
         if !info.state.is_final() {
             return Ok(false);
