@@ -403,3 +403,17 @@ fn forgotten_jobs_come_from_sacct_or_say_they_are_unknown() {
         .describe()
         .starts_with("unknown: Slurm no longer knows the job"));
 }
+
+#[test]
+fn a_folder_without_state_is_not_a_run_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = RunFolder::new(dir.path());
+    let err = RunState::load(&folder).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "`{}` is not a Slurm run folder: it has no `state.json`\nhelp: pass the run folder that `repro run --executor slurm` printed",
+            dir.path().display()
+        )
+    );
+}

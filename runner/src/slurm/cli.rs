@@ -160,7 +160,7 @@ fn spawn_error(program: &str, source: std::io::Error) -> SlurmError {
     }
     SlurmError::Spawn {
         program: program.to_string(),
-        source,
+        error: source,
     }
 }
 

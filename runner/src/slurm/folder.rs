@@ -1,5 +1,7 @@
 use std::path::{Path, PathBuf};
 
+use super::SlurmError;
+
 /// The layout of a Slurm run folder. Everything `repro status` and `repro collect` need is
 /// in it, so the runner that submitted can die without losing the run:
 ///
@@ -68,5 +70,17 @@ impl RunFolder {
 
     pub fn path(&self) -> &Path {
         &self.root
+    }
+
+    /// Fails with [`SlurmError::NotRunFolder`] when `file` (inside this folder) is missing.
+    pub fn require(&self, file: &Path) -> Result<(), SlurmError> {
+        if file.exists() {
+            return Ok(());
+        }
+        let name = file.strip_prefix(&self.root).unwrap_or(file);
+        Err(SlurmError::NotRunFolder {
+            folder: self.root.clone(),
+            file: name.display().to_string(),
+        })
     }
 }

@@ -72,7 +72,7 @@ fn list(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>, SlurmEr
         Err(source) => {
             return Err(SlurmError::Read {
                 path: dir.to_path_buf(),
-                source,
+                error: source,
             })
         }
     };

@@ -93,6 +93,7 @@ pub fn collect_session(
     cancel: &CancelFlag,
     emit: &mut dyn FnMut(Event),
 ) -> Result<SlurmEnd, SlurmError> {
+    folder.require(&folder.plan())?;
     let plan: RunPlan = read_json(&folder.plan())?;
     let scorer = scorer_for(&plan)?;
     let mut state = RunState::load(folder)?;

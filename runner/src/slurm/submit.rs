@@ -45,14 +45,14 @@ pub fn submit(
 fn create_dir(path: &Path) -> Result<(), SlurmError> {
     std::fs::create_dir_all(path).map_err(|source| SlurmError::Write {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })
 }
 
 fn write_plain(path: &Path, bytes: &[u8]) -> Result<(), SlurmError> {
     std::fs::write(path, bytes).map_err(|source| SlurmError::Write {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })
 }
 
@@ -60,6 +60,6 @@ fn write_plain(path: &Path, bytes: &[u8]) -> Result<(), SlurmError> {
 fn absolute(path: &Path) -> Result<std::path::PathBuf, SlurmError> {
     std::path::absolute(path).map_err(|source| SlurmError::Read {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })
 }

@@ -170,7 +170,7 @@ fn record_outcome(
     });
     std::fs::create_dir_all(folder.run(record.index)).map_err(|source| SlurmError::Write {
         path: folder.run(record.index),
-        source,
+        error: source,
     })?;
     write_json(&folder.outcome(record.index), &value)
 }
