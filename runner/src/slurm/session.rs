@@ -5,31 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use super::atomic::{read_json, write_json};
 use super::{
-    preflight, submit, OnInterrupt, RunFolder, RunRecord, RunState, SlurmCli, SlurmError,
-    SlurmOutcome, SlurmRequest, TrackEnd, Tracker,
+    preflight, submit, OnInterrupt, RunFolder, RunRecord, RunState, SlurmCli, SlurmEnd, SlurmError,
+    SlurmOptions, SlurmOutcome, SlurmRequest, TrackEnd, Tracker,
 };
 use crate::events::Event;
 use crate::exec::{CancelFlag, RunStatus};
 use crate::probe::{self, Drift, EnvRecord};
 use crate::session::{score_runs, RunPlan, Scorer};
-use crate::store::{self, LogDigest, ResultRecord, ResultStore, RunVerdict, Stored, FORMAT};
-
-/// How a Slurm session is followed.
-#[derive(Debug, Clone, Copy)]
-pub struct SlurmOptions {
-    /// Time between two `squeue` polls.
-    pub poll: Duration,
-    pub on_interrupt: OnInterrupt,
-}
-
-/// How a Slurm session ended for the runner.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SlurmEnd {
-    /// Every run finished, was scored, and the result is in the store.
-    Stored(Box<Stored>),
-    /// Interrupted; the jobs go on and `repro collect` finishes the session later.
-    Detached,
-}
+use crate::store::{self, LogDigest, ResultRecord, ResultStore, RunVerdict, FORMAT};
 
 /// The id and path of the stored result, kept in the run folder so that a second
 /// `repro collect` answers with the same result instead of storing it twice.
