@@ -472,6 +472,11 @@ fn bad_input_is_exit_2_with_file_and_position() {
     let out = case.run(&[]);
     assert_eq!(code(&out), 2);
     insta::assert_snapshot!(case.redact(&out.stderr));
+    case.plan(|p| p["name"] = json!("../escape"))
+        .runs(&[(60.0, true)]);
+    let escape = case.run(&[]);
+    assert_eq!(code(&escape), 2);
+    assert!(!case.path("escape").exists() && !case.path("../escape").exists());
     let missing = case.repro(&["diff", "0123abc"]);
     assert_eq!(code(&missing), 2);
     insta::assert_snapshot!("diff_not_found", case.redact(&missing.stderr));

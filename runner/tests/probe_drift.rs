@@ -134,3 +134,18 @@ fn live_probe_never_panics_and_is_consistent() {
             .starts_with("no GPU"));
     }
 }
+
+#[test]
+fn a_node_with_one_foreign_gpu_drifts_and_says_which() {
+    let mut record = snapshot("h100-eos.json");
+    record.gpu.devices[7].name = "NVIDIA A100-SXM4-80GB".into();
+    let drift = compare(&eos_pins(), &record);
+    assert_eq!(
+        drift,
+        vec![Drift {
+            field: "gpu".into(),
+            pinned: "NVIDIA H100-SXM5-80GB".into(),
+            found: "7 x NVIDIA H100 80GB HBM3, 1 x NVIDIA A100-SXM4-80GB".into()
+        }]
+    );
+}

@@ -8,7 +8,7 @@ use repro_runner::diff::{diff, DiffOptions, DiffVerdict};
 use repro_runner::exec::{CancelFlag, Executor, Fake, Local};
 use repro_runner::report::{summary, Plain, Progress, Reporter, Silent};
 use repro_runner::session::{run_session, MlperfScorer, RunPlan, SessionError, SessionOptions};
-use repro_runner::store::{ResultStore, RunVerdict, Stored};
+use repro_runner::store::{ResultStore, RunVerdict, StoreError, Stored};
 
 use crate::exit::Exit;
 
@@ -198,7 +198,10 @@ pub fn diff_exit(verdict: DiffVerdict) -> Exit {
 fn session_exit(error: &SessionError) -> Exit {
     match error {
         SessionError::Drift(_) => Exit::Drift,
-        SessionError::Probe(_) | SessionError::Launch(_) | SessionError::NoRuns(_) => Exit::Invalid,
+        SessionError::Probe(_)
+        | SessionError::Launch(_)
+        | SessionError::NoRuns(_)
+        | SessionError::Store(StoreError::PlanName { .. }) => Exit::Invalid,
         SessionError::Exec(_)
         | SessionError::Score(_)
         | SessionError::Store(_)

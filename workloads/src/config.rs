@@ -4,6 +4,9 @@ pub struct Config {
     pub rank: usize,
     pub world_size: usize,
     pub seed: u64,
+    /// Where rank 0 listens for the other ranks (`MASTER_ADDR`, `MASTER_PORT`).
+    pub master_addr: String,
+    pub master_port: u16,
     pub data_seed: u64,
     pub dim: usize,
     pub train_samples: usize,
@@ -21,6 +24,8 @@ impl Config {
             rank: env_number("RANK", 0)?,
             world_size: env_number("WORLD_SIZE", 1)?,
             seed: env_number("SEED", 0)?,
+            master_addr: std::env::var("MASTER_ADDR").unwrap_or_else(|_| "127.0.0.1".into()),
+            master_port: env_number("MASTER_PORT", 29500)?,
             data_seed: 20_241_113,
             dim: 32,
             train_samples: 16_384,
@@ -69,6 +74,12 @@ impl Config {
             return Err(format!(
                 "`--global-batch-size` {} is not a positive multiple of `WORLD_SIZE` {}",
                 self.global_batch_size, self.world_size
+            ));
+        }
+        if !self.train_samples.is_multiple_of(self.world_size) {
+            return Err(format!(
+                "`--train-samples` {} is not a multiple of `WORLD_SIZE` {}: ranks would take different numbers of steps",
+                self.train_samples, self.world_size
             ));
         }
         if self.dim == 0 || self.train_samples < self.world_size || self.eval_samples == 0 {

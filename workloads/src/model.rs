@@ -15,21 +15,26 @@ impl Model {
         sigmoid(x.iter().zip(&self.w).map(|(a, b)| a * b).sum::<f64>() + self.b)
     }
 
-    /// One SGD step on the mean log-loss of `batch`, with L2 `weight_decay` on `w`.
-    pub fn step(&mut self, data: &Dataset, batch: &[usize], lr: f64, weight_decay: f64) {
-        let mut grad_w = vec![0.0; self.w.len()];
-        let mut grad_b = 0.0;
+    /// Gradient of the mean log-loss over `batch`: `w` components, then `b`.
+    pub fn gradient(&self, data: &Dataset, batch: &[usize]) -> Vec<f64> {
+        let mut grad = vec![0.0; self.w.len() + 1];
         for &i in batch {
             let x = data.row(i);
             let err = self.predict(x) - data.y[i];
-            grad_w.iter_mut().zip(x).for_each(|(g, xi)| *g += err * xi);
-            grad_b += err;
+            grad.iter_mut().zip(x).for_each(|(g, xi)| *g += err * xi);
+            grad[self.w.len()] += err;
         }
-        let n = batch.len() as f64;
-        for (w, g) in self.w.iter_mut().zip(&grad_w) {
-            *w -= lr * (g / n + weight_decay * *w);
+        let n = batch.len().max(1) as f64;
+        grad.iter_mut().for_each(|g| *g /= n);
+        grad
+    }
+
+    /// One SGD step along `grad`, with L2 `weight_decay` on `w`.
+    pub fn apply(&mut self, grad: &[f64], lr: f64, weight_decay: f64) {
+        for (w, g) in self.w.iter_mut().zip(grad) {
+            *w -= lr * (g + weight_decay * *w);
         }
-        self.b -= lr * grad_b / n;
+        self.b -= lr * grad[self.w.len()];
     }
 
     pub fn accuracy(&self, data: &Dataset) -> f64 {

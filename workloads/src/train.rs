@@ -1,5 +1,6 @@
 use serde_json::json;
 
+use crate::comm::Comm;
 use crate::config::Config;
 use crate::data;
 use crate::mllog::Logger;
@@ -7,8 +8,11 @@ use crate::model::Model;
 use crate::rng::Rng;
 
 /// Trains until the eval accuracy reaches the target or `max_epochs` pass; logs the whole
-/// MLPerf run. Returns whether it converged.
-pub fn run(config: &Config, log: &mut Logger) -> bool {
+/// MLPerf run. Returns whether it converged, or why the ranks could not talk.
+///
+/// Every rank evaluates the same (bit-identical) model on the whole eval set, so all ranks
+/// take the same stop decision without another message.
+pub fn run(config: &Config, log: &mut Logger) -> Result<bool, String> {
     let no_meta = || json!({});
     log.point("cache_clear", json!(true), no_meta());
     log.start("init_start", no_meta());
@@ -21,11 +25,24 @@ pub fn run(config: &Config, log: &mut Logger) -> bool {
     );
     let mut shard = data::shard(train.len(), config.rank, config.world_size);
     log_hparams(config, log);
-    let mut rng = Rng::new(config.seed ^ (config.rank as u64).wrapping_mul(0x9E37_79B9));
+    let mut init = Rng::new(config.seed);
     let mut model = Model {
-        w: (0..config.dim).map(|_| 0.01 * rng.normal()).collect(),
+        w: (0..config.dim).map(|_| 0.01 * init.normal()).collect(),
         b: 0.0,
     };
+    let mut rng = Rng::new(config.seed ^ (config.rank as u64 + 1).wrapping_mul(0x9E37_79B9));
+    let mut comm = Comm::connect(
+        config.rank,
+        config.world_size,
+        &config.master_addr,
+        config.master_port,
+    )
+    .map_err(|e| {
+        format!(
+            "cannot reach the other ranks at {}:{}: {e}",
+            config.master_addr, config.master_port
+        )
+    })?;
     log.end("init_stop", no_meta());
     log.start("run_start", no_meta());
     let mut converged = false;
@@ -39,7 +56,10 @@ pub fn run(config: &Config, log: &mut Logger) -> bool {
         log.start("epoch_start", json!({"epoch_num": epoch}));
         rng.shuffle(&mut shard);
         for batch in shard.chunks(config.local_batch()) {
-            model.step(&train, batch, config.learning_rate, config.weight_decay);
+            let mut grad = model.gradient(&train, batch);
+            comm.allreduce_mean(&mut grad)
+                .map_err(|e| format!("gradient exchange failed in epoch {epoch}: {e}"))?;
+            model.apply(&grad, config.learning_rate, config.weight_decay);
         }
         log.end("epoch_stop", json!({"epoch_num": epoch}));
         log.start("eval_start", json!({"epoch_num": epoch}));
@@ -55,7 +75,7 @@ pub fn run(config: &Config, log: &mut Logger) -> bool {
     }
     let status = if converged { "success" } else { "aborted" };
     log.end("run_stop", json!({"status": status, "epoch_num": epoch}));
-    converged
+    Ok(converged)
 }
 
 fn log_submission(log: &mut Logger) {

@@ -1,6 +1,6 @@
 //! The reference workload, run as a process exactly as the local executor runs it.
 
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn run(seed: &str, rank: &str, world: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_smoke-sgd"))
@@ -83,13 +83,95 @@ fn same_seed_same_log_other_seed_other_log() {
     assert_ne!(a, c);
 }
 
+/// Starts `world` ranks together, as a launcher does, and returns their outputs by rank.
+fn run_ranks(seed: &str, world: usize, args: &[&str]) -> Vec<Output> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let children: Vec<_> = (0..world)
+        .map(|rank| {
+            Command::new(env!("CARGO_BIN_EXE_smoke-sgd"))
+                .env("SEED", seed)
+                .env("RANK", rank.to_string())
+                .env("WORLD_SIZE", world.to_string())
+                .env("MASTER_ADDR", "127.0.0.1")
+                .env("MASTER_PORT", port.to_string())
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect()
+}
+
 #[test]
-fn only_rank_zero_logs_and_shards_change_the_result() {
-    let other = run("3", "1", "2", &[]);
-    assert!(other.status.success());
-    assert!(other.stdout.is_empty());
-    let sharded = untimed(&run("3", "0", "2", &[]));
-    assert_ne!(sharded, untimed(&run("3", "0", "1", &[])));
+fn data_parallel_ranks_train_together_and_only_rank_zero_logs() {
+    let outputs = run_ranks("3", 2, &[]);
+    assert!(outputs.iter().all(|o| o.status.success()));
+    assert!(outputs[1].stdout.is_empty());
+    let two = untimed(&outputs[0]);
+    assert_eq!(
+        two,
+        untimed(&run_ranks("3", 2, &[])[0]),
+        "deterministic for (seed, world)"
+    );
+    assert_eq!(keys(&two).last(), Some(&"run_stop"));
+    assert_eq!(two.last().unwrap()["metadata"]["status"], "success");
+    // Averaged shard gradients are full-batch gradients: the run tracks the one-process run.
+    let accuracies = |log: &[serde_json::Value]| -> Vec<f64> {
+        log.iter()
+            .filter(|v| v["key"] == "eval_accuracy")
+            .map(|v| v["value"].as_f64().unwrap())
+            .collect()
+    };
+    let one = untimed(&run("3", "0", "1", &[]));
+    let four = untimed(&run_ranks("3", 4, &[])[0]);
+    assert!(!accuracies(&four).is_empty());
+    for (a, b) in accuracies(&four).iter().zip(accuracies(&one)) {
+        assert!((a - b).abs() < 0.01, "4 ranks {a} vs 1 rank {b}");
+    }
+}
+
+#[test]
+fn a_missing_peer_is_exit_3_not_a_hang() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let root = Command::new(env!("CARGO_BIN_EXE_smoke-sgd"))
+        .env("RANK", "0")
+        .env("WORLD_SIZE", "2")
+        .env("MASTER_PORT", port.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A peer that connects, introduces itself and dies before the first gradient.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut peer = loop {
+        match std::net::TcpStream::connect(("127.0.0.1", port)) {
+            Ok(stream) => break stream,
+            Err(e) if std::time::Instant::now() > deadline => panic!("rank 0 never listened: {e}"),
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(10)),
+        }
+    };
+    std::io::Write::write_all(&mut peer, &1u32.to_le_bytes()).unwrap();
+    drop(peer);
+    let out = root.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("smoke-sgd: error (rank 0): gradient exchange failed in epoch 1"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -111,4 +193,12 @@ fn bad_input_is_exit_2_with_a_message() {
     );
     let out = run("1", "2", "2", &[]);
     assert_eq!(out.status.code(), Some(2));
+    let out = run("1", "0", "3", &["--global-batch-size", "129"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run("1", "0", "3", &["--global-batch-size", "3"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "16384 samples do not split over 3 ranks"
+    );
 }

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{EnvRecord, Pins};
+use super::{EnvRecord, GpuStack, Pins};
 
 /// One pinned field whose value on this machine differs from the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,8 +22,18 @@ const MEMORY_TOLERANCE: f64 = 0.10;
 pub fn compare(pins: &Pins, found: &EnvRecord) -> Vec<Drift> {
     let gpu = &found.gpu;
     let first = gpu.devices.first();
-    let none = || gpu.note.clone().unwrap_or_else(|| "no GPU".to_string());
-    let mut drift = Vec::new();
+    let mut drift: Vec<Drift> = pins
+        .gpu
+        .iter()
+        .filter(|pinned| {
+            !gpu.devices.iter().all(|d| same_gpu_model(pinned, &d.name)) || gpu.devices.is_empty()
+        })
+        .map(|pinned| Drift {
+            field: "gpu".to_string(),
+            pinned: pinned.clone(),
+            found: device_summary(gpu),
+        })
+        .collect();
     let mut check = |field: &str,
                      pinned: &Option<String>,
                      found: Option<String>,
@@ -39,8 +49,6 @@ pub fn compare(pins: &Pins, found: &EnvRecord) -> Vec<Drift> {
             }
         }
     };
-    let gpu_name = first.map(|g| g.name.clone()).or_else(|| Some(none()));
-    check("gpu", &pins.gpu, gpu_name, &same_gpu_model);
     let count = pins.gpus_per_node.map(|n| n.to_string());
     check(
         "gpus_per_node",
@@ -67,6 +75,27 @@ pub fn compare(pins: &Pins, found: &EnvRecord) -> Vec<Drift> {
     );
     check("nccl", &pins.nccl, gpu.nccl_version.clone(), &|a, b| a == b);
     drift
+}
+
+/// What the machine has, for the drift table: one name, or every distinct name with its count
+/// when a node mixes models (a replaced board), or why there is no GPU.
+fn device_summary(gpu: &GpuStack) -> String {
+    let mut names: Vec<(&str, usize)> = Vec::new();
+    for device in &gpu.devices {
+        match names.iter_mut().find(|(n, _)| *n == device.name) {
+            Some((_, count)) => *count += 1,
+            None => names.push((&device.name, 1)),
+        }
+    }
+    match names.as_slice() {
+        [] => gpu.note.clone().unwrap_or_else(|| "no GPU".to_string()),
+        [(name, _)] => name.to_string(),
+        many => many
+            .iter()
+            .map(|(n, c)| format!("{c} x {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// The model token of a GPU name: `NVIDIA H100-SXM5-80GB` and `NVIDIA H100 80GB HBM3` are

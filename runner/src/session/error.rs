@@ -15,7 +15,7 @@ pub enum SessionError {
     Score(#[from] super::ScoreError),
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
-    #[error("cannot create run directory `{path}`: {source}")]
+    #[error("cannot write run directory `{path}`: {source}")]
     RunDir {
         path: std::path::PathBuf,
         source: std::io::Error,

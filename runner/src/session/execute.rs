@@ -43,6 +43,7 @@ pub fn run_session(
     if plan.runs == 0 {
         return Err(SessionError::NoRuns(plan.runs));
     }
+    crate::store::check_plan_name(&plan.name)?;
     emit(Event::SessionStarted {
         plan: plan.name.clone(),
         runs: plan.runs,
@@ -120,7 +121,7 @@ fn run_one(
         RunStatus::Cancelled => None,
         _ => Some(scorer.score(&job.rank_log(0))?),
     };
-    Ok(RunRecord {
+    let record = RunRecord {
         index,
         run_id: job.run_id.clone(),
         seed: job.seed,
@@ -128,7 +129,19 @@ fn run_one(
         elapsed_s: outcome.elapsed,
         metrics,
         logs: digests(&job, &outcome)?,
-    })
+    };
+    persist(&job, &record)?;
+    Ok(record)
+}
+
+/// Writes the run's record to `<run dir>/run.json` as soon as the run is scored, so that a
+/// session killed before its result is stored still leaves every finished run on disk.
+fn persist(job: &Job, record: &RunRecord) -> Result<(), SessionError> {
+    let path = job.dir.join("run.json");
+    let mut bytes = serde_json::to_vec_pretty(record).expect("a run record always serializes");
+    bytes.push(b'\n');
+    crate::store::write_atomic(&path, &bytes)
+        .map_err(|source| SessionError::RunDir { path, source })
 }
 
 /// Creates `runs/<plan>/<run-id>/` and renders the launch script into it.

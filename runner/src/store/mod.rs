@@ -18,5 +18,5 @@ pub use atomic::write_atomic;
 pub use error::StoreError;
 pub use log_digest::LogDigest;
 pub use result_record::{ResultRecord, RunVerdict, FORMAT};
-pub use result_store::{load, ResultStore, Stored};
+pub use result_store::{check_plan_name, load, ResultStore, Stored};
 pub use run_record::{RunMetrics, RunRecord};

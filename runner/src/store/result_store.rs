@@ -120,13 +120,20 @@ impl ResultStore {
     }
 
     fn plan_dir(&self, plan: &str) -> Result<PathBuf, StoreError> {
-        if plan.is_empty() || plan.contains('/') || plan.contains('\\') || plan.starts_with('.') {
-            return Err(StoreError::PlanName {
-                plan: plan.to_string(),
-            });
-        }
+        check_plan_name(plan)?;
         Ok(self.root.join(plan))
     }
+}
+
+/// Plan names become directory names (`results/<plan>/`, `runs/<plan>/`): they must stay
+/// one path component.
+pub fn check_plan_name(plan: &str) -> Result<(), StoreError> {
+    if plan.is_empty() || plan.contains('/') || plan.contains('\\') || plan.starts_with('.') {
+        return Err(StoreError::PlanName {
+            plan: plan.to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// Reads a record and checks that its bytes hash to its name when the name is an id, and
