@@ -242,7 +242,8 @@ fn smoke_sgd() -> &'static Path {
     })
 }
 
-/// `workloads/smoke-local.plan.json` on 2 nodes x 1 rank with `launch slurm` settings.
+/// `workloads/smoke-local.plan.json` on 2 nodes x 2 ranks (data-parallel over TCP through
+/// `MASTER_ADDR`/`MASTER_PORT`) with `launch slurm` settings.
 fn smoke_plan(runs: u32) -> RunPlan {
     let mut plan: serde_json::Value = serde_json::from_str(&read(
         Path::new(ROOT).join("workloads/smoke-local.plan.json"),
@@ -253,7 +254,7 @@ fn smoke_plan(runs: u32) -> RunPlan {
     plan["time_limit_s"] = json!(300);
     plan["rules"] = json!(format!("{ROOT}/specs/rules/smoke-local.run"));
     plan["launch"]["nodes"] = json!(2);
-    plan["launch"]["ranks_per_node"] = json!(1);
+    plan["launch"]["ranks_per_node"] = json!(2);
     plan["launch"]["values"]["command"] = json!(smoke_sgd().display().to_string());
     plan["launch"]["values"]["partition"] = json!("debug");
     serde_json::from_value(plan).unwrap()
@@ -300,7 +301,7 @@ fn smoke_plan_session_scores_and_stores() {
     for run in &record.runs {
         let metrics = run.metrics.as_ref().expect("every run scored");
         assert!(metrics.converged, "{metrics:?}");
-        assert_eq!(run.logs.len(), 2, "one log per rank");
+        assert_eq!(run.logs.len(), 4, "one log per rank");
     }
     assert_eq!(record.verdict, RunVerdict::Pass, "{record:?}");
     assert!(record.score_s.is_some());
