@@ -69,7 +69,9 @@ impl Tracker<'_> {
         emit: &mut dyn FnMut(Event),
         on_finished: OnFinished<'_>,
     ) -> Result<(), SlurmError> {
-        let queued = self.queued(state)?;
+        let queued: HashMap<String, JobState> = super::queue::queued(self.cli, &state.job_id)?
+            .into_iter()
+            .collect();
         let mut changed = false;
         for record in state.runs.iter_mut().filter(|r| r.outcome.is_none()) {
             let seen = queued.get(&record.task);
@@ -86,17 +88,6 @@ impl Tracker<'_> {
             state.save(folder)?;
         }
         Ok(())
-    }
-
-    fn queued(&self, state: &RunState) -> Result<HashMap<String, JobState>, SlurmError> {
-        match self.cli.squeue(std::slice::from_ref(&state.job_id)) {
-            Ok(out) => Ok(super::queue::parse_squeue(&out).into_iter().collect()),
-            // squeue rejects a job id that left the controller's memory (MinJobAge).
-            Err(SlurmError::Command { stderr, .. }) if stderr.contains("Invalid job id") => {
-                Ok(HashMap::new())
-            }
-            Err(e) => Err(e),
-        }
     }
 
     /// The final facts of a task: `scontrol`, or `sacct` once the controller has forgotten the
