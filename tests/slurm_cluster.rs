@@ -44,7 +44,7 @@ fn cluster_up(test: &str) -> bool {
 fn workload(code: i32, sleep_s: u32) -> Vec<String> {
     let body = format!(
         "echo \":::MLLOG {{\\\"key\\\": \\\"run_start\\\", \\\"value\\\": null, \\\"metadata\\\": {{\\\"rank\\\": $SLURM_PROCID, \\\"seed\\\": $SEED, \\\"node\\\": \\\"$SLURMD_NODENAME\\\"}}}}\"; \
-         sleep {sleep_s}; \
+         echo \"cwd=$PWD\"; sleep {sleep_s}; \
          echo \":::MLLOG {{\\\"key\\\": \\\"run_stop\\\", \\\"value\\\": null, \\\"metadata\\\": {{\\\"status\\\": \\\"success\\\"}}}}\"; \
          exit {code}"
     );
@@ -130,6 +130,9 @@ fn smoke_workload_on_two_nodes_two_runs() {
             assert!(log.contains(&format!("\"rank\": {rank}")), "{log}");
         }
         let log0 = read(folder.rank_log(index, 0));
+        // Ranks run in the runner's working directory, so plan commands may be relative.
+        let cwd = std::env::current_dir().unwrap();
+        assert!(log0.contains(&format!("cwd={}\n", cwd.display())), "{log0}");
         assert!(
             log0.contains(&format!("\"seed\": {}", 1000 + index)),
             "{log0}"
@@ -239,7 +242,8 @@ fn smoke_sgd() -> &'static Path {
     })
 }
 
-/// `workloads/smoke-local.plan.json` on 2 nodes x 1 rank with `launch slurm` settings.
+/// `workloads/smoke-local.plan.json` on 2 nodes x 2 ranks (data-parallel over TCP through
+/// `MASTER_ADDR`/`MASTER_PORT`) with `launch slurm` settings.
 fn smoke_plan(runs: u32) -> RunPlan {
     let mut plan: serde_json::Value = serde_json::from_str(&read(
         Path::new(ROOT).join("workloads/smoke-local.plan.json"),
@@ -250,7 +254,7 @@ fn smoke_plan(runs: u32) -> RunPlan {
     plan["time_limit_s"] = json!(300);
     plan["rules"] = json!(format!("{ROOT}/specs/rules/smoke-local.run"));
     plan["launch"]["nodes"] = json!(2);
-    plan["launch"]["ranks_per_node"] = json!(1);
+    plan["launch"]["ranks_per_node"] = json!(2);
     plan["launch"]["values"]["command"] = json!(smoke_sgd().display().to_string());
     plan["launch"]["values"]["partition"] = json!("debug");
     serde_json::from_value(plan).unwrap()
@@ -297,7 +301,7 @@ fn smoke_plan_session_scores_and_stores() {
     for run in &record.runs {
         let metrics = run.metrics.as_ref().expect("every run scored");
         assert!(metrics.converged, "{metrics:?}");
-        assert_eq!(run.logs.len(), 2, "one log per rank");
+        assert_eq!(run.logs.len(), 4, "one log per rank");
     }
     assert_eq!(record.verdict, RunVerdict::Pass, "{record:?}");
     assert!(record.score_s.is_some());
@@ -416,6 +420,100 @@ fn runner_killed_mid_run_then_collect() {
     assert!(String::from_utf8_lossy(&status.stdout).contains("completed"));
 }
 
+/// Ctrl-C on a runner without a terminal leaves the jobs running and says how to follow them.
+#[test]
+fn ctrl_c_without_terminal_leaves_jobs_and_says_so() {
+    if !cluster_up("ctrl_c_without_terminal_leaves_jobs_and_says_so") {
+        return;
+    }
+    let mut plan = smoke_plan(1);
+    plan.launch.values.insert("command".into(), json!("sleep"));
+    plan.launch.values.insert("args".into(), json!(["600"]));
+    let scorer = MlperfScorer::for_plan(&plan).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = ResultStore::new(dir.path().join("results"));
+    let folder = RunFolder::new(dir.path().join("run"));
+    let cancel = CancelFlag::new();
+    cancel.cancel();
+    let end = slurm::run_session(
+        &plan,
+        &scorer,
+        &store,
+        &folder,
+        Path::new(REPRO),
+        &SystemSlurm::default(),
+        options(OnInterrupt::Leave),
+        &cancel,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(end, SlurmEnd::Detached);
+    let root = folder.root.to_str().unwrap();
+    let runner = Command::new(REPRO)
+        .args(["collect", root, "--poll", "0.2"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    // SAFETY: sending a signal to a child process this test started and still owns.
+    unsafe { libc::kill(runner.id() as i32, libc::SIGINT) };
+    let out = runner.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    let state = RunState::load(&folder).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "left 1 Slurm job(s) of array job {} running",
+            state.job_id
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "help: `repro status {root}` shows where they stand"
+        )),
+        "{stderr}"
+    );
+    let report = StatusReport::read(&folder, &SystemSlurm::default()).unwrap();
+    assert!(
+        ["pending", "running"].contains(&report.rows[0].status.as_str()),
+        "{report}"
+    );
+    SystemSlurm::default().scancel_all(&state);
+}
+
+/// sbatch reads the quoted `#SBATCH` values back verbatim: a job name with spaces, quotes
+/// and `$(...)` arrives as the same string, and nothing is executed.
+#[test]
+fn hostile_job_name_reaches_slurm_verbatim() {
+    if !cluster_up("hostile_job_name_reaches_slurm_verbatim") {
+        return;
+    }
+    let name = "gpt3 it's $(touch /tmp/repro-pwned-slurm) `id`";
+    let mut req = request(name, 1, 1, workload(0, 0));
+    req.partition = Some("debug".into());
+    let (_dir, folder, mut state) = submit(&req);
+    let out = Command::new("squeue")
+        .args(["-h", "-r", "-j", &state.job_id, "-o", "%j"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    let (_, finished) = track(&folder, &mut state, OnInterrupt::Leave, &CancelFlag::new());
+    assert_eq!(finished[0].1, SlurmOutcome::Completed);
+    let shown = Command::new("scontrol")
+        .args(["show", "job", &state.runs[0].task])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains(&format!("JobName={name}\n")),
+        "{shown} / squeue: {listed}"
+    );
+    assert!(!Path::new("/tmp/repro-pwned-slurm").exists());
+}
+
 fn h100_record(driver: &str) -> EnvRecord {
     let mut record = probe::probe_live();
     record.gpu.devices = vec![
@@ -522,11 +620,19 @@ fn bench_tracking_200_queued_jobs() {
 struct TimedSlurm {
     inner: SystemSlurm,
     returned: std::cell::Cell<Option<Instant>>,
+    /// When the script closure started and ended (inside sbatch's start-up).
+    rendered: std::cell::Cell<Option<(Instant, Instant)>>,
 }
 
 impl SlurmCli for TimedSlurm {
-    fn sbatch(&self, cwd: &Path, script: slurm::ScriptFn<'_>) -> Result<String, SlurmError> {
-        let id = self.inner.sbatch(cwd, script);
+    fn sbatch(&self, script: slurm::ScriptFn<'_>) -> Result<String, SlurmError> {
+        let mut timed = || {
+            let start = Instant::now();
+            let text = script();
+            self.rendered.set(Some((start, Instant::now())));
+            text
+        };
+        let id = self.inner.sbatch(&mut timed);
         self.returned.set(Some(Instant::now()));
         id
     }
@@ -556,8 +662,9 @@ fn bench_submit_overhead() {
         return;
     }
     std::env::set_var("SBATCH_HOLD", "1");
-    let n = 41;
+    let n = 101;
     let req = request("bench-submit", 1, 1, workload(0, 0));
+    let (mut before, mut render) = (Vec::new(), Vec::new());
     let (mut to_sbatch, mut whole, mut bare, mut ids) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let dir = tempfile::tempdir().unwrap();
@@ -568,6 +675,9 @@ fn bench_submit_overhead() {
         let state = slurm::submit(&req, &folder, Path::new(REPRO), &cli).unwrap();
         whole.push(start.elapsed());
         to_sbatch.push(cli.returned.get().unwrap() - start);
+        let (render_start, render_end) = cli.rendered.get().unwrap();
+        before.push(render_start - start);
+        render.push(render_end - render_start);
         ids.push(state.job_id.clone());
         let start = Instant::now();
         let out = Command::new("sbatch")
@@ -579,6 +689,18 @@ fn bench_submit_overhead() {
         bare.push(start.elapsed());
         ids.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
     }
+    let min = |times: &[Duration]| *times.iter().min().unwrap();
+    let ratio_min = min(&to_sbatch).as_secs_f64() / min(&bare).as_secs_f64();
+    println!(
+        "bench: {n} submissions, min: run to sbatch returning {:?}, bare sbatch {:?}, ratio {ratio_min:.3}",
+        min(&to_sbatch),
+        min(&bare)
+    );
+    println!(
+        "bench: medians: spawn of sbatch {:?}, folder + render {:?} (overlapping sbatch start-up)",
+        median(before),
+        median(render)
+    );
     let (to_sbatch, whole, bare) = (median(to_sbatch), median(whole), median(bare));
     let ratio = to_sbatch.as_secs_f64() / bare.as_secs_f64();
     println!("bench: {n} submissions, medians: run to sbatch returning {to_sbatch:?}, whole submit {whole:?}, bare sbatch {bare:?}, ratio {ratio:.3}");

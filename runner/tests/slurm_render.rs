@@ -1,11 +1,13 @@
 //! Rendering of sbatch scripts and `--dry-run` output: snapshots, quoting of hostile
 //! values, and syntax checks with `bash -n`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use repro_runner::probe::Pins;
+use repro_runner::session::RunPlan;
 use repro_runner::slurm::{Container, DryRun, Paths, Script, SlurmError, SlurmRequest};
+use serde_json::json;
 
 /// The facts of `specs/gpt3-512xh100-eos.run` (64 nodes x 8 H100, pinned container, 3 runs).
 fn eos_gpt3() -> SlurmRequest {
@@ -161,4 +163,120 @@ fn missing_template_file_names_it() {
         err.starts_with("cannot read launch template `/nonexistent/templates/nemo.sbatch`"),
         "{err}"
     );
+}
+
+fn smoke_plan() -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../workloads/smoke-local.plan.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn plan(value: serde_json::Value) -> RunPlan {
+    serde_json::from_value(value).unwrap()
+}
+
+#[test]
+fn request_from_the_committed_smoke_plan() {
+    let mut value = smoke_plan();
+    value["launch"]["values"]["partition"] = json!("debug");
+    value["launch"]["values"]["exclusive"] = json!(true);
+    value["launch"]["values"]["container"] =
+        json!({"image": "nvcr.io/nvidia/pytorch:24.09-py3", "mounts": ["/data:/data"]});
+    value["launch"]["values"]["env"] = json!({"NCCL_DEBUG": "INFO"});
+    value["time_limit_s"] = json!(61);
+    let request = SlurmRequest::from_plan(&plan(value)).unwrap();
+    assert_eq!(request.nodes, 1);
+    assert_eq!(request.ranks_per_node, 2);
+    assert_eq!(request.gpus_per_node, 0, "the smoke plan pins no GPUs");
+    assert_eq!(request.seeds, [1, 2, 3, 4, 5]);
+    assert_eq!(request.time_minutes, Some(2), "61 s rounds up to 2 minutes");
+    assert_eq!(request.partition.as_deref(), Some("debug"));
+    assert!(request.exclusive);
+    assert_eq!(request.container.unwrap().mounts, ["/data:/data"]);
+    assert_eq!(
+        request.env,
+        [("NCCL_DEBUG".to_string(), "INFO".to_string())]
+    );
+    assert_eq!(
+        request.command,
+        [
+            "target/debug/smoke-sgd",
+            "--lr",
+            "0.002",
+            "--target",
+            "0.90",
+            "--global-batch-size",
+            "128"
+        ]
+    );
+}
+
+#[test]
+fn plan_values_of_the_wrong_type_name_the_field() {
+    let cases = [
+        ("partition", json!(3), "invalid value for `launch.values.partition`: expected a string, found `3`"),
+        ("exclusive", json!("yes"), "invalid value for `launch.values.exclusive`: expected `true` or `false`, found `\"yes\"`"),
+        ("args", json!(["--lr", 2]), "invalid value for `launch.values.args`: expected a list of strings, found `2`"),
+        ("env", json!({"A": 1}), "invalid value for `launch.values.env.A`: expected a string, found `1`"),
+        ("container", json!(7), "invalid value for `launch.values.container`: expected an image name or `{ image, mounts, workdir }`, found `7`"),
+    ];
+    for (field, bad, message) in cases {
+        let mut value = smoke_plan();
+        value["launch"]["values"][field] = bad;
+        let err = SlurmRequest::from_plan(&plan(value)).unwrap_err();
+        assert_eq!(err.to_string(), message);
+    }
+}
+
+#[test]
+fn plan_template_is_the_spec_script_unless_the_local_default() {
+    let mut value = smoke_plan();
+    assert_eq!(
+        SlurmRequest::from_plan(&plan(value.clone()))
+            .unwrap()
+            .template,
+        None
+    );
+    value["launch"]["template"] = json!("templates/nemo.sbatch");
+    let request = SlurmRequest::from_plan(&plan(value.clone())).unwrap();
+    assert_eq!(
+        request.template,
+        Some(PathBuf::from("templates/nemo.sbatch"))
+    );
+    value["launch"]["values"]["script"] = json!("other.sbatch");
+    let request = SlurmRequest::from_plan(&plan(value)).unwrap();
+    assert_eq!(request.template, Some(PathBuf::from("other.sbatch")));
+}
+
+#[test]
+fn dry_run_for_a_plan() {
+    let dry = DryRun::for_plan(&plan(smoke_plan()), &paths()).unwrap();
+    assert!(
+        dry.script.contains("#SBATCH --array=0-4\n"),
+        "{}",
+        dry.script
+    );
+    assert!(!dry.script.contains("--gpus-per-node"), "{}", dry.script);
+    assert!(dry.steps[1].contains("5 task(s)"), "{:?}", dry.steps);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Whatever a value holds (quotes, `$(...)`, newlines, globs), bash reads back exactly it.
+    #[test]
+    fn env_values_round_trip_through_bash(value in "[ -~\n\t]{0,40}") {
+        let mut request = eos_gpt3();
+        request.env = vec![("NOTE".into(), value.clone())];
+        let script = Script::render(&request, &paths()).unwrap().text;
+        let start = script.find("export NOTE=").unwrap();
+        let end = script[start..].find("\n\n# Step 1").unwrap() + start;
+        let line = &script[start..end];
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!("{line}\nprintf %s \"$NOTE\""))
+            .output()
+            .unwrap();
+        proptest::prop_assert!(out.status.success());
+        proptest::prop_assert_eq!(String::from_utf8_lossy(&out.stdout), value);
+    }
 }

@@ -4,7 +4,6 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
-use std::path::Path;
 use std::time::Duration;
 
 use repro_runner::events::Event;
@@ -39,7 +38,7 @@ impl FakeSlurm {
 }
 
 impl SlurmCli for FakeSlurm {
-    fn sbatch(&self, _cwd: &Path, script: ScriptFn<'_>) -> Result<String, SlurmError> {
+    fn sbatch(&self, script: ScriptFn<'_>) -> Result<String, SlurmError> {
         script().map(|_| "7".to_string())
     }
 
@@ -316,4 +315,105 @@ fn corrupt_state_file_names_file_line_and_column() {
     );
     assert!(err.starts_with(&expected), "{err}");
     assert!(err.contains("expected a string"), "{err}");
+}
+
+/// A fake whose controller forgot every job (MinJobAge passed while no runner watched).
+struct ForgetfulSlurm {
+    sacct: Option<String>,
+}
+
+impl SlurmCli for ForgetfulSlurm {
+    fn sbatch(&self, script: ScriptFn<'_>) -> Result<String, SlurmError> {
+        script().map(|_| "7".to_string())
+    }
+    fn squeue(&self, _ids: &[String]) -> Result<String, SlurmError> {
+        Err(SlurmError::Command {
+            command: "squeue".into(),
+            code: Some(1),
+            stderr: "slurm_load_jobs error: Invalid job id specified".into(),
+        })
+    }
+    fn show_job(&self, _id: &str) -> Result<String, SlurmError> {
+        Err(SlurmError::Command {
+            command: "scontrol".into(),
+            code: Some(1),
+            stderr: "slurm_load_jobs error: Invalid job id specified".into(),
+        })
+    }
+    fn scancel(&self, _ids: &[String]) -> Result<(), SlurmError> {
+        Ok(())
+    }
+    fn sacct(&self, id: &str) -> Result<String, SlurmError> {
+        assert_eq!(id, "7_0");
+        self.sacct.clone().ok_or_else(|| SlurmError::Command {
+            command: "sacct".into(),
+            code: Some(1),
+            stderr: "Slurm accounting storage is disabled".into(),
+        })
+    }
+}
+
+#[test]
+fn forgotten_jobs_come_from_sacct_or_say_they_are_unknown() {
+    let (_dir, folder, mut state) = setup(1);
+    let cli = ForgetfulSlurm {
+        sacct: Some("FAILED|3:0|42\n".into()),
+    };
+    let t = Tracker {
+        cli: &cli,
+        poll: Duration::from_millis(1),
+        on_interrupt: OnInterrupt::Leave,
+    };
+    t.track(
+        &folder,
+        &mut state,
+        &CancelFlag::new(),
+        &mut |_| {},
+        &mut |_, _| Ok(()),
+    )
+    .unwrap();
+    assert_eq!(
+        state.runs[0].outcome,
+        Some(SlurmOutcome::Failed {
+            exit_code: 3,
+            signal: 0
+        })
+    );
+    assert_eq!(state.runs[0].elapsed_s, 42.0);
+
+    let (_dir, folder, mut state) = setup(1);
+    let cli = ForgetfulSlurm { sacct: None };
+    let t = Tracker {
+        cli: &cli,
+        poll: Duration::from_millis(1),
+        on_interrupt: OnInterrupt::Leave,
+    };
+    t.track(
+        &folder,
+        &mut state,
+        &CancelFlag::new(),
+        &mut |_| {},
+        &mut |_, _| Ok(()),
+    )
+    .unwrap();
+    let outcome = state.runs[0].outcome.clone().unwrap();
+    assert_eq!(outcome, SlurmOutcome::Forgotten);
+    assert_eq!(outcome.exit_code(), 4);
+    assert!(outcome
+        .describe()
+        .starts_with("unknown: Slurm no longer knows the job"));
+}
+
+#[test]
+fn a_folder_without_state_is_not_a_run_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = RunFolder::new(dir.path());
+    let err = RunState::load(&folder).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "`{}` is not a Slurm run folder: it has no `state.json`\nhelp: pass the run folder that `repro run --executor slurm` printed",
+            dir.path().display()
+        )
+    );
 }

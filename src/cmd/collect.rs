@@ -61,8 +61,9 @@ fn scorer_for(plan: &RunPlan) -> Result<Box<dyn Scorer>, SlurmError> {
     Ok(Box::new(MlperfScorer::for_plan(plan)?))
 }
 
+/// Progress on stderr as runs finish; the summary goes to stdout at the end.
 fn print_event(event: Event) {
     if let Event::RunFinished { index, status, .. } = event {
-        println!("run {index}: {}", status.label());
+        eprintln!("run {index} finished: {}", status.label());
     }
 }

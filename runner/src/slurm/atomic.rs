@@ -8,7 +8,7 @@ use super::SlurmError;
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SlurmError> {
     let err = |source| SlurmError::Write {
         path: path.to_path_buf(),
-        source,
+        error: source,
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
@@ -22,7 +22,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SlurmError> {
 pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), SlurmError> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| SlurmError::Write {
         path: path.to_path_buf(),
-        source: std::io::Error::other(e),
+        error: std::io::Error::other(e),
     })?;
     text.push('\n');
     write_atomic(path, text.as_bytes())
@@ -32,7 +32,7 @@ pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), Slur
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, SlurmError> {
     let text = std::fs::read_to_string(path).map_err(|source| SlurmError::Read {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })?;
     serde_json::from_str(&text).map_err(|e| SlurmError::json(path, &e))
 }

@@ -20,10 +20,17 @@ impl DryRun {
     }
 }
 
+impl DryRun {
+    /// The dry run of a locked plan: what `repro run PLAN --executor slurm --dry-run` prints.
+    pub fn for_plan(plan: &crate::session::RunPlan, paths: &Paths) -> Result<DryRun, SlurmError> {
+        DryRun::new(&SlurmRequest::from_plan(plan)?, paths)
+    }
+}
+
 fn steps(request: &SlurmRequest, paths: &Paths, script: &Script) -> Vec<String> {
     let root = paths.run_root.display();
     vec![
-        format!("write `{root}/pins.json` (the lock's pins, read by every node's preflight)"),
+        format!("create the run folder `{root}`"),
         format!(
             "submit `{}` with `sbatch --parsable`: one array job, {} task(s), one per run",
             script.path.display(),

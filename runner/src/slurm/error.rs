@@ -6,10 +6,10 @@ use std::path::PathBuf;
 pub enum SlurmError {
     #[error("`sbatch` was not found on `PATH`, so this machine cannot submit Slurm jobs\nhelp: use `--dry-run` to print the sbatch script, or `--executor local` to run on this machine")]
     NoSbatch,
-    #[error("`{program}` could not be started: {source}")]
+    #[error("`{program}` could not be started: {error}")]
     Spawn {
         program: String,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("`{command}` failed with exit code {code:?}: {stderr}")]
     Command {
@@ -23,16 +23,20 @@ pub enum SlurmError {
     Request { field: String, message: String },
     #[error("{0}")]
     Launch(#[from] crate::launch::LaunchError),
-    #[error("cannot write `{path}`: {source}")]
+    // The io errors are fields, not `#[source]`s: the message already contains them and a
+    // `help:` line must stay last when the CLI prints the error chain.
+    #[error("cannot write `{path}`: {error}")]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("cannot read `{path}`: {source}\nhelp: is `{path}` a run folder written by `repro run --executor slurm`?")]
+    #[error("cannot read `{path}`: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
+    #[error("`{folder}` is not a Slurm run folder: it has no `{file}`\nhelp: pass the run folder that `repro run --executor slurm` printed")]
+    NotRunFolder { folder: PathBuf, file: String },
     #[error("invalid `{path}` at line {line}, column {column}: {message}")]
     Parse {
         path: PathBuf,

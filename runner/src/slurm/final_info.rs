@@ -33,6 +33,47 @@ impl FinalInfo {
     }
 }
 
+impl FinalInfo {
+    /// Parses `sacct -n -P -X -o State,ExitCode,ElapsedRaw`: `COMPLETED|0:0|12`.
+    pub fn parse_sacct(text: &str) -> Result<FinalInfo, SlurmError> {
+        let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let fields: Vec<&str> = line.trim().split('|').collect();
+        let [state, exit, elapsed] = fields[..] else {
+            return Err(SlurmError::Command {
+                command: "sacct".to_string(),
+                code: Some(0),
+                stderr: format!("expected `STATE|EXITCODE|ELAPSED`, found `{}`", line.trim()),
+            });
+        };
+        let bad = || SlurmError::Command {
+            command: "sacct".to_string(),
+            code: Some(0),
+            stderr: format!("no `CODE:SIGNAL` exit code in `{}`", line.trim()),
+        };
+        let (exit_code, signal) = parse_exit(exit).ok_or_else(bad)?;
+        Ok(FinalInfo {
+            state: JobState::parse(state),
+            exit_code,
+            signal,
+            reason: None,
+            elapsed_s: elapsed.parse().unwrap_or(0.0),
+        })
+    }
+
+    /// A job neither the controller nor accounting knows any more: final, [`JobState::Forgotten`].
+    pub fn forgotten() -> FinalInfo {
+        FinalInfo {
+            state: JobState::Forgotten,
+            exit_code: 0,
+            signal: 0,
+            reason: Some(
+                "the controller forgot the job (MinJobAge) and sacct is unavailable".to_string(),
+            ),
+            elapsed_s: 0.0,
+        }
+    }
+}
+
 /// The value of ` KEY=` up to the next space.
 fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
     let needle = format!(" {key}=");
@@ -79,6 +120,16 @@ mod tests {
         assert_eq!((info.exit_code, info.signal), (0, 15));
         assert_eq!(info.reason.as_deref(), Some("TimeLimit"));
         assert_eq!(info.elapsed_s, 86465.0);
+    }
+
+    #[test]
+    fn parses_sacct() {
+        let info = FinalInfo::parse_sacct("FAILED|3:0|17\n").unwrap();
+        assert_eq!(
+            (info.state, info.exit_code, info.elapsed_s),
+            (JobState::Failed, 3, 17.0)
+        );
+        assert!(FinalInfo::parse_sacct("").is_err());
     }
 
     #[test]

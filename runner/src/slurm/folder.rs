@@ -1,11 +1,12 @@
 use std::path::{Path, PathBuf};
 
+use super::SlurmError;
+
 /// The layout of a Slurm run folder. Everything `repro status` and `repro collect` need is
 /// in it, so the runner that submitted can die without losing the run:
 ///
 /// ```text
 /// RUN/request.json     what was asked (plan facts), written once
-/// RUN/pins.json        the lock's pins, read by every node's preflight
 /// RUN/job.sbatch       the rendered script, exactly as submitted
 /// RUN/plan.json        the plan, for `repro collect`
 /// RUN/state.json       job id and each run's last known state (atomic rewrites)
@@ -25,10 +26,6 @@ impl RunFolder {
 
     pub fn request(&self) -> PathBuf {
         self.root.join("request.json")
-    }
-
-    pub fn pins(&self) -> PathBuf {
-        self.root.join("pins.json")
     }
 
     pub fn script(&self) -> PathBuf {
@@ -73,5 +70,17 @@ impl RunFolder {
 
     pub fn path(&self) -> &Path {
         &self.root
+    }
+
+    /// Fails with [`SlurmError::NotRunFolder`] when `file` (inside this folder) is missing.
+    pub fn require(&self, file: &Path) -> Result<(), SlurmError> {
+        if file.exists() {
+            return Ok(());
+        }
+        let name = file.strip_prefix(&self.root).unwrap_or(file);
+        Err(SlurmError::NotRunFolder {
+            folder: self.root.clone(),
+            file: name.display().to_string(),
+        })
     }
 }

@@ -9,7 +9,7 @@ use crate::session::RunPlan;
 /// limit from `time_limit_s` (rounded *up* to whole minutes: Slurm's granularity, and a
 /// limit must never shrink), seeds from `seed + i`. The `launch slurm` block's settings are in
 /// `launch.values`: `partition`, `account`, `constraint` (strings), `exclusive` (bool),
-/// `script` (the spec's own sbatch template), `container` (an image string or
+/// `script` (the spec's own sbatch template, see [`template`]), `container` (an image string or
 /// `{ image, mounts, workdir }`), and the workload as `command` plus `args` and `env`, as
 /// for local plans. A value of the wrong type is an error naming `launch.values.FIELD`.
 impl SlurmRequest {
@@ -30,12 +30,30 @@ impl SlurmRequest {
             container: container(values)?,
             command: command(values)?,
             env: env(values)?,
-            template: string(values, "script")?.map(Into::into),
+            template: template(plan)?,
             pins: plan.pins.clone(),
         };
         request.validate()?;
         Ok(request)
     }
+}
+
+/// The local executor's default launcher; a Slurm plan that names it has no template of
+/// its own and gets the built-in sbatch template.
+const LOCAL_DEFAULT_TEMPLATE: &str = "local.sh";
+
+/// The spec's own sbatch template: `launch.values.script` when set, else `launch.template`
+/// (where the compiler puts `launch { script = ... }`) unless that is the local default
+/// `templates/local.sh`, which is not an sbatch script.
+fn template(plan: &RunPlan) -> Result<Option<std::path::PathBuf>, SlurmError> {
+    if let Some(script) = string(&plan.launch.values, "script")? {
+        return Ok(Some(script.into()));
+    }
+    let path = &plan.launch.template;
+    let local = path
+        .file_name()
+        .is_some_and(|n| n == LOCAL_DEFAULT_TEMPLATE);
+    Ok((!local && !path.as_os_str().is_empty()).then(|| path.clone()))
 }
 
 fn wrong(field: &str, expected: &str, found: &Value) -> SlurmError {

@@ -20,6 +20,8 @@ pub enum JobState {
     Preempted,
     BootFail,
     Deadline,
+    /// Not a Slurm state: neither the controller nor accounting knows the job any more.
+    Forgotten,
     /// A state this version of repro does not know; kept verbatim for the report.
     Other(String),
 }
@@ -63,6 +65,7 @@ impl JobState {
                 | JobState::Preempted
                 | JobState::BootFail
                 | JobState::Deadline
+                | JobState::Forgotten
         )
     }
 
@@ -85,6 +88,7 @@ impl JobState {
             JobState::Preempted => "PREEMPTED",
             JobState::BootFail => "BOOT_FAIL",
             JobState::Deadline => "DEADLINE",
+            JobState::Forgotten => "FORGOTTEN",
             JobState::Other(s) => s,
         }
     }

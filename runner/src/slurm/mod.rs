@@ -20,7 +20,6 @@
 //! scripted fake, and end to end on a real (virtual, 4-node) cluster (`scripts/slurm-dev.sh`).
 
 mod atomic;
-mod cli;
 mod collect;
 mod dry_run;
 mod error;
@@ -36,11 +35,14 @@ mod request;
 mod run_state;
 mod script;
 mod session;
+mod slurm_cli;
+mod slurm_end;
+mod slurm_options;
 mod status;
 mod submit;
+mod system_slurm;
 mod tracker;
 
-pub use cli::{ScriptFn, SlurmCli, SystemSlurm};
 pub use collect::collect;
 pub use dry_run::DryRun;
 pub use error::SlurmError;
@@ -54,7 +56,11 @@ pub use queue::parse_squeue;
 pub use request::{Container, SlurmRequest};
 pub use run_state::{RunRecord, RunState};
 pub use script::{Paths, Script, BUILTIN_TEMPLATE};
-pub use session::{collect_session, run_session, SlurmEnd, SlurmOptions};
+pub use session::{collect_session, run_session, ScorerFor};
+pub use slurm_cli::{ScriptFn, SlurmCli};
+pub use slurm_end::SlurmEnd;
+pub use slurm_options::SlurmOptions;
 pub use status::{StatusReport, StatusRow};
 pub use submit::submit;
+pub use system_slurm::SystemSlurm;
 pub use tracker::{OnFinished, TrackEnd, Tracker};

@@ -28,6 +28,8 @@ pub enum SlurmOutcome {
     OutOfMemory,
     /// `PREEMPTED`: a higher-priority job took the nodes.
     Preempted,
+    /// Slurm forgot the job before anyone recorded it (`MinJobAge` passed, no `sacct`).
+    Forgotten,
     /// `DEADLINE` or a state repro does not know.
     Other { state: String },
 }
@@ -47,6 +49,7 @@ impl SlurmOutcome {
             JobState::NodeFail | JobState::BootFail => SlurmOutcome::NodeFailed,
             JobState::OutOfMemory => SlurmOutcome::OutOfMemory,
             JobState::Preempted => SlurmOutcome::Preempted,
+            JobState::Forgotten => SlurmOutcome::Forgotten,
             ref other => SlurmOutcome::Other {
                 state: other.as_str().to_string(),
             },
@@ -83,6 +86,7 @@ impl SlurmOutcome {
             SlurmOutcome::NodeFailed => "node failure: a node died or did not boot".to_string(),
             SlurmOutcome::OutOfMemory => "out of memory".to_string(),
             SlurmOutcome::Preempted => "preempted by a higher-priority job".to_string(),
+            SlurmOutcome::Forgotten => "unknown: Slurm no longer knows the job and job accounting (`sacct`) is unavailable; its logs are in the run folder".to_string(),
             SlurmOutcome::Other { state } => format!("ended in Slurm state `{state}`"),
         }
     }

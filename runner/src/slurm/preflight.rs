@@ -20,13 +20,12 @@ pub struct NodeDrift {
 /// The node-side preflight, run once per allocated node by the sbatch script's first step:
 /// probe this node, store the record as `OUT/<node>.json`, compare it with the lock's pins
 /// and store any drift as `OUT/<node>.drift.json`. Returns the drift (empty: node matches).
-pub fn run_node(pins_path: &Path, out: &Path) -> Result<NodeDrift, SlurmError> {
+pub fn run_node(pins: &Pins, out: &Path) -> Result<NodeDrift, SlurmError> {
     let node = std::env::var("SLURMD_NODENAME").map_err(|_| SlurmError::NotInStep)?;
-    let pins: Pins = read_json(pins_path)?;
     let record = probe_node(&node)?;
     write_json(&out.join(format!("{node}.json")), &record)?;
     let drift = NodeDrift {
-        drift: probe::compare(&pins, &record),
+        drift: probe::compare(pins, &record),
         node,
     };
     if !drift.drift.is_empty() {
@@ -52,43 +51,35 @@ fn drift_path(out: &Path, node: &str) -> PathBuf {
 
 /// Every node's drift recorded in a run's `preflight/` folder, sorted by node name.
 pub fn read_drift(preflight: &Path) -> Result<Vec<NodeDrift>, SlurmError> {
-    let entries = match std::fs::read_dir(preflight) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => {
-            return Err(SlurmError::Read {
-                path: preflight.to_path_buf(),
-                source,
-            })
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".drift.json"))
-        .collect();
-    paths.sort();
+    let paths = list(preflight, |name| name.ends_with(".drift.json"))?;
     paths.iter().map(|p| read_json(p)).collect()
 }
 
 /// The first `<node>.json` probe record (by node name) in a run's `preflight/` folder.
 pub fn first_record(preflight: &Path) -> Result<Option<PathBuf>, SlurmError> {
-    let entries = match std::fs::read_dir(preflight) {
+    let records = list(preflight, |name| {
+        name.ends_with(".json") && !name.ends_with(".drift.json")
+    })?;
+    Ok(records.into_iter().next())
+}
+
+/// The files in `dir` whose name passes `keep`, sorted; none when `dir` does not exist
+/// (the task never reached the preflight).
+fn list(dir: &Path, keep: impl Fn(&str) -> bool) -> Result<Vec<PathBuf>, SlurmError> {
+    let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => {
             return Err(SlurmError::Read {
-                path: preflight.to_path_buf(),
-                source,
+                path: dir.to_path_buf(),
+                error: source,
             })
         }
     };
-    let mut records: Vec<PathBuf> = entries
+    let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p.to_string_lossy();
-            name.ends_with(".json") && !name.ends_with(".drift.json")
-        })
+        .filter(|p| p.file_name().is_some_and(|n| keep(&n.to_string_lossy())))
         .collect();
-    records.sort();
-    Ok(records.into_iter().next())
+    paths.sort();
+    Ok(paths)
 }

@@ -1,4 +1,16 @@
-use super::JobState;
+use super::{JobState, SlurmCli, SlurmError};
+
+/// The queued tasks of array job `job_id`, from one `squeue` call. A job the controller no
+/// longer knows (`Invalid job id`, after `MinJobAge`) has no queued tasks.
+pub fn queued(cli: &dyn SlurmCli, job_id: &str) -> Result<Vec<(String, JobState)>, SlurmError> {
+    match cli.squeue(&[job_id.to_string()]) {
+        Ok(out) => Ok(parse_squeue(&out)),
+        Err(SlurmError::Command { stderr, .. }) if stderr.contains("Invalid job id") => {
+            Ok(Vec::new())
+        }
+        Err(e) => Err(e),
+    }
+}
 
 /// Parses `squeue -h -r -o '%i %T'`: one `ID STATE` per line, array tasks as `JOB_TASK`.
 /// Lines that do not have two words are skipped: squeue prints nothing else with `-h`.

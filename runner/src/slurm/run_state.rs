@@ -54,6 +54,7 @@ impl RunState {
     }
 
     pub fn load(folder: &RunFolder) -> Result<RunState, SlurmError> {
+        folder.require(&folder.state())?;
         read_json(&folder.state())
     }
 

@@ -62,6 +62,8 @@ pub fn values(request: &SlurmRequest, paths: &Paths) -> Value {
         "run_root": display(&paths.run_root),
         "repro": display(&paths.repro),
         "output": display(&paths.run_root.join("slurm-%A_%a.out")),
+        // Inline, not a file: nothing but the folder has to exist before sbatch.
+        "pins_json": json!(request.pins).to_string(),
     })
 }
 

@@ -5,31 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use super::atomic::{read_json, write_json};
 use super::{
-    preflight, submit, OnInterrupt, RunFolder, RunRecord, RunState, SlurmCli, SlurmError,
-    SlurmOutcome, SlurmRequest, TrackEnd, Tracker,
+    preflight, submit, OnInterrupt, RunFolder, RunRecord, RunState, SlurmCli, SlurmEnd, SlurmError,
+    SlurmOptions, SlurmOutcome, SlurmRequest, TrackEnd, Tracker,
 };
 use crate::events::Event;
 use crate::exec::{CancelFlag, RunStatus};
 use crate::probe::{self, Drift, EnvRecord};
 use crate::session::{score_runs, RunPlan, Scorer};
-use crate::store::{self, LogDigest, ResultRecord, ResultStore, RunVerdict, Stored, FORMAT};
-
-/// How a Slurm session is followed.
-#[derive(Debug, Clone, Copy)]
-pub struct SlurmOptions {
-    /// Time between two `squeue` polls.
-    pub poll: Duration,
-    pub on_interrupt: OnInterrupt,
-}
-
-/// How a Slurm session ended for the runner.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SlurmEnd {
-    /// Every run finished, was scored, and the result is in the store.
-    Stored(Stored),
-    /// Interrupted; the jobs go on and `repro collect` finishes the session later.
-    Detached,
-}
+use crate::store::{self, LogDigest, ResultRecord, ResultStore, RunVerdict, FORMAT};
 
 /// The id and path of the stored result, kept in the run folder so that a second
 /// `repro collect` answers with the same result instead of storing it twice.
@@ -79,10 +62,13 @@ pub fn run_session(
     )
 }
 
+/// Picks the scorer for the plan read back from the run folder.
+pub type ScorerFor<'a> = &'a dyn Fn(&RunPlan) -> Result<Box<dyn Scorer>, SlurmError>;
+
 /// `repro collect RUN`: the second half of [`run_session`], from the run folder alone.
 /// Runs recorded earlier are kept; an interrupt leaves the jobs running.
 pub fn collect_session(
-    scorer_for: &dyn Fn(&RunPlan) -> Result<Box<dyn Scorer>, SlurmError>,
+    scorer_for: ScorerFor<'_>,
     store: &ResultStore,
     folder: &RunFolder,
     cli: &dyn SlurmCli,
@@ -90,6 +76,7 @@ pub fn collect_session(
     cancel: &CancelFlag,
     emit: &mut dyn FnMut(Event),
 ) -> Result<SlurmEnd, SlurmError> {
+    folder.require(&folder.plan())?;
     let plan: RunPlan = read_json(&folder.plan())?;
     let scorer = scorer_for(&plan)?;
     let mut state = RunState::load(folder)?;
@@ -126,7 +113,7 @@ fn finish(
         return Ok(SlurmEnd::Detached);
     }
     if let Ok(stored) = read_json::<StoredRef>(&folder.stored()) {
-        return Ok(SlurmEnd::Stored(store::load(&stored.path)?));
+        return Ok(SlurmEnd::Stored(Box::new(store::load(&stored.path)?)));
     }
     let record = result_record(plan, folder, state)?;
     let stored = store.put(&record)?;
@@ -139,7 +126,7 @@ fn finish(
         id: stored.id.clone(),
         path: stored.path.display().to_string(),
     });
-    Ok(SlurmEnd::Stored(stored))
+    Ok(SlurmEnd::Stored(Box::new(stored)))
 }
 
 /// Scores one finished run and writes `run-I/record.json` at once: a result exists as soon

@@ -24,7 +24,7 @@ impl StatusReport {
     pub fn read(folder: &RunFolder, cli: &dyn SlurmCli) -> Result<StatusReport, SlurmError> {
         let state = RunState::load(folder)?;
         let queued = if state.unfinished() > 0 {
-            queued(cli, &state)?
+            super::queue::queued(cli, &state.job_id)?
         } else {
             Vec::new()
         };
@@ -46,19 +46,6 @@ impl StatusReport {
             job_id: state.job_id,
             rows,
         })
-    }
-}
-
-fn queued(
-    cli: &dyn SlurmCli,
-    state: &RunState,
-) -> Result<Vec<(String, super::JobState)>, SlurmError> {
-    match cli.squeue(std::slice::from_ref(&state.job_id)) {
-        Ok(out) => Ok(super::queue::parse_squeue(&out)),
-        Err(SlurmError::Command { stderr, .. }) if stderr.contains("Invalid job id") => {
-            Ok(Vec::new())
-        }
-        Err(e) => Err(e),
     }
 }
 

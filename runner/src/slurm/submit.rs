@@ -10,9 +10,10 @@ use super::{Paths, RunFolder, RunState, Script, SlurmCli, SlurmError, SlurmReque
 /// stop the others, as MLPerf requires), they can run side by side when the cluster has room,
 /// and one `squeue -j JOB -r` lists them all.
 ///
-/// Speed: `sbatch` is started first and the script is rendered while it loads, then fed
-/// through its stdin, so rendering costs no wall-clock time. Only what the job itself reads
-/// (`pins.json`) is written before the script reaches sbatch; `state.json` is written
+/// Speed: `sbatch` is started first and the folder is created and the script rendered while
+/// it loads, then fed through its stdin, so that work hides behind sbatch's start-up. Only what the job itself reads
+/// (the folder, for Slurm's output file) exists before the script reaches sbatch; the pins
+/// travel inside the script. `state.json` is written
 /// atomically as soon as the id is known.
 pub fn submit(
     request: &SlurmRequest,
@@ -20,23 +21,18 @@ pub fn submit(
     repro: &Path,
     cli: &dyn SlurmCli,
 ) -> Result<RunState, SlurmError> {
-    create_dir(&folder.root)?;
     let paths = Paths {
         run_root: absolute(&folder.root)?,
         repro: absolute(repro)?,
     };
     let mut rendered = None;
     let mut render = || {
+        create_dir(&folder.root)?;
         let script = Script::render(request, &paths)?;
-        let pins = serde_json::to_vec_pretty(&request.pins).map_err(|e| SlurmError::Write {
-            path: folder.pins(),
-            source: std::io::Error::other(e),
-        })?;
-        write_plain(&folder.pins(), &pins)?;
         rendered = Some(script.clone());
         Ok(script.text)
     };
-    let job_id = cli.sbatch(&folder.root, &mut render)?;
+    let job_id = cli.sbatch(&mut render)?;
     let state = RunState::submitted(&request.plan, &job_id, &request.seeds);
     state.save(folder)?;
     write_json(&folder.request(), request)?;
@@ -49,14 +45,14 @@ pub fn submit(
 fn create_dir(path: &Path) -> Result<(), SlurmError> {
     std::fs::create_dir_all(path).map_err(|source| SlurmError::Write {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })
 }
 
 fn write_plain(path: &Path, bytes: &[u8]) -> Result<(), SlurmError> {
     std::fs::write(path, bytes).map_err(|source| SlurmError::Write {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })
 }
 
@@ -64,6 +60,6 @@ fn write_plain(path: &Path, bytes: &[u8]) -> Result<(), SlurmError> {
 fn absolute(path: &Path) -> Result<std::path::PathBuf, SlurmError> {
     std::path::absolute(path).map_err(|source| SlurmError::Read {
         path: path.to_path_buf(),
-        source,
+        error: source,
     })
 }

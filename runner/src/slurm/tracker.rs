@@ -69,7 +69,9 @@ impl Tracker<'_> {
         emit: &mut dyn FnMut(Event),
         on_finished: OnFinished<'_>,
     ) -> Result<(), SlurmError> {
-        let queued = self.queued(state)?;
+        let queued: HashMap<String, JobState> = super::queue::queued(self.cli, &state.job_id)?
+            .into_iter()
+            .collect();
         let mut changed = false;
         for record in state.runs.iter_mut().filter(|r| r.outcome.is_none()) {
             let seen = queued.get(&record.task);
@@ -88,18 +90,23 @@ impl Tracker<'_> {
         Ok(())
     }
 
-    fn queued(&self, state: &RunState) -> Result<HashMap<String, JobState>, SlurmError> {
-        match self.cli.squeue(std::slice::from_ref(&state.job_id)) {
-            Ok(out) => Ok(super::queue::parse_squeue(&out).into_iter().collect()),
-            // squeue rejects a job id that left the controller's memory (MinJobAge).
+    /// The final facts of a task: `scontrol`, or `sacct` once the controller has forgotten the
+    /// job (`MinJobAge`, 300 s by default, passed while no runner watched), or, without
+    /// accounting, a final `UNKNOWN` state that says so rather than waiting forever.
+    fn final_info(&self, task: &str) -> Result<FinalInfo, SlurmError> {
+        match self.cli.show_job(task) {
+            Ok(text) => FinalInfo::parse(&text),
             Err(SlurmError::Command { stderr, .. }) if stderr.contains("Invalid job id") => {
-                Ok(HashMap::new())
+                match self.cli.sacct(task) {
+                    Ok(text) => FinalInfo::parse_sacct(&text),
+                    Err(_) => Ok(FinalInfo::forgotten()),
+                }
             }
             Err(e) => Err(e),
         }
     }
 
-    /// Asks scontrol for the final state; records the outcome when it is final.
+    /// Asks Slurm for the final state; records the outcome when it is final.
     fn finish(
         &self,
         folder: &RunFolder,
@@ -107,7 +114,7 @@ impl Tracker<'_> {
         emit: &mut dyn FnMut(Event),
         on_finished: OnFinished<'_>,
     ) -> Result<bool, SlurmError> {
-        let info = FinalInfo::parse(&self.cli.show_job(&record.task)?)?;
+        let info = self.final_info(&record.task)?;
         record.state = info.state.clone();
         if !info.state.is_final() {
             return Ok(false);
@@ -154,7 +161,7 @@ fn record_outcome(
     });
     std::fs::create_dir_all(folder.run(record.index)).map_err(|source| SlurmError::Write {
         path: folder.run(record.index),
-        source,
+        error: source,
     })?;
     write_json(&folder.outcome(record.index), &value)
 }

@@ -1,28 +1,8 @@
 use std::io::Write;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use super::SlurmError;
-
-/// The four Slurm commands the executor uses. A trait so that tracking logic is tested
-/// exactly and fast against a scripted fake, and the real cluster in integration tests.
-pub trait SlurmCli {
-    /// `sbatch --parsable`, script on stdin, from `cwd`; returns the job id. `script` is
-    /// called once to produce the script (and write what the job reads), *after* sbatch was
-    /// started, so that rendering overlaps sbatch's own start-up; when it fails, sbatch is
-    /// killed before it has read a script, and nothing is submitted.
-    fn sbatch(&self, cwd: &Path, script: ScriptFn<'_>) -> Result<String, SlurmError>;
-    /// `squeue -h -r -j IDS -o '%i %T'` for all `ids` at once.
-    fn squeue(&self, ids: &[String]) -> Result<String, SlurmError>;
-    /// `scontrol -o show job ID`.
-    fn show_job(&self, id: &str) -> Result<String, SlurmError>;
-    /// `scancel IDS`.
-    fn scancel(&self, ids: &[String]) -> Result<(), SlurmError>;
-}
-
-/// Produces the script to submit; see [`SlurmCli::sbatch`].
-pub type ScriptFn<'a> = &'a mut dyn FnMut() -> Result<String, SlurmError>;
+use super::{ScriptFn, SlurmCli, SlurmError};
 
 /// The real commands, found on `PATH`, with call counters (for the tracking benchmark and
 /// tests that assert one `squeue` per poll).
@@ -39,9 +19,9 @@ impl SystemSlurm {
 }
 
 impl SlurmCli for SystemSlurm {
-    fn sbatch(&self, cwd: &Path, script: ScriptFn<'_>) -> Result<String, SlurmError> {
+    fn sbatch(&self, script: ScriptFn<'_>) -> Result<String, SlurmError> {
         let mut command = Command::new("sbatch");
-        command.arg("--parsable").current_dir(cwd);
+        command.arg("--parsable");
         let child = spawn(command, true)?;
         let output = feed(child, "sbatch --parsable", script)?;
         parse_job_id(&output)
@@ -65,6 +45,20 @@ impl SlurmCli for SystemSlurm {
         let mut command = Command::new("scancel");
         command.args(ids);
         run(command, "scancel").map(drop)
+    }
+
+    fn sacct(&self, id: &str) -> Result<String, SlurmError> {
+        let mut command = Command::new("sacct");
+        command.args([
+            "-n",
+            "-P",
+            "-X",
+            "-j",
+            id,
+            "-o",
+            "State,ExitCode,ElapsedRaw",
+        ]);
+        run(command, &format!("sacct -j {id}"))
     }
 }
 
@@ -137,7 +131,7 @@ fn spawn_error(program: &str, source: std::io::Error) -> SlurmError {
     }
     SlurmError::Spawn {
         program: program.to_string(),
-        source,
+        error: source,
     }
 }
 
