@@ -49,12 +49,17 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     }
     println!("result {} ({})", stored.id, stored.path.display());
     println!("verdict: {}", stored.record.verdict.label());
-    Ok(match stored.record.verdict {
+    Ok(verdict_exit(&stored.record))
+}
+
+/// The exit code of a stored Slurm result (shared with `repro run --executor slurm`).
+pub fn verdict_exit(record: &repro_runner::store::ResultRecord) -> Exit {
+    match record.verdict {
         RunVerdict::Pass => Exit::Pass,
-        _ if !stored.record.drift.is_empty() => Exit::Drift,
+        _ if !record.drift.is_empty() => Exit::Drift,
         RunVerdict::Failed => Exit::Failed,
         RunVerdict::Cancelled => Exit::Execution,
-    })
+    }
 }
 
 fn scorer_for(plan: &RunPlan) -> Result<Box<dyn Scorer>, SlurmError> {

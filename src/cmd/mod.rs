@@ -11,6 +11,7 @@ pub mod lock;
 pub mod plan;
 pub mod probe;
 pub mod run;
+pub mod run_slurm;
 pub mod slurm_preflight;
 pub mod status;
 pub mod verify;

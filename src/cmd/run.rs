@@ -40,6 +40,24 @@ pub struct Args {
     pub across_locks: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Where to run: the spec's `launch` block decides unless this says otherwise
+    #[arg(long, value_enum)]
+    pub executor: Option<ExecutorKind>,
+    /// Print the rendered Slurm script and the steps, submit nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// On Ctrl-C, cancel the Slurm jobs without asking
+    #[arg(long)]
+    pub cancel_on_exit: bool,
+    /// Seconds between two `squeue` polls (Slurm)
+    #[arg(long, default_value_t = 2.0)]
+    pub poll: f64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExecutorKind {
+    Local,
+    Slurm,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,8 +72,17 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         Err(exit) => return Ok(exit),
     };
     let mut exit = Exit::Pass;
-    for plan in plans {
-        let this = run_plan(&args, plan)?;
+    for (plan, from_spec) in plans {
+        let kind = args.executor.unwrap_or(from_spec);
+        let this = match (kind, args.dry_run) {
+            (ExecutorKind::Slurm, true) => dry_run(&args, &plan)?,
+            (ExecutorKind::Local, true) => fail(
+                Exit::Invalid,
+                &anyhow::anyhow!("`--dry-run` renders a Slurm script; plan `{}` runs locally\nhelp: add `--executor slurm` to see what would be submitted", plan.name),
+            ),
+            (ExecutorKind::Slurm, false) => super::run_slurm::run(&args, &plan)?,
+            (ExecutorKind::Local, false) => run_plan(&args, plan)?,
+        };
         if (this as i32) > (exit as i32) {
             exit = this;
         }
@@ -65,9 +92,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 
 /// The plans to run: a spec is compiled and locked (or checked against its lock), a JSON
 /// file is read as one runner plan.
-fn load_plans(args: &Args) -> Result<Vec<RunPlan>, Exit> {
+fn load_plans(args: &Args) -> Result<Vec<(RunPlan, ExecutorKind)>, Exit> {
     if !args.plan.extension().is_some_and(|e| e == "run") {
-        return read_plan(&args.plan).map(|p| vec![p]).map_err(|e| fail(Exit::Invalid, &e));
+        return read_plan(&args.plan)
+            .map(|p| vec![(p, ExecutorKind::Local)])
+            .map_err(|e| fail(Exit::Invalid, &e));
     }
     let opts = args.compile.options();
     let (compiled, updates) = repro_compiler::locker::lock(&args.plan, &opts).map_err(|failed| {
@@ -82,8 +111,31 @@ fn load_plans(args: &Args) -> Result<Vec<RunPlan>, Exit> {
     compiled
         .plans
         .iter()
-        .map(|p| RunPlan::from_plan(p, &root).map_err(|e| fail(Exit::Invalid, &e.into())))
+        .map(|p| {
+            let kind = match p.launch().executor.as_str() {
+                "slurm" => ExecutorKind::Slurm,
+                _ => ExecutorKind::Local,
+            };
+            RunPlan::from_plan(p, &root)
+                .map(|plan| (plan, kind))
+                .map_err(|e| fail(Exit::Invalid, &e.into()))
+        })
         .collect()
+}
+
+/// `--dry-run`: the script and the steps, nothing submitted.
+fn dry_run(args: &Args, plan: &RunPlan) -> anyhow::Result<Exit> {
+    let paths = repro_runner::slurm::Paths {
+        run_root: super::run_slurm::run_root(args, plan),
+        repro: std::env::current_exe().context("cannot find the repro binary")?,
+    };
+    match repro_runner::slurm::DryRun::for_plan(plan, &paths) {
+        Ok(dry) => {
+            print!("{dry}");
+            Ok(Exit::Pass)
+        }
+        Err(e) => Ok(fail(Exit::Invalid, &e.into())),
+    }
 }
 
 fn run_plan(args: &Args, plan: RunPlan) -> anyhow::Result<Exit> {

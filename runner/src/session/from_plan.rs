@@ -42,10 +42,13 @@ impl RunPlan {
             .ranks_per_node
             .or((pins.gpus_per_node > 0).then_some(pins.gpus_per_node))
             .unwrap_or(1);
-        let template = launch
-            .script
-            .clone()
-            .unwrap_or_else(|| DEFAULT_LOCAL_TEMPLATE.to_string());
+        // `launch local { script = ... }` is the local launcher; `launch slurm { script = ... }`
+        // is an sbatch template, which the Slurm executor finds in `values.script`, while a
+        // local fallback (`--executor local`) uses the default launcher.
+        let template = match (&launch.script, launch.executor.as_str()) {
+            (Some(script), "local") => script.clone(),
+            _ => DEFAULT_LOCAL_TEMPLATE.to_string(),
+        };
         Ok(RunPlan {
             name: plan.name().to_string(),
             plan_hash: plan.lock.plan().to_string(),
@@ -113,7 +116,14 @@ fn launch_values(plan: &Plan, root: &Path) -> Map<String, Value> {
         ("constraint", launch.constraint.clone().map(Value::from)),
         ("exclusive", launch.exclusive.map(Value::from)),
         ("container", plan.pins().container.map(Value::from)),
-        ("script", launch.script.as_ref().map(|s| Value::from(root.join(s).display().to_string()))),
+        (
+            "script",
+            launch
+                .script
+                .as_ref()
+                .filter(|_| launch.executor == "slurm")
+                .map(|s| Value::from(root.join(s).display().to_string())),
+        ),
     ];
     for (key, value) in optional {
         if let Some(value) = value {
