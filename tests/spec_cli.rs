@@ -151,7 +151,13 @@ fn locked_refuses_a_drifted_spec_and_names_the_field() {
 
 #[test]
 fn plan_prints_the_resolved_plan() {
-    let out = repro(Path::new(ROOT), &["plan", "--format", "json", "specs/gpt3-1024xh200.run"]);
+    // No network here: drop the GitHub source so that nothing needs resolving.
+    let dir = scratch_project();
+    let base = dir.path().join("specs/gpt3-512xh200.run");
+    let src = std::fs::read_to_string(&base).unwrap();
+    let kept: Vec<&str> = src.lines().filter(|l| !l.contains("source training")).collect();
+    std::fs::write(&base, kept.join("\n")).unwrap();
+    let out = repro(dir.path(), &["plan", "--format", "json", "specs/gpt3-1024xh200.run"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let plans: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let groups = &plans[0]["groups"];
@@ -159,4 +165,25 @@ fn plan_prints_the_resolved_plan() {
     assert_eq!(groups["hardware"]["gpu"], "NVIDIA H200-SXM5-141GB");
     assert_eq!(groups["hparams"]["global_batch_size"], 4096);
     assert_eq!(groups["hparams"]["opt_base_learning_rate"], 2e-5);
+}
+
+#[test]
+fn an_unreachable_source_names_the_url_and_suggests_offline() {
+    let out = repro(Path::new(ROOT), &["plan", "specs/gpt3-1024xh200.run"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("cannot resolve source `training`"), "{stderr}");
+    assert!(stderr.contains("specs/gpt3-512xh200.run:18:23"), "{stderr}");
+}
+
+#[test]
+fn dry_run_renders_the_slurm_script_and_submits_nothing() {
+    let dir = scratch_project();
+    let out = repro(dir.path(), &["run", "--executor", "slurm", "--dry-run", "specs/smoke-local.run"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("#SBATCH --array=0-4"), "{stdout}");
+    assert!(stdout.contains("#SBATCH --ntasks-per-node=2"), "{stdout}");
+    assert!(stdout.contains("SEEDS=( 1 2 3 4 5 )"), "{stdout}");
+    assert!(!dir.path().join("runs").exists(), "a dry run creates no run folder");
 }
