@@ -187,3 +187,44 @@ fn dry_run_renders_the_slurm_script_and_submits_nothing() {
     assert!(stdout.contains("SEEDS=( 1 2 3 4 5 )"), "{stdout}");
     assert!(!dir.path().join("runs").exists(), "a dry run creates no run folder");
 }
+
+/// The published fixtures (`../shared/fixtures` beside the clone), if present.
+fn fixtures() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("REPRO_SHARED").map(PathBuf::from),
+        Some(Path::new(ROOT).join("../shared")),
+        Some(PathBuf::from("/work/shared")),
+    ];
+    let found = candidates
+        .into_iter()
+        .flatten()
+        .map(|p| p.join("fixtures/mlperf-training-4.1"))
+        .find(|p| p.is_dir());
+    if found.is_none() {
+        eprintln!("SKIPPED: no published MLPerf fixtures (set REPRO_SHARED)");
+    }
+    found
+}
+
+#[test]
+fn verify_holds_a_published_result_against_a_spec() {
+    let Some(fx) = fixtures() else { return };
+    let azure = fx.join("Azure").display().to_string();
+    let oracle = fx.join("Oracle").display().to_string();
+    let spec = "specs/llama2-70b-lora-512xh200.run";
+    let ok = repro(Path::new(ROOT), &["verify", &azure, "--spec", spec]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stdout));
+    let bad = repro(Path::new(ROOT), &["verify", &oracle, "--spec", spec]);
+    assert_eq!(bad.status.code(), Some(1));
+    let out = text(&bad.stdout);
+    assert!(out.contains("the spec pins \"0.0005\" (specs/llama2-70b-lora-512xh200.run:26)"), "{out}");
+    assert!(out.contains("H200-SXM5-141GB"), "{out}");
+    // Oracle's own spec matches everything but the driver: its system description names two
+    // driver versions, so any pin contradicts one of them.
+    let own = repro(Path::new(ROOT), &["verify", &oracle, "--spec", "specs/llama2-70b-lora-512xh100.run"]);
+    assert_eq!(own.status.code(), Some(1));
+    let out = text(&own.stdout);
+    assert!(out.contains("two different driver versions"), "{out}");
+    assert!(out.contains("the spec pins \"550.54.15\" (specs/llama2-70b-lora-512xh100.run:8), the result has \"550.90.12\""), "{out}");
+    assert_eq!(out.matches("error: [spec]").count(), 1, "{out}");
+}

@@ -36,15 +36,16 @@ pub struct Args {
 
 /// Exit 0: every verdict passed; 1: some verdict failed; 2: the input could not be read.
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    if let Some(spec) = &args.spec {
-        anyhow::bail!(
-            "`--spec {}` needs the compiler's plan, which this build does not have yet\nhelp: run without `--spec`; the pin comparison (`repro_runner::verify::check_pins`) is ready for the integrator to connect",
-            spec.display()
-        );
-    }
+    let pins = match &args.spec {
+        Some(spec) => match spec_pins(spec) {
+            Ok(pins) => Some(pins),
+            Err(exit) => return Ok(exit),
+        },
+        None => None,
+    };
     let opts = VerifyOptions {
         ruleset: args.ruleset,
-        pins: None,
+        pins,
     };
     let report = verify(&args.paths, &opts)?;
     let text = match args.format {
@@ -58,4 +59,29 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     } else {
         Exit::Failed
     })
+}
+
+/// The spec's pins, compiled without resolving anything (a published result is held against
+/// what the spec says, not against a fresh lock). A spec that sweeps has no single set of
+/// pins and is refused.
+fn spec_pins(spec: &std::path::Path) -> Result<repro_runner::verify::Pins, Exit> {
+    let opts = repro_compiler::options::Options {
+        validate_only: true,
+        ..Default::default()
+    };
+    let compiled = repro_compiler::compile::compile(spec, &opts).map_err(|failed| {
+        eprint!("{}", failed.render());
+        Exit::Invalid
+    })?;
+    match compiled.plans.as_slice() {
+        [plan] => Ok(repro_runner::verify::Pins::from_plan(plan, &compiled.sources)),
+        plans => {
+            eprintln!(
+                "error: `{}` compiles to {} plans; `--spec` needs exactly one\nhelp: write a spec for the one configuration the result claims",
+                spec.display(),
+                plans.len()
+            );
+            Err(Exit::Invalid)
+        }
+    }
 }

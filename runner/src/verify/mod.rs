@@ -8,6 +8,7 @@
 
 mod compare;
 mod discover;
+mod from_plan;
 pub mod pins;
 mod render_human;
 mod render_json;
@@ -17,7 +18,7 @@ mod run;
 
 pub use compare::{compare, ClaimVerdict, CompareError, CompareReport, Part};
 pub use discover::{discover, BenchmarkDir};
-pub use pins::{check_pins, Pins};
+pub use pins::{check_pins, Pin, Pins};
 pub use render_human::render_human;
 pub use render_json::{render_json, SCHEMA_VERSION};
 pub use render_markdown::render_markdown;
