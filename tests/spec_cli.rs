@@ -58,7 +58,11 @@ fn every_shipped_spec_checks_clean() {
     for spec in specs() {
         let out = repro(Path::new(ROOT), &["check", &spec]);
         assert!(out.status.success(), "{spec}: {}", text(&out.stderr));
-        assert!(text(&out.stdout).starts_with(&format!("ok {spec} (")), "{}", text(&out.stdout));
+        assert!(
+            text(&out.stdout).starts_with(&format!("ok {spec} (")),
+            "{}",
+            text(&out.stdout)
+        );
     }
 }
 
@@ -73,7 +77,10 @@ fn every_shipped_spec_is_formatted() {
 
 #[test]
 fn a_sweep_checks_to_one_plan_per_point() {
-    let out = repro(Path::new(ROOT), &["check", "--format", "json", "specs/gpt3-h200-scaling.run"]);
+    let out = repro(
+        Path::new(ROOT),
+        &["check", "--format", "json", "specs/gpt3-h200-scaling.run"],
+    );
     assert!(out.status.success());
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     insta::assert_json_snapshot!("sweep_check_json", report[0]["plans"]);
@@ -84,22 +91,42 @@ fn a_rule_violation_is_exit_2_pointing_at_value_and_rule() {
     let dir = scratch_project();
     let spec = dir.path().join("specs/gpt3-512xh200.run");
     let src = std::fs::read_to_string(&spec).unwrap();
-    std::fs::write(&spec, src.replace("opt_base_learning_rate = 2e-5", "opt_base_learning_rate = 1e-4")).unwrap();
+    std::fs::write(
+        &spec,
+        src.replace(
+            "opt_base_learning_rate = 2e-5",
+            "opt_base_learning_rate = 1e-4",
+        ),
+    )
+    .unwrap();
     let out = repro(dir.path(), &["check", "specs/gpt3-512xh200.run"]);
     assert_eq!(out.status.code(), Some(2));
     insta::assert_snapshot!("rule_violation", text(&out.stderr));
-    let json = repro(dir.path(), &["check", "--format", "json", "specs/gpt3-512xh200.run"]);
+    let json = repro(
+        dir.path(),
+        &["check", "--format", "json", "specs/gpt3-512xh200.run"],
+    );
     assert_eq!(json.status.code(), Some(2));
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let d = &report[0]["diagnostics"][0];
-    assert_eq!((d["line"].as_u64(), d["severity"].as_str()), (Some(22), Some("error")));
+    assert_eq!(
+        (d["line"].as_u64(), d["severity"].as_str()),
+        (Some(22), Some("error"))
+    );
 }
 
 #[test]
 fn strict_turns_a_container_tag_into_an_error() {
-    let out = repro(Path::new(ROOT), &["check", "--strict", "specs/gpt3-512xh200.run"]);
+    let out = repro(
+        Path::new(ROOT),
+        &["check", "--strict", "specs/gpt3-512xh200.run"],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("pinned by tag"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("pinned by tag"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -109,10 +136,16 @@ fn fmt_rewrites_and_check_reports() {
     std::fs::write(&file, "run \"x\" {\n      runs=3   # three\n}\n").unwrap();
     let check = repro(dir.path(), &["fmt", "--check", "x.run"]);
     assert_eq!(check.status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "run \"x\" {\n      runs=3   # three\n}\n");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "run \"x\" {\n      runs=3   # three\n}\n"
+    );
     let fmt = repro(dir.path(), &["fmt", "x.run"]);
     assert!(fmt.status.success());
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "run \"x\" {\n  runs = 3 # three\n}\n");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "run \"x\" {\n  runs = 3 # three\n}\n"
+    );
     std::fs::write(&file, b"run \"x\" {\xff}").unwrap();
     let bad = repro(dir.path(), &["fmt", "x.run"]);
     assert_eq!(bad.status.code(), Some(2));
@@ -126,8 +159,14 @@ fn the_committed_lock_regenerates_byte_identically_elsewhere() {
     std::fs::remove_file(dir.path().join("lockfiles/smoke-local.lock")).unwrap();
     let out = repro(dir.path(), &["lock", "specs/smoke-local.run"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "created lockfiles/smoke-local.lock (smoke-local)\n");
-    assert_eq!(std::fs::read(dir.path().join("lockfiles/smoke-local.lock")).unwrap(), committed);
+    assert_eq!(
+        text(&out.stdout),
+        "created lockfiles/smoke-local.lock (smoke-local)\n"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("lockfiles/smoke-local.lock")).unwrap(),
+        committed
+    );
     let again = repro(dir.path(), &["lock", "--check", "specs/smoke-local.run"]);
     assert!(again.status.success(), "{}", text(&again.stderr));
 }
@@ -141,7 +180,10 @@ fn locked_refuses_a_drifted_spec_and_names_the_field() {
     let out = repro(dir.path(), &["lock", "--locked", "specs/smoke-local.run"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("`run.runs` no longer matches `lockfiles/smoke-local.lock`"), "{stderr}");
+    assert!(
+        stderr.contains("`run.runs` no longer matches `lockfiles/smoke-local.lock`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("locked 5, now 7"), "{stderr}");
     // `repro run --locked` refuses before running anything.
     let run = repro(dir.path(), &["run", "--locked", "specs/smoke-local.run"]);
@@ -155,9 +197,15 @@ fn plan_prints_the_resolved_plan() {
     let dir = scratch_project();
     let base = dir.path().join("specs/gpt3-512xh200.run");
     let src = std::fs::read_to_string(&base).unwrap();
-    let kept: Vec<&str> = src.lines().filter(|l| !l.contains("source training")).collect();
+    let kept: Vec<&str> = src
+        .lines()
+        .filter(|l| !l.contains("source training"))
+        .collect();
     std::fs::write(&base, kept.join("\n")).unwrap();
-    let out = repro(dir.path(), &["plan", "--format", "json", "specs/gpt3-1024xh200.run"]);
+    let out = repro(
+        dir.path(),
+        &["plan", "--format", "json", "specs/gpt3-1024xh200.run"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let plans: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let groups = &plans[0]["groups"];
@@ -172,20 +220,35 @@ fn an_unreachable_source_names_the_url_and_suggests_offline() {
     let out = repro(Path::new(ROOT), &["plan", "specs/gpt3-1024xh200.run"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("cannot resolve source `training`"), "{stderr}");
+    assert!(
+        stderr.contains("cannot resolve source `training`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("specs/gpt3-512xh200.run:18:23"), "{stderr}");
 }
 
 #[test]
 fn dry_run_renders_the_slurm_script_and_submits_nothing() {
     let dir = scratch_project();
-    let out = repro(dir.path(), &["run", "--executor", "slurm", "--dry-run", "specs/smoke-local.run"]);
+    let out = repro(
+        dir.path(),
+        &[
+            "run",
+            "--executor",
+            "slurm",
+            "--dry-run",
+            "specs/smoke-local.run",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("#SBATCH --array=0-4"), "{stdout}");
     assert!(stdout.contains("#SBATCH --ntasks-per-node=2"), "{stdout}");
     assert!(stdout.contains("SEEDS=( 1 2 3 4 5 )"), "{stdout}");
-    assert!(!dir.path().join("runs").exists(), "a dry run creates no run folder");
+    assert!(
+        !dir.path().join("runs").exists(),
+        "a dry run creates no run folder"
+    );
 }
 
 /// The published fixtures (`../shared/fixtures` beside the clone), if present.
@@ -217,11 +280,22 @@ fn verify_holds_a_published_result_against_a_spec() {
     let bad = repro(Path::new(ROOT), &["verify", &oracle, "--spec", spec]);
     assert_eq!(bad.status.code(), Some(1));
     let out = text(&bad.stdout);
-    assert!(out.contains("the spec pins \"0.0005\" (specs/llama2-70b-lora-512xh200.run:26)"), "{out}");
+    assert!(
+        out.contains("the spec pins \"0.0005\" (specs/llama2-70b-lora-512xh200.run:26)"),
+        "{out}"
+    );
     assert!(out.contains("H200-SXM5-141GB"), "{out}");
     // Oracle's own spec matches everything but the driver: its system description names two
     // driver versions, so any pin contradicts one of them.
-    let own = repro(Path::new(ROOT), &["verify", &oracle, "--spec", "specs/llama2-70b-lora-512xh100.run"]);
+    let own = repro(
+        Path::new(ROOT),
+        &[
+            "verify",
+            &oracle,
+            "--spec",
+            "specs/llama2-70b-lora-512xh100.run",
+        ],
+    );
     assert_eq!(own.status.code(), Some(1));
     let out = text(&own.stdout);
     assert!(out.contains("two different driver versions"), "{out}");

@@ -191,7 +191,10 @@ fn missing_gpu(def: &RunDef) -> Option<Diagnostic> {
         return None;
     }
     let per_node = hw("gpus_per_node")?;
-    if matches!(per_node.expr.kind, repro_lang::ast::ExprKind::Int { value: 0, .. }) {
+    if matches!(
+        per_node.expr.kind,
+        repro_lang::ast::ExprKind::Int { value: 0, .. }
+    ) {
         return None;
     }
     let span = def.blocks.get("hardware").copied().unwrap_or(def.name.span);

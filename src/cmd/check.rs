@@ -43,13 +43,23 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let mut reports = Vec::new();
     for file in &args.files {
         let (ok, plans, sources, diagnostics) = match compile(file, &opts) {
-            Ok(c) => (true, c.plans.iter().map(|p| p.name().to_string()).collect(), c.sources, c.warnings),
+            Ok(c) => (
+                true,
+                c.plans.iter().map(|p| p.name().to_string()).collect(),
+                c.sources,
+                c.warnings,
+            ),
             Err(f) => (false, Vec::new(), f.sources, f.diagnostics),
         };
         if args.format == Format::Text {
             eprint!("{}", repro_lang::render_all(&diagnostics, &sources));
             if ok {
-                println!("ok {} ({} plan{})", file.display(), plans.len(), plural(plans.len()));
+                println!(
+                    "ok {} ({} plan{})",
+                    file.display(),
+                    plans.len(),
+                    plural(plans.len())
+                );
             }
         }
         reports.push(FileReport {
@@ -62,7 +72,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     if args.format == Format::Json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
-    Ok(if reports.iter().all(|r| r.ok) { Exit::Pass } else { Exit::Invalid })
+    Ok(if reports.iter().all(|r| r.ok) {
+        Exit::Pass
+    } else {
+        Exit::Invalid
+    })
 }
 
 fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<JsonDiagnostic> {
@@ -70,5 +84,9 @@ fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<JsonDiagnosti
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }

@@ -68,13 +68,23 @@ fn report(sources: &SourceMap, diagnostics: Vec<repro_lang::Diagnostic>) -> anyh
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.fmt-tmp", path.file_name().unwrap_or_default().to_string_lossy()));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.fmt-tmp",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    ));
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write `{}`", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot replace `{}`", path.display()))
 }
 
 /// The more serious of two exit codes (invalid input outranks "would reformat").
 fn worst(a: Exit, b: Exit) -> Exit {
-    if (b as i32) > (a as i32) { b } else { a }
+    if (b as i32) > (a as i32) {
+        b
+    } else {
+        a
+    }
 }

@@ -32,7 +32,10 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             let plans: Vec<_> = compiled.plans.iter().map(|p| p.to_json()).collect();
             println!("{}", serde_json::to_string_pretty(&plans)?);
         }
-        Format::Text => compiled.plans.iter().for_each(|p| print!("{}", p.render_text())),
+        Format::Text => compiled
+            .plans
+            .iter()
+            .for_each(|p| print!("{}", p.render_text())),
     }
     Ok(Exit::Pass)
 }

@@ -93,16 +93,17 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 /// The plans to run: a spec is compiled and locked (or checked against its lock), a JSON
 /// file is read as one runner plan.
 fn load_plans(args: &Args) -> Result<Vec<(RunPlan, ExecutorKind)>, Exit> {
-    if !args.plan.extension().is_some_and(|e| e == "run") {
+    if args.plan.extension().is_none_or(|e| e != "run") {
         return read_plan(&args.plan)
             .map(|p| vec![(p, ExecutorKind::Local)])
             .map_err(|e| fail(Exit::Invalid, &e));
     }
     let opts = args.compile.options();
-    let (compiled, updates) = repro_compiler::locker::lock(&args.plan, &opts).map_err(|failed| {
-        eprint!("{}", failed.render());
-        Exit::Invalid
-    })?;
+    let (compiled, updates) =
+        repro_compiler::locker::lock(&args.plan, &opts).map_err(|failed| {
+            eprint!("{}", failed.render());
+            Exit::Invalid
+        })?;
     eprint!("{}", compiled.render_warnings());
     if args.format == Format::Human {
         updates.iter().for_each(|u| eprint!("{}", u.render()));
@@ -165,10 +166,10 @@ fn run_plan(args: &Args, plan: RunPlan) -> anyhow::Result<Exit> {
         Ok(stored) => stored,
         Err(e) => return Ok(fail(session_exit(&e), &anyhow::Error::new(e))),
     };
-    let compared = match &args.compare {
-        Some(query) => Some(compare(&store, &stored, query, args.across_locks)),
-        None => None,
-    };
+    let compared = args
+        .compare
+        .as_ref()
+        .map(|query| compare(&store, &stored, query, args.across_locks));
     let diff = match compared.transpose() {
         Ok(diff) => diff,
         Err(e) => {

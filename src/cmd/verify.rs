@@ -74,7 +74,10 @@ fn spec_pins(spec: &std::path::Path) -> Result<repro_runner::verify::Pins, Exit>
         Exit::Invalid
     })?;
     match compiled.plans.as_slice() {
-        [plan] => Ok(repro_runner::verify::Pins::from_plan(plan, &compiled.sources)),
+        [plan] => Ok(repro_runner::verify::Pins::from_plan(
+            plan,
+            &compiled.sources,
+        )),
         plans => {
             eprintln!(
                 "error: `{}` compiles to {} plans; `--spec` needs exactly one\nhelp: write a spec for the one configuration the result claims",

@@ -94,8 +94,9 @@ fn paired(
     pick: fn(&RunMetrics) -> Option<f64>,
 ) -> Option<(Vec<f64>, Vec<f64>)> {
     let by_seed = |r: &ResultRecord| -> Option<std::collections::BTreeMap<u64, f64>> {
-        let map: std::collections::BTreeMap<u64, f64> =
-            converged(r).map(|(seed, m)| Some((seed, pick(m)?))).collect::<Option<_>>()?;
+        let map: std::collections::BTreeMap<u64, f64> = converged(r)
+            .map(|(seed, m)| Some((seed, pick(m)?)))
+            .collect::<Option<_>>()?;
         (map.len() == r.runs.len()).then_some(map)
     };
     let (c, b) = (by_seed(current)?, by_seed(baseline)?);

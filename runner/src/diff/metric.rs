@@ -41,7 +41,14 @@ impl MetricDiff {
         let ratio = if paired {
             bootstrap_paired_ratio_ci(&current, &baseline, REPLICATES, LEVEL, SEED)
         } else {
-            bootstrap_ratio_ci(&current, &baseline, |xs| Some(mean(xs)), REPLICATES, LEVEL, SEED)
+            bootstrap_ratio_ci(
+                &current,
+                &baseline,
+                |xs| Some(mean(xs)),
+                REPLICATES,
+                LEVEL,
+                SEED,
+            )
         }
         .filter(|ci| ci.estimate.is_finite());
         let enough = current.len() >= MIN_RUNS && baseline.len() >= MIN_RUNS;

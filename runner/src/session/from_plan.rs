@@ -107,7 +107,11 @@ fn launch_values(plan: &Plan, root: &Path) -> Map<String, Value> {
         values.insert("command".into(), Value::from(program));
         values.insert("args".into(), Value::from(words.collect::<Vec<_>>()));
     }
-    let env: Map<String, Value> = launch.env.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
+    let env: Map<String, Value> = launch
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+        .collect();
     values.insert("env".into(), Value::Object(env));
     values.insert("hparams".into(), table_json(plan.hparams()));
     let optional = [
@@ -139,6 +143,10 @@ fn rules_file(plan: &Plan, ruleset: &str, root: &Path) -> Option<std::path::Path
     plan.lock
         .inputs
         .keys()
-        .find(|path| Path::new(path).file_name().is_some_and(|f| f == wanted.as_str()))
+        .find(|path| {
+            Path::new(path)
+                .file_name()
+                .is_some_and(|f| f == wanted.as_str())
+        })
         .map(|path| root.join(path))
 }

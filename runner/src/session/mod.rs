@@ -11,16 +11,16 @@
 //! [`Event`]: crate::events::Event
 
 mod error;
-mod from_plan;
 mod execute;
+mod from_plan;
 mod mlperf_scorer;
 mod run_plan;
 mod score;
 mod scorer;
 
 pub use error::SessionError;
-pub use from_plan::{PlanError, DEFAULT_LOCAL_TEMPLATE, DEFAULT_TOLERANCE};
 pub use execute::{run_session, SessionOptions};
+pub use from_plan::{PlanError, DEFAULT_LOCAL_TEMPLATE, DEFAULT_TOLERANCE};
 pub use mlperf_scorer::MlperfScorer;
 pub use run_plan::{LaunchPlan, RunPlan};
 pub use score::{score_runs, Score};

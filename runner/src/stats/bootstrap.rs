@@ -94,7 +94,9 @@ pub fn bootstrap_paired_ratio_ci(
         return None;
     }
     let ratio = |idx: &[usize]| {
-        let (sa, sb) = idx.iter().fold((0.0, 0.0), |(x, y), &i| (x + a[i], y + b[i]));
+        let (sa, sb) = idx
+            .iter()
+            .fold((0.0, 0.0), |(x, y), &i| (x + a[i], y + b[i]));
         sa / sb
     };
     let all: Vec<usize> = (0..a.len()).collect();

@@ -30,7 +30,10 @@ impl Pins {
                 .iter()
                 .map(|(key, v)| {
                     let value: Value = v.to_json();
-                    (key.clone(), at(plan, sources, &format!("hparams.{key}"), value))
+                    (
+                        key.clone(),
+                        at(plan, sources, &format!("hparams.{key}"), value),
+                    )
                 })
                 .collect(),
         }
