@@ -9,4 +9,4 @@ scripts/setup.sh
 if [ -x scripts/slurm-dev.sh ]; then
   scripts/slurm-dev.sh start
 fi
-cargo test --workspace --locked "$@"
+cargo test --workspace --locked --no-fail-fast "$@"

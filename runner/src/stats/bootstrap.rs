@@ -57,24 +57,14 @@ pub fn bootstrap_ratio_ci(
 ) -> Option<ConfidenceInterval> {
     let estimate = statistic(a)? / statistic(b)?;
     let mut rng = SplitMix64::new(seed);
-    let mut ratios: Vec<f64> = (0..replicates)
+    let ratios: Vec<f64> = (0..replicates)
         .filter_map(|_| {
             let ra = resample(a, &mut rng);
             let rb = resample(b, &mut rng);
             Some(statistic(&ra)? / statistic(&rb)?)
         })
         .collect();
-    if ratios.is_empty() {
-        return None;
-    }
-    ratios.sort_by(f64::total_cmp);
-    let alpha = (1.0 - level) / 2.0;
-    Some(ConfidenceInterval {
-        estimate,
-        low: percentile(&ratios, alpha),
-        high: percentile(&ratios, 1.0 - alpha),
-        level,
-    })
+    percentile_interval(estimate, ratios, level)
 }
 
 /// Paired percentile bootstrap CI of `mean(a) / mean(b)` where `a[i]` and `b[i]` were measured
@@ -101,22 +91,31 @@ pub fn bootstrap_paired_ratio_ci(
     };
     let all: Vec<usize> = (0..a.len()).collect();
     let mut rng = SplitMix64::new(seed);
-    let mut ratios: Vec<f64> = (0..replicates)
+    let ratios: Vec<f64> = (0..replicates)
         .map(|_| {
             let idx: Vec<usize> = (0..a.len()).map(|_| rng.index(a.len())).collect();
             ratio(&idx)
         })
         .filter(|r| r.is_finite())
         .collect();
-    if ratios.is_empty() {
+    percentile_interval(ratio(&all), ratios, level)
+}
+
+/// The percentile interval of bootstrap replicates around `estimate`; `None` without any.
+fn percentile_interval(
+    estimate: f64,
+    mut replicates: Vec<f64>,
+    level: f64,
+) -> Option<ConfidenceInterval> {
+    if replicates.is_empty() {
         return None;
     }
-    ratios.sort_by(f64::total_cmp);
+    replicates.sort_by(f64::total_cmp);
     let alpha = (1.0 - level) / 2.0;
     Some(ConfidenceInterval {
-        estimate: ratio(&all),
-        low: percentile(&ratios, alpha),
-        high: percentile(&ratios, 1.0 - alpha),
+        estimate,
+        low: percentile(&replicates, alpha),
+        high: percentile(&replicates, 1.0 - alpha),
         level,
     })
 }
