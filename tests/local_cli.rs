@@ -626,3 +626,34 @@ fn only_passing_reproducible_results_become_baselines() {
     insta::assert_snapshot!("drifted", case.redact(&out.stderr));
     assert!(!case.path("baselines").exists());
 }
+
+#[test]
+fn compare_reads_saved_result_records() {
+    let case = Case::new();
+    case.plan(|_| {});
+    case.runs(&[(60.0, true), (61.0, true), (62.0, true)]);
+    assert_eq!(code(&case.run(&[])), 0);
+    case.runs(&[(30.0, true), (30.5, true), (31.0, true)]);
+    assert_eq!(code(&case.run(&[])), 0);
+    let ids = case.ids();
+    let record = |id: &str| {
+        case.path(&format!("results/smoke/{id}.json"))
+            .display()
+            .to_string()
+    };
+    let (fast, slow) = (record(&ids[1]), record(&ids[0]));
+    let out = case.repro(&["compare", &fast, &slow, "--claim", "50%", "--json"]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // olympic means of 3 runs are the medians: 61 s over 30.5 s
+    let speedup = report["parts"][0]["ci"]["estimate"].as_f64().unwrap();
+    assert!((speedup - 61.0 / 30.5).abs() < 1e-9, "{report}");
+    assert_eq!(report["verdict"], "supported");
+    let against = case.repro(&["compare", &slow, &fast, "--claim", "10%"]);
+    assert_eq!(
+        code(&against),
+        1,
+        "{}",
+        String::from_utf8_lossy(&against.stdout)
+    );
+}

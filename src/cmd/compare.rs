@@ -9,9 +9,9 @@ use crate::exit::Exit;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Benchmark folder A (`results/<system>/<benchmark>/`)
+    /// Benchmark folder A (`results/<system>/<benchmark>/`) or a saved result record (`.json`)
     pub a: PathBuf,
-    /// Benchmark folder B
+    /// Benchmark folder B, or a saved result record
     pub b: PathBuf,
     /// Claimed speed-up of A over B: `28%` (= 1.28x) or `1.28x`
     #[arg(long, value_parser = parse_claim)]

@@ -74,6 +74,9 @@ pub enum CompareError {
     /// A folder has no official score.
     #[error("`{0}` has no official score: {1}")]
     NoScore(PathBuf, String),
+    /// A saved result record could not be read.
+    #[error("cannot read result record `{0}`: {1}")]
+    Record(PathBuf, String),
     /// Too few compliant runs to resample.
     #[error("too few compliant runs to compare `{0}` with `{1}`")]
     TooFewRuns(PathBuf, PathBuf),
@@ -91,47 +94,117 @@ pub enum CompareError {
     },
 }
 
-/// Compares folder `a` with folder `b`; `claim` is a speed-up ratio (1.28 for "28 %").
+/// One side of a comparison, whatever it was read from: the official score (minutes), the
+/// RCP factor it includes, every scored run's time to train (minutes, what the speed-up
+/// resamples), and samples to converge and throughput of the runs the score used.
+struct Side {
+    path: PathBuf,
+    /// `None` for a saved result record, which does not name an MLPerf benchmark.
+    benchmark: Option<String>,
+    score: f64,
+    factor: f64,
+    ttt: Vec<f64>,
+    samples: Vec<f64>,
+    throughput: Vec<f64>,
+}
+
+impl Side {
+    /// A benchmark folder (or anything `verify` reduces to exactly one), or a saved result
+    /// record (`.json`, as `repro run` stores it).
+    fn read(path: &Path, ruleset: &str) -> Result<Side, CompareError> {
+        if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+            return Side::from_record(path);
+        }
+        let opts = VerifyOptions {
+            ruleset: ruleset.to_owned(),
+            pins: None,
+        };
+        Side::from_report(path, one(path, verify(&[path.to_owned()], &opts)?)?)
+    }
+
+    fn from_report(path: &Path, r: BenchmarkReport) -> Result<Side, CompareError> {
+        let score = r.score.ok_or_else(|| {
+            CompareError::NoScore(
+                path.to_owned(),
+                r.no_score_reason.clone().unwrap_or_default(),
+            )
+        })?;
+        let used: Vec<&super::report::RunReport> = r
+            .runs
+            .iter()
+            .filter(|x| x.olympic == RunUse::Used)
+            .collect();
+        Ok(Side {
+            path: path.to_owned(),
+            score,
+            factor: r.scaling_factor,
+            ttt: r.runs.iter().filter_map(|x| x.ttt_minutes).collect(),
+            samples: used.iter().map(|x| x.samples_to_converge).collect(),
+            throughput: used
+                .iter()
+                .map(|x| x.samples_to_converge / x.ttt_minutes.unwrap_or(f64::NAN))
+                .collect(),
+            benchmark: Some(r.benchmark),
+        })
+    }
+
+    /// A result record: its score and converged runs, in minutes like the official scores.
+    fn from_record(path: &Path) -> Result<Side, CompareError> {
+        let stored = crate::store::load(path)
+            .map_err(|e| CompareError::Record(path.to_owned(), e.to_string()))?;
+        let record = stored.record;
+        let score = record.score_s.ok_or_else(|| {
+            CompareError::NoScore(
+                path.to_owned(),
+                format!("the result's verdict is `{}`", record.verdict.label()),
+            )
+        })? / 60.0;
+        let runs: Vec<&crate::store::RunMetrics> = record
+            .runs
+            .iter()
+            .filter_map(|r| r.metrics.as_ref())
+            .filter(|m| m.converged && m.ttt_s.is_some())
+            .collect();
+        let per_minute = |m: &&crate::store::RunMetrics| {
+            m.samples_to_converge.unwrap_or(f64::NAN) / (m.ttt_s.unwrap_or(f64::NAN) / 60.0)
+        };
+        Ok(Side {
+            path: path.to_owned(),
+            benchmark: None,
+            score,
+            factor: 1.0,
+            ttt: runs
+                .iter()
+                .filter_map(|m| m.ttt_s)
+                .map(|s| s / 60.0)
+                .collect(),
+            samples: runs.iter().filter_map(|m| m.samples_to_converge).collect(),
+            throughput: runs.iter().map(per_minute).collect(),
+        })
+    }
+}
+
+/// Compares `a` with `b` (benchmark folders or saved result records); `claim` is a speed-up
+/// ratio (1.28 for "28 %").
 pub fn compare(
     a: &Path,
     b: &Path,
     claim: Option<f64>,
     ruleset: &str,
 ) -> Result<CompareReport, CompareError> {
-    let opts = VerifyOptions {
-        ruleset: ruleset.to_owned(),
-        pins: None,
-    };
-    let ra = one(a, verify(&[a.to_owned()], &opts)?)?;
-    let rb = one(b, verify(&[b.to_owned()], &opts)?)?;
-    if ra.benchmark != rb.benchmark {
-        return Err(CompareError::Mismatch {
-            a: a.to_owned(),
-            ba: ra.benchmark,
-            b: b.to_owned(),
-            bb: rb.benchmark,
-        });
+    let (ra, rb) = (Side::read(a, ruleset)?, Side::read(b, ruleset)?);
+    if let (Some(ba), Some(bb)) = (&ra.benchmark, &rb.benchmark) {
+        if ba != bb {
+            return Err(CompareError::Mismatch {
+                a: a.to_owned(),
+                ba: ba.clone(),
+                b: b.to_owned(),
+                bb: bb.clone(),
+            });
+        }
     }
-    let score = |r: &BenchmarkReport, p: &Path| {
-        r.score.ok_or_else(|| {
-            CompareError::NoScore(p.to_owned(), r.no_score_reason.clone().unwrap_or_default())
-        })
-    };
-    let (score_a, score_b) = (score(&ra, a)?, score(&rb, b)?);
-    let factor = |r: &BenchmarkReport| r.scaling_factor;
-    let (fa, fb) = (factor(&ra), factor(&rb));
-    let ttt =
-        |r: &BenchmarkReport| -> Vec<f64> { r.runs.iter().filter_map(|x| x.ttt_minutes).collect() };
-    let used = |r: &BenchmarkReport, f: &dyn Fn(&super::report::RunReport) -> f64| -> Vec<f64> {
-        r.runs
-            .iter()
-            .filter(|x| x.olympic == RunUse::Used)
-            .map(f)
-            .collect()
-    };
-    let samples = |x: &super::report::RunReport| x.samples_to_converge;
-    let throughput =
-        |x: &super::report::RunReport| x.samples_to_converge / x.ttt_minutes.unwrap_or(f64::NAN);
+    let (score_a, score_b) = (ra.score, rb.score);
+    let (fa, fb) = (ra.factor, rb.factor);
     let olympic = |xs: &[f64]| {
         if xs.len() >= 3 {
             olympic_mean(xs, 1, 1)
@@ -141,24 +214,18 @@ pub fn compare(
     };
     // speed-up = score_B / score_A: resample TTTs, keep each side's RCP factor
     let few = || CompareError::TooFewRuns(a.to_owned(), b.to_owned());
-    let mut speedup = bootstrap_ratio_ci(&ttt(&rb), &ttt(&ra), olympic, REPLICATES, LEVEL, SEED)
-        .ok_or_else(few)?;
+    let mut speedup =
+        bootstrap_ratio_ci(&rb.ttt, &ra.ttt, olympic, REPLICATES, LEVEL, SEED).ok_or_else(few)?;
     speedup.estimate = score_b / score_a;
     speedup.low *= fb / fa;
     speedup.high *= fb / fa;
     let plain = |xs: &[f64]| Some(mean(xs));
-    let convergence = bootstrap_ratio_ci(
-        &used(&rb, &samples),
-        &used(&ra, &samples),
-        plain,
-        REPLICATES,
-        LEVEL,
-        SEED + 1,
-    )
-    .ok_or_else(few)?;
+    let convergence =
+        bootstrap_ratio_ci(&rb.samples, &ra.samples, plain, REPLICATES, LEVEL, SEED + 1)
+            .ok_or_else(few)?;
     let thr = bootstrap_ratio_ci(
-        &used(&ra, &throughput),
-        &used(&rb, &throughput),
+        &ra.throughput,
+        &rb.throughput,
         plain,
         REPLICATES,
         LEVEL,
@@ -176,8 +243,8 @@ pub fn compare(
         }
     });
     Ok(CompareReport {
-        a: a.to_owned(),
-        b: b.to_owned(),
+        a: ra.path,
+        b: rb.path,
         score_a,
         score_b,
         parts: vec![
