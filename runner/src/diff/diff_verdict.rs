@@ -4,13 +4,13 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DiffVerdict {
-    /// Within tolerance.
+    /// No regression: the interval is clear of the bad edge of the tolerance band.
     Pass,
     /// Worse by more than the tolerance, with confidence.
     Regressed,
     /// Better by more than the tolerance, with confidence.
     Improved,
-    /// Too few runs, or an interval that straddles the tolerance.
+    /// Too few runs, or an interval that straddles the bad edge of the tolerance band.
     Inconclusive,
 }
 

@@ -69,21 +69,23 @@ impl MetricDiff {
     }
 }
 
-/// The interval of current/baseline against the band [1 - tolerance, 1 + tolerance]: inside
-/// is a pass, wholly on the bad side a regression, wholly on the good side an improvement,
-/// straddling a band edge inconclusive.
+/// The interval of current/baseline against the band [1 - tolerance, 1 + tolerance]: wholly
+/// beyond the bad edge is a regression, wholly beyond the good edge an improvement, wholly on
+/// the good side of the bad edge a pass (no regression, even if an improvement is not
+/// certain), and straddling the bad edge inconclusive: only then could more runs change
+/// whether a CI gate should fail.
 pub(crate) fn judge(ci: ConfidenceInterval, tolerance: f64, higher_is_better: bool) -> DiffVerdict {
     let (low, high) = (1.0 - tolerance, 1.0 + tolerance);
-    let (worse, better) = if higher_is_better {
-        (ci.high < low, ci.low > high)
+    let (worse, better, clear_of_bad_edge) = if higher_is_better {
+        (ci.high < low, ci.low > high, ci.low >= low)
     } else {
-        (ci.low > high, ci.high < low)
+        (ci.low > high, ci.high < low, ci.high <= high)
     };
     if worse {
         DiffVerdict::Regressed
     } else if better {
         DiffVerdict::Improved
-    } else if ci.low >= low && ci.high <= high {
+    } else if clear_of_bad_edge {
         DiffVerdict::Pass
     } else {
         DiffVerdict::Inconclusive
@@ -113,6 +115,10 @@ mod tests {
             DiffVerdict::Inconclusive
         );
         assert_eq!(judge(ci(0.80, 0.90), 0.05, true), DiffVerdict::Regressed);
+        // faster, but not surely beyond the band: no regression, so a pass
+        assert_eq!(judge(ci(0.90, 1.02), 0.05, false), DiffVerdict::Pass);
+        assert_eq!(judge(ci(0.98, 1.10), 0.05, true), DiffVerdict::Pass);
+        assert_eq!(judge(ci(0.93, 1.10), 0.05, true), DiffVerdict::Inconclusive);
         assert_eq!(judge(ci(1.08, 1.20), 0.05, true), DiffVerdict::Improved);
     }
 
