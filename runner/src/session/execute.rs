@@ -220,10 +220,26 @@ fn result_record(
     executor: &dyn Executor,
     runs: Vec<RunRecord>,
 ) -> ResultRecord {
-    let plan = context.plan;
+    let complete = runs.len() == context.plan.runs as usize;
+    let mut record = record_for(context.plan, environment, drift, runs, complete);
+    record.executor = executor.name().to_string();
+    record.created_unix_ms = context.started_ms;
+    record
+}
+
+/// The result record of a plan's runs, as every executor stores it: the olympic score over
+/// the runs, and the verdict (cancelled when a run was cancelled or runs are missing, else
+/// pass when there is a score, else failed). The caller sets `executor` and
+/// `created_unix_ms`.
+pub fn record_for(
+    plan: &RunPlan,
+    environment: EnvRecord,
+    drift: Vec<Drift>,
+    runs: Vec<RunRecord>,
+    complete: bool,
+) -> ResultRecord {
     let score = score_runs(&runs);
-    let cancelled =
-        runs.len() < plan.runs as usize || runs.iter().any(|r| r.status == RunStatus::Cancelled);
+    let cancelled = !complete || runs.iter().any(|r| r.status == RunStatus::Cancelled);
     let verdict = match (cancelled, score.ttt_s) {
         (true, _) => RunVerdict::Cancelled,
         (false, Some(_)) => RunVerdict::Pass,
@@ -241,8 +257,8 @@ fn result_record(
         reproducible: drift.is_empty(),
         environment,
         drift,
-        executor: executor.name().to_string(),
-        created_unix_ms: context.started_ms,
+        executor: String::new(),
+        created_unix_ms: 0,
         runs,
         score_s: score.ttt_s,
         verdict,

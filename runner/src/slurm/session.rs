@@ -9,10 +9,10 @@ use super::{
     SlurmOptions, SlurmOutcome, SlurmRequest, TrackEnd, Tracker,
 };
 use crate::events::Event;
-use crate::exec::{CancelFlag, RunStatus};
+use crate::exec::CancelFlag;
 use crate::probe::{self, Drift, EnvRecord};
-use crate::session::{score_runs, RunPlan, Scorer};
-use crate::store::{self, LogDigest, ResultRecord, ResultStore, RunVerdict, FORMAT};
+use crate::session::{record_for, RunPlan, Scorer};
+use crate::store::{self, LogDigest, ResultRecord, ResultStore};
 
 /// The id and path of the stored result, kept in the run folder so that a second
 /// `repro collect` answers with the same result instead of storing it twice.
@@ -185,31 +185,11 @@ fn result_record(
         .map(|r| read_json(&folder.record(r.index)))
         .collect::<Result<_, _>>()?;
     let drift = all_drift(folder, state)?;
-    let score = score_runs(&runs);
-    let cancelled = runs.iter().any(|r| r.status == RunStatus::Cancelled);
-    let verdict = match (cancelled, score.ttt_s) {
-        (true, _) => RunVerdict::Cancelled,
-        (false, Some(_)) => RunVerdict::Pass,
-        (false, None) => RunVerdict::Failed,
-    };
-    Ok(ResultRecord {
-        format: FORMAT,
-        repro_version: env!("CARGO_PKG_VERSION").to_string(),
-        plan: plan.name.clone(),
-        plan_hash: plan.plan_hash.clone(),
-        lock_hash: plan.lock_hash.clone(),
-        hardware: plan.hardware.clone(),
-        software: plan.software.clone(),
-        tolerance: plan.tolerance,
-        reproducible: drift.is_empty(),
-        environment: first_node_record(folder, state)?,
-        drift,
-        executor: "slurm".to_string(),
-        created_unix_ms: state.submitted_unix_ms,
-        runs,
-        score_s: score.ttt_s,
-        verdict,
-    })
+    let environment = first_node_record(folder, state)?;
+    let mut record = record_for(plan, environment, drift, runs, true);
+    record.executor = "slurm".to_string();
+    record.created_unix_ms = state.submitted_unix_ms;
+    Ok(record)
 }
 
 /// Every node's drift over all runs, the field named with its node (`driver (node n2)`).
