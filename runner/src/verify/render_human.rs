@@ -71,16 +71,7 @@ pub fn render_human(r: &VerifyReport) -> String {
             sys.path.display(),
             verdict_word(sys.verdict)
         );
-        for f in &sys.findings {
-            let _ = writeln!(
-                s,
-                "  {}: [{}] {}{}",
-                severity(f.severity),
-                f.check,
-                f.message,
-                at(&f.location)
-            );
-        }
+        sys.findings.iter().for_each(|f| write_finding(&mut s, f));
     }
     for b in &r.benchmarks {
         let _ = writeln!(s, "\n{}: {}", b.path.display(), verdict_word(b.verdict));
@@ -130,16 +121,7 @@ pub fn render_human(r: &VerifyReport) -> String {
         if let Some(score) = b.score {
             let _ = writeln!(s, "  score {score:.6} min");
         }
-        for f in &b.findings {
-            let _ = writeln!(
-                s,
-                "  {}: [{}] {}{}",
-                severity(f.severity),
-                f.check,
-                f.message,
-                at(&f.location)
-            );
-        }
+        b.findings.iter().for_each(|f| write_finding(&mut s, f));
     }
     let _ = writeln!(
         s,
@@ -163,4 +145,16 @@ fn severity(s: Severity) -> &'static str {
 fn at(loc: &Option<String>) -> String {
     loc.as_ref()
         .map_or(String::new(), |l| format!("\n      at {l}"))
+}
+
+/// One finding of a system or a benchmark folder: `  error: [check] message at location`.
+fn write_finding(s: &mut String, f: &crate::mlperf::package::Finding) {
+    let _ = writeln!(
+        s,
+        "  {}: [{}] {}{}",
+        severity(f.severity),
+        f.check,
+        f.message,
+        at(&f.location)
+    );
 }
