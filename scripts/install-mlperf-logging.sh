@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the official MLPerf checker (mlperf-logging 4.1.68) into a venv under target/,
-# idempotently, so that the oracle tests in runner/tests/mlperf_*.rs can run it.
+# idempotently, so that the oracle tests in audit/tests/mlperf_*.rs can run it.
 # Prints what it did. The tests look for target/mlperf-venv/bin/python3 (or REPRO_MLPERF_PYTHON).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use repro_runner::verify::compare;
+use repro_audit::verify::compare;
 
 use crate::exit::Exit;
 
@@ -42,13 +42,15 @@ fn parse_claim(s: &str) -> Result<f64, String> {
 
 /// Exit 0: claim supported (or no claim); 1: not supported; 5: inconclusive; 2: bad input.
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let report = compare(&args.a, &args.b, args.claim, &args.ruleset)?;
+    let a = repro_runner::store::read_side(&args.a, &args.ruleset)?;
+    let b = repro_runner::store::read_side(&args.b, &args.ruleset)?;
+    let report = compare(a, b, args.claim)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{}", report.render());
     }
-    use repro_runner::verify::ClaimVerdict as V;
+    use repro_audit::verify::ClaimVerdict as V;
     Ok(match report.verdict {
         None | Some(V::Supported) => Exit::Pass,
         Some(V::NotSupported) => Exit::Failed,

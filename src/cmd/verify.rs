@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use repro_runner::verify::{render_human, render_json, render_markdown, verify, VerifyOptions};
+use repro_audit::verify::{render_human, render_json, render_markdown, verify, VerifyOptions};
 
 use crate::exit::Exit;
 
@@ -64,7 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 /// The spec's pins, compiled without resolving anything (a published result is held against
 /// what the spec says, not against a fresh lock). A spec that sweeps has no single set of
 /// pins and is refused.
-fn spec_pins(spec: &std::path::Path) -> Result<repro_runner::verify::Pins, Exit> {
+fn spec_pins(spec: &std::path::Path) -> Result<repro_audit::verify::Pins, Exit> {
     let opts = repro_compiler::options::Options {
         validate_only: true,
         ..Default::default()
@@ -74,7 +74,7 @@ fn spec_pins(spec: &std::path::Path) -> Result<repro_runner::verify::Pins, Exit>
         Exit::Invalid
     })?;
     match compiled.plans.as_slice() {
-        [plan] => Ok(repro_runner::verify::Pins::from_plan(
+        [plan] => Ok(repro_audit::verify::Pins::from_plan(
             plan,
             &compiled.sources,
         )),

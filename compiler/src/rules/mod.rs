@@ -8,7 +8,7 @@
 //! by pure history functions over earlier log lines (`seen`, `earliest`, `last`, `count`,
 //! `first`), so an expression is a pure function of a [`Context`]; the same IR is evaluated
 //! on hparams at compile time (where the context only knows `value`) and on MLLOG lines by
-//! `repro_runner::mlperf`.
+//! `repro_audit::mlperf`.
 //!
 //! Values are `serde_json::Value`s compared with Python's semantics (`1 == 1.0`, a string
 //! never equals a number, ordering a string against a number is an error), because the

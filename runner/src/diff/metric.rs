@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 use super::DiffVerdict;
-use crate::stats::{bootstrap_paired_ratio_ci, bootstrap_ratio_ci, mean, ConfidenceInterval};
+use repro_audit::stats::{bootstrap_paired_ratio_ci, bootstrap_ratio_ci, mean, ConfidenceInterval};
 
 /// Fewer runs than this on either side make a metric inconclusive: with one run there is no
 /// spread to put an interval on.

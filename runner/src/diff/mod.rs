@@ -2,7 +2,7 @@
 //!
 //! Design: three metrics are compared run by run (time to train, throughput, samples to
 //! converge); each gets a percentile-bootstrap confidence interval of the ratio of means
-//! (`crate::stats::bootstrap_ratio_ci`, seeded, so a diff is reproducible) and a verdict
+//! (`repro_audit::stats::bootstrap_ratio_ci`, seeded, so a diff is reproducible) and a verdict
 //! against the spec's tolerance. Results from different hardware or software groups are not
 //! comparable; [`diff`] refuses them unless asked to compare across locks, and then lists
 //! what differs.

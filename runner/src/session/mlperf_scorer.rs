@@ -1,10 +1,10 @@
 use std::path::Path;
 
 use super::{ScoreError, Scorer};
-use crate::mlperf::{MlLog, MlperfError, RuleBook, RunResult};
 use crate::store::RunMetrics;
+use repro_audit::mlperf::{MlLog, MlperfError, RuleBook, RunResult};
 
-/// Scores a run's log with the MLPerf parser and compliance engine (`crate::mlperf`) and a
+/// Scores a run's log with the MLPerf parser and compliance engine (`repro_audit::mlperf`) and a
 /// rule book: time to train as the official summarizer computes it, convergence as
 /// "compliant (the rule set's accuracy `target` included) and `run_stop` status success".
 pub struct MlperfScorer {

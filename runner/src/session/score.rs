@@ -1,7 +1,7 @@
 use serde::Serialize;
 
-use crate::stats::{mean, olympic_mean};
 use crate::store::RunRecord;
+use repro_audit::stats::{mean, olympic_mean};
 
 /// The plan's score from its runs, by the MLPerf rule.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 use crate::store::RunMetrics;
 
 /// Reads one run's MLPerf log and says what it achieved. The MLPerf implementation lives in
-/// `crate::mlperf` (parser, compliance with the plan's rule set); tests can plug in others.
+/// `repro_audit::mlperf` (parser, compliance with the plan's rule set); tests can plug in others.
 pub trait Scorer {
     fn score(&self, log: &Path) -> Result<RunMetrics, ScoreError>;
 }

@@ -8,6 +8,7 @@
 //! temp files left behind start with `.` and are never read as records.
 
 mod atomic;
+mod compare_side;
 mod error;
 mod log_digest;
 mod result_record;
@@ -15,6 +16,7 @@ mod result_store;
 mod run_record;
 
 pub use atomic::write_atomic;
+pub use compare_side::{compare_side, read_side};
 pub use error::StoreError;
 pub use log_digest::LogDigest;
 pub use result_record::{ResultRecord, RunVerdict, FORMAT};

@@ -97,24 +97,30 @@ pub enum CompareError {
 /// One side of a comparison, whatever it was read from: the official score (minutes), the
 /// RCP factor it includes, every scored run's time to train (minutes, what the speed-up
 /// resamples), and samples to converge and throughput of the runs the score used.
-struct Side {
-    path: PathBuf,
+///
+/// A benchmark folder becomes a side through [`Side::from_folder`]; the runner turns its own
+/// result records into sides (the audit crate does not know the runner's store).
+#[derive(Debug, Clone)]
+pub struct Side {
+    /// Where the side was read from.
+    pub path: PathBuf,
     /// `None` for a saved result record, which does not name an MLPerf benchmark.
-    benchmark: Option<String>,
-    score: f64,
-    factor: f64,
-    ttt: Vec<f64>,
-    samples: Vec<f64>,
-    throughput: Vec<f64>,
+    pub benchmark: Option<String>,
+    /// Official score, minutes.
+    pub score: f64,
+    /// The RCP scaling factor the score includes (1 when none).
+    pub factor: f64,
+    /// Every scored run's time to train, minutes.
+    pub ttt: Vec<f64>,
+    /// Samples to converge of the runs the score used.
+    pub samples: Vec<f64>,
+    /// Samples per minute of the runs the score used.
+    pub throughput: Vec<f64>,
 }
 
 impl Side {
-    /// A benchmark folder (or anything `verify` reduces to exactly one), or a saved result
-    /// record (`.json`, as `repro run` stores it).
-    fn read(path: &Path, ruleset: &str) -> Result<Side, CompareError> {
-        if path.extension().is_some_and(|e| e == "json") && path.is_file() {
-            return Side::from_record(path);
-        }
+    /// A benchmark folder (or anything `verify` reduces to exactly one).
+    pub fn from_folder(path: &Path, ruleset: &str) -> Result<Side, CompareError> {
         let opts = VerifyOptions {
             ruleset: ruleset.to_owned(),
             pins: None,
@@ -147,52 +153,13 @@ impl Side {
             benchmark: Some(r.benchmark),
         })
     }
-
-    /// A result record: its score and converged runs, in minutes like the official scores.
-    fn from_record(path: &Path) -> Result<Side, CompareError> {
-        let stored = crate::store::load(path)
-            .map_err(|e| CompareError::Record(path.to_owned(), e.to_string()))?;
-        let record = stored.record;
-        let score = record.score_s.ok_or_else(|| {
-            CompareError::NoScore(
-                path.to_owned(),
-                format!("the result's verdict is `{}`", record.verdict.label()),
-            )
-        })? / 60.0;
-        let runs: Vec<&crate::store::RunMetrics> = record
-            .runs
-            .iter()
-            .filter_map(|r| r.metrics.as_ref())
-            .filter(|m| m.converged && m.ttt_s.is_some())
-            .collect();
-        let per_minute = |m: &&crate::store::RunMetrics| {
-            m.samples_to_converge.unwrap_or(f64::NAN) / (m.ttt_s.unwrap_or(f64::NAN) / 60.0)
-        };
-        Ok(Side {
-            path: path.to_owned(),
-            benchmark: None,
-            score,
-            factor: 1.0,
-            ttt: runs
-                .iter()
-                .filter_map(|m| m.ttt_s)
-                .map(|s| s / 60.0)
-                .collect(),
-            samples: runs.iter().filter_map(|m| m.samples_to_converge).collect(),
-            throughput: runs.iter().map(per_minute).collect(),
-        })
-    }
 }
 
 /// Compares `a` with `b` (benchmark folders or saved result records); `claim` is a speed-up
 /// ratio (1.28 for "28 %").
-pub fn compare(
-    a: &Path,
-    b: &Path,
-    claim: Option<f64>,
-    ruleset: &str,
-) -> Result<CompareReport, CompareError> {
-    let (ra, rb) = (Side::read(a, ruleset)?, Side::read(b, ruleset)?);
+pub fn compare(ra: Side, rb: Side, claim: Option<f64>) -> Result<CompareReport, CompareError> {
+    let (a, b) = (ra.path.clone(), rb.path.clone());
+    let (a, b) = (a.as_path(), b.as_path());
     if let (Some(ba), Some(bb)) = (&ra.benchmark, &rb.benchmark) {
         if ba != bb {
             return Err(CompareError::Mismatch {

@@ -3,9 +3,9 @@
 
 mod mlperf_support;
 
-use repro_runner::mlperf::package::Severity;
-use repro_runner::verify::pins::Pin;
-use repro_runner::verify::{verify, Pins, VerifyOptions};
+use repro_audit::mlperf::package::Severity;
+use repro_audit::verify::pins::Pin;
+use repro_audit::verify::{verify, Pins, VerifyOptions};
 use serde_json::json;
 
 fn pin<T>(value: T, line: u32) -> Option<Pin<T>> {
@@ -78,5 +78,5 @@ fn mismatches_name_both_sides() {
         .iter()
         .any(|s| s.starts_with("number_of_nodes: the spec pins \"32\"")));
     assert!(spec.iter().any(|s| s == "hparam `global_batch_size`: the spec pins \"128\" (specs/azure.run:13), the result has \"64\" @ [FIXTURES]/Azure/results/ND_H200_v5_n64_nemo/llama2_70b_lora/result_0.txt:9"), "{spec:#?}");
-    assert!(report.benchmarks[0].verdict == repro_runner::verify::Verdict::Fail);
+    assert!(report.benchmarks[0].verdict == repro_audit::verify::Verdict::Fail);
 }

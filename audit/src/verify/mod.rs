@@ -16,7 +16,7 @@ mod render_markdown;
 mod report;
 mod run;
 
-pub use compare::{compare, ClaimVerdict, CompareError, CompareReport, Part};
+pub use compare::{compare, ClaimVerdict, CompareError, CompareReport, Part, Side};
 pub use discover::{discover, BenchmarkDir};
 pub use pins::{check_pins, Pin, Pins};
 pub use render_human::render_human;

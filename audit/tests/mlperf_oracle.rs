@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use repro_runner::mlperf::{check_compliance, MlLog, RuleBook};
+use repro_audit::mlperf::{check_compliance, MlLog, RuleBook};
 use serde_json::Value;
 
 /// One case: a name and the file's text.

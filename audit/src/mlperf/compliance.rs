@@ -12,7 +12,7 @@
 //! - a check that cannot be evaluated fails like the official "Failed executing CHECK code".
 //!
 //! The first line of every message is the official message's first line, so the two can be
-//! compared (`runner/tests/mlperf_oracle.rs` does).
+//! compared (`audit/tests/mlperf_oracle.rs` does).
 
 use std::collections::{HashMap, HashSet};
 

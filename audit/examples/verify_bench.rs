@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use repro_runner::verify::{verify, VerifyOptions};
+use repro_audit::verify::{verify, VerifyOptions};
 
 fn fixtures() -> PathBuf {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

@@ -2,10 +2,10 @@
 
 mod mlperf_support;
 
-use repro_runner::mlperf::rcp::RcpTable;
-use repro_runner::mlperf::{score_benchmark, RuleBook, RunResult};
+use repro_audit::mlperf::rcp::RcpTable;
+use repro_audit::mlperf::{score_benchmark, RuleBook, RunResult};
 
-fn score(rel: &str, benchmark: &str) -> Option<repro_runner::mlperf::BenchmarkScore> {
+fn score(rel: &str, benchmark: &str) -> Option<repro_audit::mlperf::BenchmarkScore> {
     let dir = mlperf_support::fixtures()?.join(rel);
     let book = RuleBook::training_4_1().unwrap();
     let runs: Vec<RunResult> = mlperf_support::result_files(&dir)
@@ -61,7 +61,7 @@ fn oracle_h100_llama2() {
     assert_eq!(
         s.runs
             .iter()
-            .filter(|r| r.used == repro_runner::mlperf::RunUse::Used)
+            .filter(|r| r.used == repro_audit::mlperf::RunUse::Used)
             .count(),
         8
     );
@@ -76,7 +76,7 @@ fn nvidia_gpt3_is_the_median_run() {
     assert_eq!(
         s.runs
             .iter()
-            .filter(|r| r.used == repro_runner::mlperf::RunUse::Used)
+            .filter(|r| r.used == repro_audit::mlperf::RunUse::Used)
             .count(),
         1
     );

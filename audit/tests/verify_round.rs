@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use repro_runner::mlperf::package::Severity;
-use repro_runner::verify::{
+use repro_audit::mlperf::package::Severity;
+use repro_audit::verify::{
     render_json, render_markdown, verify, BenchmarkReport, Verdict, VerifyOptions, VerifyReport,
 };
 use sha2::{Digest, Sha256};

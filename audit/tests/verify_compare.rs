@@ -3,7 +3,11 @@
 
 mod mlperf_support;
 
-use repro_runner::verify::{compare, ClaimVerdict};
+use repro_audit::verify::{compare, ClaimVerdict, Side};
+
+fn side(p: &std::path::Path) -> Side {
+    Side::from_folder(p, "mlperf-training-4.1").unwrap()
+}
 
 #[test]
 fn azure_h200_over_oracle_h100_is_1_284x() {
@@ -12,7 +16,7 @@ fn azure_h200_over_oracle_h100_is_1_284x() {
     };
     let a = f.join("Azure/results/ND_H200_v5_n64_nemo/llama2_70b_lora");
     let b = f.join("Oracle/results/512xBM.GPU.H100.8/llama2_70b_lora");
-    let r = compare(&a, &b, Some(1.28), "mlperf-training-4.1").unwrap();
+    let r = compare(side(&a), side(&b), Some(1.28)).unwrap();
     let speedup = &r.parts[0].ci;
     assert!(
         (speedup.estimate - 2.064865 / 1.608517).abs() < 1e-5,
@@ -33,7 +37,7 @@ fn azure_h200_over_oracle_h100_is_1_284x() {
     }
     // 1.28 sits inside the CI of the speed-up: the claim is neither shown nor refuted
     assert_eq!(r.verdict, Some(ClaimVerdict::Inconclusive));
-    let again = compare(&a, &b, Some(1.28), "mlperf-training-4.1").unwrap();
+    let again = compare(side(&a), side(&b), Some(1.28)).unwrap();
     assert_eq!(
         again.render(),
         r.render(),
@@ -44,9 +48,9 @@ fn azure_h200_over_oracle_h100_is_1_284x() {
         "{}",
         r.render()
     );
-    let modest = compare(&a, &b, Some(1.10), "mlperf-training-4.1").unwrap();
+    let modest = compare(side(&a), side(&b), Some(1.10)).unwrap();
     assert_eq!(modest.verdict, Some(ClaimVerdict::Supported));
-    let grand = compare(&a, &b, Some(1.50), "mlperf-training-4.1").unwrap();
+    let grand = compare(side(&a), side(&b), Some(1.50)).unwrap();
     assert_eq!(grand.verdict, Some(ClaimVerdict::NotSupported));
 }
 
@@ -57,9 +61,7 @@ fn comparing_different_benchmarks_is_an_error() {
     };
     let a = f.join("Azure/results/ND_H200_v5_n64_nemo/llama2_70b_lora");
     let b = f.join("NVIDIA/results/eos_n64_ngc24.09_nemo/gpt3");
-    let err = compare(&a, &b, None, "mlperf-training-4.1")
-        .unwrap_err()
-        .to_string();
+    let err = compare(side(&a), side(&b), None).unwrap_err().to_string();
     assert!(
         err.contains("speed-ups only compare the same benchmark"),
         "{err}"
