@@ -59,8 +59,12 @@ fn int_op(op: BinaryOp, x: i64, y: i64, span: Span) -> Result<Value, Diagnostic>
         BinaryOp::Sub => x.checked_sub(y),
         BinaryOp::Mul => x.checked_mul(y),
         _ if y == 0 => return Err(Diagnostic::error(span, "division by zero")),
-        _ if x % y == 0 => x.checked_div(y),
-        _ => return Ok(Value::Float(x as f64 / y as f64)),
+        // `checked_rem` first: `i64::MIN % -1` overflows just as `i64::MIN / -1` does.
+        _ => match x.checked_rem(y) {
+            Some(0) => x.checked_div(y),
+            Some(_) => return Ok(Value::Float(x as f64 / y as f64)),
+            None => None,
+        },
     };
     r.map(Value::Int)
         .ok_or_else(|| Diagnostic::error(span, "integer overflow"))
@@ -134,6 +138,22 @@ mod tests {
     fn overflow_is_an_error_not_a_wrap() {
         let e = op(BinaryOp::Mul, Value::Int(i64::MAX), Value::Int(2)).unwrap_err();
         assert_eq!(e.message, "integer overflow");
+    }
+
+    #[test]
+    fn min_divided_by_minus_one_is_an_overflow_not_a_panic() {
+        let e = op(BinaryOp::Div, Value::Int(i64::MIN), Value::Int(-1)).unwrap_err();
+        assert_eq!(e.message, "integer overflow");
+        for (a, b) in [(i64::MIN, 1), (i64::MAX, -1), (i64::MIN, i64::MIN), (-7, 2)] {
+            assert!(op(BinaryOp::Div, Value::Int(a), Value::Int(b)).is_ok());
+        }
+        for a in [i64::MIN, i64::MAX, 0, -1, 1] {
+            for b in [i64::MIN, i64::MAX, 0, -1, 1, 2] {
+                for o in [BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div] {
+                    let _ = op(o, Value::Int(a), Value::Int(b));
+                }
+            }
+        }
     }
 
     #[test]

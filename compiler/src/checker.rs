@@ -66,6 +66,10 @@ pub fn check(
             }
             None => continue,
         };
+        if let Some(d) = control_char(key, &value, fdef.expr.span) {
+            diags.push(d);
+            continue;
+        }
         match check_field(key, value, fdef, &ctx, &mut out) {
             Ok(()) => {}
             Err(d) => diags.push(d),
@@ -77,6 +81,44 @@ pub fn check(
         Ok(out)
     } else {
         Err(diags)
+    }
+}
+
+/// Values are data: a line break (or any control character) in a value that reaches a
+/// `#SBATCH` directive, a script comment or a file name would end the line and run the
+/// rest as a command, and quoting cannot protect a directive. Every field of a run can
+/// reach one of them (hparams become environment variables), so every string is checked.
+fn control_char(key: &FieldKey, value: &Value, span: Span) -> Option<Diagnostic> {
+    let c = find_control(value)?;
+    let field = if key.0.is_empty() {
+        key.1.clone()
+    } else {
+        format!("{}.{}", key.0, key.1)
+    };
+    Some(
+        Diagnostic::error(
+            span,
+            format!(
+                "control character {} in the value of `{field}`",
+                crate::names::describe_char(c)
+            ),
+        )
+        .with_help("remove it: values are written into job scripts, `#SBATCH` lines and file names, where a line break would end the line")
+        .with_note("newline, carriage return, NUL and the other control characters are refused in every value"),
+    )
+}
+
+fn find_control(value: &Value) -> Option<char> {
+    match value {
+        Value::Str(s) | Value::Name(s) => crate::names::first_control(s).map(|(_, c)| c),
+        Value::List(items) => items.iter().find_map(find_control),
+        Value::Record(fields) => fields
+            .iter()
+            .find_map(|(k, v)| crate::names::first_control(k).map(|(_, c)| c).or_else(|| find_control(v))),
+        Value::Git { url, reference } => crate::names::first_control(url)
+            .or_else(|| crate::names::first_control(reference))
+            .map(|(_, c)| c),
+        _ => None,
     }
 }
 

@@ -24,6 +24,7 @@ use crate::rule_check::RuleBook;
 use crate::run_def::RunDef;
 use crate::runs::{all_runs, global_lets, resolve_run, top_level_statements};
 use crate::source_resolver::SourceResolver;
+use crate::names::{check_plan_name, check_run_name};
 use crate::sweep::{expand, file_stem, point_name, Point};
 
 /// Compile a spec into plans. Warnings (e.g. container tags) come back with the plans.
@@ -179,14 +180,14 @@ impl Build<'_> {
         inputs: &mut Inputs,
         resolver: &mut SourceResolver,
     ) -> Result<Plan, Vec<Diagnostic>> {
-        let name = match def.name.as_plain() {
-            Some(plain) => point_name(&plain, point),
-            None => c.name.clone(),
+        let (run, name) = match def.name.as_plain() {
+            Some(plain) => {
+                let name = point_name(&plain, point);
+                (plain, name)
+            }
+            None => (c.name.clone(), c.name.clone()),
         };
-        if name.trim().is_empty() {
-            let d = Diagnostic::error(def.name.span, "a run needs a non-empty name");
-            return Err(vec![d]);
-        }
+        check_names(&run, &name, def)?;
         let lock_path = self
             .root
             .join("lockfiles")
@@ -209,6 +210,28 @@ impl Build<'_> {
             name_span: def.name.span,
         })
     }
+}
+
+/// The run name and the plan name follow [`crate::names`]: they become `#SBATCH` lines,
+/// script comments and folder names, so they are refused, never rewritten.
+fn check_names(run: &str, plan: &str, def: &RunDef) -> Result<(), Vec<Diagnostic>> {
+    let result = check_run_name(run)
+        .map_err(|e| (run, e))
+        .and_then(|()| check_plan_name(plan).map_err(|e| (plan, e)));
+    let Err((name, e)) = result else {
+        return Ok(());
+    };
+    let what = if name == run { "run" } else { "plan" };
+    let d = Diagnostic::error(
+        def.name.span,
+        format!("invalid {what} name `{}`: {e}", name.escape_debug()),
+    )
+    .with_help(
+        "a name is letters, digits, `_`, `-`, `.` and `+`, starting with a letter, a digit or `_`, \
+         without `..` (sweep values in a plan name follow the same rule)",
+    )
+    .with_note("names become `#SBATCH --job-name`, script comments and folder names");
+    Err(vec![d])
 }
 
 /// Two plans with one name (or one lock file name) would overwrite each other's lock.

@@ -39,6 +39,7 @@ pub mod inputs;
 pub mod launch;
 pub mod locker;
 pub mod lockfile;
+pub mod names;
 pub mod options;
 pub mod paths;
 pub mod pins;

@@ -84,7 +84,7 @@ fn rendered_script_runs_inert() {
     let evil = format!("'; touch {}; echo '", marker.display());
     let template = Template::parse("t.sh", "printf '%s|' {{ a }} {{ b }} {{ c }}").unwrap();
     let script = template
-        .render(&json!({"a": evil, "b": format!("$(touch {})", marker.display()), "c": "x\ny"}))
+        .render(&json!({"a": evil, "b": format!("$(touch {})", marker.display()), "c": "x y"}))
         .unwrap();
     let out = Command::new("bash")
         .arg("-c")
@@ -93,7 +93,7 @@ fn rendered_script_runs_inert() {
         .unwrap();
     assert!(out.status.success());
     assert!(!marker.exists(), "a spec value was executed");
-    let expected = format!("{evil}|$(touch {})|x\ny|", marker.display());
+    let expected = format!("{evil}|$(touch {})|x y|", marker.display());
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
 }
 
@@ -105,12 +105,26 @@ fn safe_filter_opts_out_visibly() {
 }
 
 #[test]
+fn control_characters_are_refused_with_the_field_name() {
+    let template = Template::parse("t.sh", "# {{ plan }}").unwrap();
+    for c in ['\n', '\r', '\u{1b}', '\u{7f}'] {
+        let err = template
+            .render(&json!({"plan": format!("a{c}touch pwned")}))
+            .unwrap_err();
+        assert!(
+            matches!(err, LaunchError::ControlChar { character, .. } if character == c),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn nul_bytes_are_refused_with_the_field_name() {
     let template = Template::parse("t.sh", "{{ hparams.x }}").unwrap();
     let err = template
         .render(&json!({"hparams": {"x": "a\u{0}b"}}))
         .unwrap_err();
-    assert!(matches!(err, LaunchError::NulByte { .. }));
+    assert!(matches!(err, LaunchError::ControlChar { .. }));
     insta::assert_snapshot!(err.to_string());
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use repro_runner::store::{write_atomic, ResultStore, RunVerdict};
+use repro_runner::store::{check_plan_name, write_atomic, ResultStore, RunVerdict};
 
 use super::run::fail;
 use crate::exit::Exit;
@@ -58,6 +58,9 @@ fn accept(query: &str, store: &ResultStore, dir: &std::path::Path) -> anyhow::Re
             record.drift.len()
         );
     }
+    // The record's `plan` names the file: it follows the name grammar, so that a record
+    // edited by hand (`"plan": "../../x"`) cannot write outside the baselines folder.
+    check_plan_name(&record.plan)?;
     let bytes = std::fs::read(&stored.path)
         .map_err(|e| anyhow::anyhow!("cannot read result `{}`: {e}", stored.path.display()))?;
     let path = dir.join(format!("{}.json", stored.record.plan));

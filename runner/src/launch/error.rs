@@ -12,8 +12,8 @@ pub enum LaunchError {
     Parse { name: String, message: String },
     #[error("cannot render launch template `{name}`: {message}")]
     Render { name: String, message: String },
-    #[error("value of `{field}` contains a NUL byte, which no shell word can hold\nhelp: remove the NUL byte from the spec value")]
-    NulByte { field: String },
+    #[error("value of `{field}` contains the control character {}, which would end a script line or a `#SBATCH` directive\nhelp: remove it from the spec value (`repro check` refuses it too)", repro_compiler::names::describe_char(*.character))]
+    ControlChar { field: String, character: char },
     #[error("cannot write launch script `{path}`: {source}")]
     Write {
         path: PathBuf,

@@ -40,9 +40,14 @@ impl Template {
         Template::parse(&path.display().to_string(), &text)
     }
 
-    /// Renders with `values` (a JSON object); refuses values that no shell word can hold.
+    /// Renders with `values` (a JSON object); refuses values with a control character.
+    ///
+    /// Why refuse and not quote: a value also lands in `#SBATCH` directives and comments,
+    /// where no quoting helps: a line feed ends the line and the rest runs as a command.
+    /// `repro check` refuses such values with their span; this is the last line of defence
+    /// for values that come from elsewhere (a hand-edited plan file, the session itself).
     pub fn render(&self, values: &Value) -> Result<String, LaunchError> {
-        reject_nul("", values)?;
+        reject_control("", values)?;
         let context =
             tera::Context::from_value(values.clone()).map_err(|e| self.render_error(&e))?;
         self.tera
@@ -73,24 +78,33 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
-fn reject_nul(path: &str, value: &Value) -> Result<(), LaunchError> {
-    let nul = |field: String| Err(LaunchError::NulByte { field });
+fn reject_control(path: &str, value: &Value) -> Result<(), LaunchError> {
+    let control = |field: String, character: char| {
+        Err(LaunchError::ControlChar {
+            field: field.escape_debug().to_string(),
+            character,
+        })
+    };
+    let first = |s: &str| s.chars().find(|c| c.is_control());
     match value {
-        Value::String(s) if s.contains('\0') => nul(path.to_string()),
+        Value::String(s) => match first(s) {
+            Some(c) => control(path.to_string(), c),
+            None => Ok(()),
+        },
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .try_for_each(|(i, v)| reject_nul(&format!("{path}[{i}]"), v)),
+            .try_for_each(|(i, v)| reject_control(&format!("{path}[{i}]"), v)),
         Value::Object(map) => map.iter().try_for_each(|(k, v)| {
-            if k.contains('\0') {
-                return nul(format!("{path}.{}", k.replace('\0', "\\0")));
-            }
             let child = if path.is_empty() {
                 k.clone()
             } else {
                 format!("{path}.{k}")
             };
-            reject_nul(&child, v)
+            if let Some(c) = first(k) {
+                return control(child, c);
+            }
+            reject_control(&child, v)
         }),
         _ => Ok(()),
     }

@@ -64,6 +64,9 @@ impl SlurmRequest {
                 message,
             })
         };
+        if let Err(e) = repro_compiler::names::check_plan_name(&self.plan) {
+            return bad("plan", format!("`{}`: {e}", self.plan.escape_debug()));
+        }
         if self.nodes == 0 {
             return bad("nodes", "expected at least 1 node".into());
         }

@@ -21,6 +21,8 @@ pub fn submit(
     repro: &Path,
     cli: &dyn SlurmCli,
 ) -> Result<RunState, SlurmError> {
+    // Before anything is created: the plan name is part of the folder's path.
+    request.validate()?;
     let paths = Paths {
         run_root: absolute(&folder.root)?,
         repro: absolute(repro)?,

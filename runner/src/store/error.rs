@@ -28,8 +28,11 @@ pub enum StoreError {
     Ambiguous { query: String, matches: String },
     #[error("no earlier result for plan `{plan}` in `{store}`\nhelp: run `repro run` once without `--compare`, or name a baseline")]
     NoPrior { plan: String, store: PathBuf },
-    #[error("plan name `{plan}` cannot name a store directory\nhelp: plan names must not contain `/` or start with `.`")]
-    PlanName { plan: String },
+    #[error("invalid plan name `{plan}`: {reason}\nhelp: a name is letters, digits, `_`, `-`, `.` and `+` , starting with a letter, a digit or `_`, without `..` (docs/language.md, "Names of runs and plans")")]
+    PlanName {
+        plan: String,
+        reason: repro_compiler::names::NameError,
+    },
     #[error("cannot hash log `{path}`: {source}")]
     Log {
         path: PathBuf,

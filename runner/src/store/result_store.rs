@@ -125,15 +125,14 @@ impl ResultStore {
     }
 }
 
-/// Plan names become directory names (`results/<plan>/`, `runs/<plan>/`): they must stay
-/// one path component.
+/// Plan names become directory names (`results/<plan>/`, `runs/<plan>/`) and baseline file
+/// names: they follow the one name grammar of [`repro_compiler::names`], so a record or
+/// plan edited by hand cannot name a path outside its folder.
 pub fn check_plan_name(plan: &str) -> Result<(), StoreError> {
-    if plan.is_empty() || plan.contains('/') || plan.contains('\\') || plan.starts_with('.') {
-        return Err(StoreError::PlanName {
-            plan: plan.to_string(),
-        });
-    }
-    Ok(())
+    repro_compiler::names::check_plan_name(plan).map_err(|reason| StoreError::PlanName {
+        plan: plan.escape_debug().to_string(),
+        reason,
+    })
 }
 
 /// Reads a record and checks that its bytes hash to its name when the name is an id, and
