@@ -36,8 +36,15 @@ pub struct Checked {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Launch fields that only mean something to Slurm.
-const SLURM_ONLY: &[&str] = &["partition", "account", "qos", "constraint", "exclusive"];
+/// Launch fields each executor does not render: accepting them would drop them silently.
+/// `qos` is in the schema (a Slurm concept users reach for) but no executor renders it yet.
+const NOT_RENDERED: &[(&str, &[&str])] = &[
+    (
+        "local",
+        &["partition", "account", "qos", "constraint", "exclusive"],
+    ),
+    ("slurm", &["qos"]),
+];
 
 /// Check one run at one point.
 pub fn check(
@@ -368,14 +375,22 @@ fn executor(def: &RunDef, out: &mut Checked, diags: &mut Vec<Diagnostic>) {
         ));
         return;
     }
-    if exec == "local" {
-        for f in SLURM_ONLY {
-            if let Some(fdef) = def.fields.get(&("launch".to_string(), f.to_string())) {
-                diags.push(
-                    Diagnostic::error(fdef.span, format!("`{f}` only applies to `launch slurm`"))
-                        .with_label(*span, "the executor is `local`"),
-                );
-            }
+    let ignored = NOT_RENDERED
+        .iter()
+        .find(|(e, _)| e == exec)
+        .map_or(&[][..], |(_, fields)| *fields);
+    for f in ignored {
+        if let Some(fdef) = def.fields.get(&("launch".to_string(), f.to_string())) {
+            diags.push(
+                Diagnostic::error(
+                    fdef.name_span,
+                    format!("the `{exec}` executor does not use `launch.{f}`"),
+                )
+                .with_label(*span, format!("the executor is `{exec}`"))
+                .with_help(format!(
+                    "remove `{f}`: it would be locked but never reach the job"
+                )),
+            );
         }
     }
     let _ = insert(

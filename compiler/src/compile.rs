@@ -29,11 +29,14 @@ use crate::sweep::{expand, file_stem, point_name, Point};
 
 /// Compile a spec into plans. Warnings (e.g. container tags) come back with the plans.
 pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failed> {
-    let loaded = repro_lang::load(path).map_err(|e| Failed {
+    let root = lock_root(path, opts);
+    let load_options = repro_lang::LoadOptions {
+        root: (!opts.allow_outside_root).then(|| root.clone()),
+    };
+    let loaded = repro_lang::load_with(path, &load_options).map_err(|e| Failed {
         sources: e.sources,
         diagnostics: e.diagnostics,
     })?;
-    let root = lock_root(path, opts);
     let build = Build {
         modules: &loaded.modules,
         root_file: loaded.root,
@@ -155,7 +158,7 @@ impl Build<'_> {
         points: &[(RunDef, Point)],
         checked: Vec<Checked>,
     ) -> Result<Output, Vec<Diagnostic>> {
-        let mut inputs = Inputs::new(self.sources, self.root);
+        let mut inputs = Inputs::new(self.sources, self.root, self.opts.allow_outside_root);
         let mut resolver = SourceResolver::new(self.opts);
         let (mut plans, mut warnings, mut diags) = (Vec::new(), Vec::new(), Vec::new());
         for ((def, point), mut c) in points.iter().zip(checked) {
@@ -201,6 +204,12 @@ impl Build<'_> {
             (Err(d), _) => return Err(diags.into_iter().chain(d).collect()),
         };
         add_sweep_point(&mut c.groups, point);
+        if files.keys().any(|k| k.starts_with("../") || k.starts_with('/')) {
+            c.groups
+                .entry(Group::Run)
+                .or_default()
+                .insert("outside_root".into(), LockValue::Bool(true));
+        }
         let spec = relative(self.root, self.sources.path(self.root_file));
         let lock = Lockfile::new(name, spec, c.rulesets, files, c.groups);
         Ok(Plan {

@@ -47,7 +47,19 @@ pub(crate) fn convert(
         (Kind::File, Value::Str(s)) => file(&s, span, ctx, out),
         (Kind::StrOrRate, Value::Str(s)) => Ok(LockValue::Str(s)),
         (Kind::StrOrRate, v) => quantity(v, repro_lang::Dimension::Rate, span, &kind),
-        (Kind::Command, Value::Str(s)) => Ok(LockValue::Str(s)),
+        // A string would run as one program name (`"python train.py"` is no program): the
+        // words of a command are a list, and nothing splits them behind the author's back.
+        (Kind::Command, Value::Str(s)) => Err(Diagnostic::error(
+            span,
+            format!("expected a list of strings, found the string `{}`", s.escape_debug()),
+        )
+        .with_help(format!(
+            "write the command as a list of words, e.g. `command = [{}]`",
+            s.split_whitespace()
+                .map(|w| format!("\"{}\"", w.escape_debug()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
         (Kind::Command, Value::List(items)) => items
             .into_iter()
             .map(|i| match i {

@@ -21,6 +21,10 @@ pub struct Options {
     /// source and read no lock. The plans that come back have no `software.sources` and are
     /// for inspection only, never for locking.
     pub validate_only: bool,
+    /// `--allow-outside-root`: `use` imports and files named by fields (`script`) may lie
+    /// outside the lock root. A lock that depends on such a file says so
+    /// (`outside_root = true` in `[run]`), so that the choice is reviewed with the lock.
+    pub allow_outside_root: bool,
 }
 
 impl Options {

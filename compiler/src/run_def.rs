@@ -98,7 +98,7 @@ impl RunDef {
         match segs.as_slice() {
             [field] => {
                 if is_run_field(&field.name) {
-                    self.insert("", field, a);
+                    self.insert("", field, a, diags);
                 } else {
                     diags.push(unknown_run_field(field));
                 }
@@ -107,7 +107,7 @@ impl RunDef {
                 let path: Vec<&str> = std::iter::once(block.name.as_str())
                     .chain(rest[..rest.len() - 1].iter().map(|i| i.name.as_str()))
                     .collect();
-                self.insert(&path.join("."), rest[rest.len() - 1], a);
+                self.insert(&path.join("."), rest[rest.len() - 1], a, diags);
             }
             [block, ..] => diags.push(unknown_block(block)),
             [] => {}
@@ -149,16 +149,16 @@ impl RunDef {
             match stmt {
                 Stmt::Let(l) => self.lets.push(l.clone()),
                 Stmt::Assign(a) => match a.target.as_single() {
-                    Some(field) => self.insert(path, field, a),
+                    Some(field) => self.insert(path, field, a, diags),
                     None => diags.push(Diagnostic::error(
                         a.target.span,
                         format!("a dotted name is not allowed inside `{path}`"),
                     )),
                 },
-                Stmt::Source(s) if path == "software" => self.insert_source(s),
+                Stmt::Source(s) if path == "software" => self.insert_source(s, diags),
                 Stmt::Block(b) if b.label.is_none() => {
                     let sub = format!("{path}.{}", b.kind.name);
-                    self.insert_block_field(path, b);
+                    self.insert_block_field(path, b, diags);
                     self.collect_block(&sub, &b.body, b.kind.span, diags);
                 }
                 other => diags.push(not_allowed(other.span(), &format!("`{path}`"))),
@@ -167,38 +167,52 @@ impl RunDef {
     }
 
     /// A nested block (`env { ... }`) is itself a field of its parent, for schema checks.
-    fn insert_block_field(&mut self, path: &str, b: &NamedBlock) {
+    fn insert_block_field(&mut self, path: &str, b: &NamedBlock, diags: &mut Vec<Diagnostic>) {
         let expr = Expr::new(repro_lang::ast::ExprKind::List(Vec::new()), b.span);
-        self.fields.insert(
-            (path.to_string(), b.kind.name.clone()),
-            FieldDef {
-                expr,
-                span: b.span,
-                name_span: b.kind.span,
-            },
-        );
+        let def = FieldDef {
+            expr,
+            span: b.span,
+            name_span: b.kind.span,
+        };
+        self.put((path.to_string(), b.kind.name.clone()), def, diags);
     }
 
-    fn insert_source(&mut self, s: &Let) {
-        self.fields.insert(
-            ("software.sources".to_string(), s.name.name.clone()),
-            FieldDef {
-                expr: s.value.clone(),
-                span: s.span,
-                name_span: s.name.span,
-            },
-        );
+    fn insert_source(&mut self, s: &Let, diags: &mut Vec<Diagnostic>) {
+        let def = FieldDef {
+            expr: s.value.clone(),
+            span: s.span,
+            name_span: s.name.span,
+        };
+        self.put(("software.sources".to_string(), s.name.name.clone()), def, diags);
     }
 
-    fn insert(&mut self, path: &str, field: &Ident, a: &Assign) {
-        self.fields.insert(
-            (path.to_string(), field.name.clone()),
-            FieldDef {
-                expr: a.value.clone(),
-                span: a.span,
-                name_span: field.span,
-            },
-        );
+    fn insert(&mut self, path: &str, field: &Ident, a: &Assign, diags: &mut Vec<Diagnostic>) {
+        let def = FieldDef {
+            expr: a.value.clone(),
+            span: a.span,
+            name_span: field.span,
+        };
+        self.put((path.to_string(), field.name.clone()), def, diags);
+    }
+
+    /// A field written twice in one run is an error pointing at both: silently keeping
+    /// the last one would lock a value the author may not have meant. (`extends` is the
+    /// way to replace a field, see [`RunDef::extend`].)
+    fn put(&mut self, key: FieldKey, def: FieldDef, diags: &mut Vec<Diagnostic>) {
+        if let Some(first) = self.fields.get(&key) {
+            let name = if key.0.is_empty() {
+                key.1.clone()
+            } else {
+                format!("{}.{}", key.0, key.1)
+            };
+            diags.push(
+                Diagnostic::error(def.name_span, format!("field `{name}` is set twice"))
+                    .with_label(first.name_span, "first set here")
+                    .with_help("keep one of the two (a run that `extends` another may replace its fields)"),
+            );
+            return;
+        }
+        self.fields.insert(key, def);
     }
 }
 

@@ -31,7 +31,7 @@ pub enum Kind {
     File,
     /// A string or a rate (`"infiniband"`, `400Gb/s`).
     StrOrRate,
-    /// A string or a list of strings (a command line).
+    /// A list of strings (a command line, one word per element).
     Command,
     /// A nested block of string values (environment variables).
     Env,
@@ -54,7 +54,7 @@ impl Kind {
             Kind::OneOf(names) => format!("one of {}", backticked(names)),
             Kind::File => "a file path (string)".into(),
             Kind::StrOrRate => "a string or a rate, e.g. `400Gb/s`".into(),
-            Kind::Command => "a string or a list of strings".into(),
+            Kind::Command => "a list of strings, e.g. `[\"python\", \"train.py\"]`".into(),
             Kind::Env => "a block of string values".into(),
             Kind::Any => "a value".into(),
         }

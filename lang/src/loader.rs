@@ -8,6 +8,11 @@
 //!
 //! The loader reads files and nothing else; all problems are [`Diagnostic`]s and are
 //! collected across files, so one run reports every broken file.
+//!
+//! What it reads is bounded ([`LoadOptions`]): only regular files (a FIFO would block
+//! forever, `/dev/zero` would fill memory), at most [`MAX_SPEC_BYTES`] each, an imported file
+//! must be a `.run` file (so that a syntax error never quotes a file that is not a spec, such
+//! as `/etc/shadow`), and with a root every import must resolve inside it.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -17,6 +22,18 @@ use crate::diagnostic::{render_all, Diagnostic};
 use crate::parser::parse;
 use crate::source_map::SourceMap;
 use crate::span::{FileId, Span};
+
+/// The largest spec file read: far beyond any real spec (the shipped ones are a few KiB),
+/// small enough that a mistaken `use` of a huge file is an error, not an out-of-memory.
+pub const MAX_SPEC_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Where imports may come from.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Every `use` must resolve inside this folder (after following symlinks); `None`
+    /// confines nothing (the caller decided, e.g. `--allow-outside-root`).
+    pub root: Option<PathBuf>,
+}
 
 /// A root file and its imports.
 #[derive(Debug, Clone)]
@@ -53,6 +70,8 @@ enum State {
 
 struct Loader {
     sources: SourceMap,
+    /// Canonical confinement root, see [`LoadOptions::root`].
+    confine: Option<PathBuf>,
     root_dir: PathBuf,
     by_path: HashMap<PathBuf, FileId>,
     state: HashMap<FileId, State>,
@@ -62,10 +81,19 @@ struct Loader {
     errors: Vec<Diagnostic>,
 }
 
-/// Load `path` and everything it imports.
+/// Load `path` and everything it imports, with no confinement root.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    load_with(path, &LoadOptions::default())
+}
+
+/// Load `path` and everything it imports, within `options`.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
     let mut loader = Loader {
         sources: SourceMap::new(),
+        confine: options
+            .root
+            .as_ref()
+            .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone())),
         root_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         by_path: HashMap::new(),
         state: HashMap::new(),
@@ -105,7 +133,7 @@ impl Loader {
 
     /// Read a file into the source map; non-UTF-8 text is added lossily and reported.
     fn read(&mut self, path: PathBuf) -> std::io::Result<FileId> {
-        let bytes = std::fs::read(&path)?;
+        let bytes = read_bounded(&path, MAX_SPEC_BYTES)?;
         let key = std::fs::canonicalize(&path)?;
         let (text, bad) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
@@ -157,6 +185,10 @@ impl Loader {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         let path = normalize(&dir.join(rel));
+        if let Err(diag) = self.admissible(&path, path_span) {
+            self.errors.push(diag);
+            return;
+        }
         let existing = std::fs::canonicalize(&path)
             .ok()
             .and_then(|key| self.by_path.get(&key).copied());
@@ -180,6 +212,37 @@ impl Loader {
             return;
         }
         self.visit(to);
+    }
+
+    /// An import must be a `.run` file inside the root: the file is parsed, and a syntax
+    /// error quotes its lines, which must never be those of a file that is not a spec.
+    fn admissible(&self, path: &Path, span: Span) -> Result<(), Diagnostic> {
+        if path.extension().is_none_or(|e| e != "run") {
+            return Err(Diagnostic::error(
+                span,
+                format!("`use` imports spec files; `{}` is not a `.run` file", path.display()),
+            )
+            .with_help("rename the file to end in `.run`, or import the spec that defines what you need"));
+        }
+        let Some(root) = &self.confine else {
+            return Ok(());
+        };
+        // A missing file is reported by the read that follows, with its own message.
+        let Ok(real) = std::fs::canonicalize(path) else {
+            return Ok(());
+        };
+        if real.starts_with(root) {
+            return Ok(());
+        }
+        Err(Diagnostic::error(
+            span,
+            format!(
+                "`{}` is outside the project root `{}`",
+                path.display(),
+                root.display()
+            ),
+        )
+        .with_help("move the file into the project, or pass `--allow-outside-root` (the lock records it)"))
     }
 
     /// "import cycle: `a.run -> b.run -> a.run`", pointing at the `use` that closes it.
@@ -209,6 +272,43 @@ fn display_dir(dir: &Path) -> String {
     } else {
         dir.display().to_string()
     }
+}
+
+/// Reads a regular file of at most `max` bytes; a directory, FIFO, socket or device is an
+/// error. The file is opened non-blocking (opening a FIFO would otherwise wait for a
+/// writer) and checked on the open handle, so a file swapped after a check cannot slip by.
+pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a FIFO, socket or device)"
+        };
+        return Err(std::io::Error::other(format!("it is {kind}")));
+    }
+    if meta.len() > max {
+        return Err(too_large(max));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(max));
+    }
+    Ok(bytes)
+}
+
+/// `O_NONBLOCK` on Linux (every architecture repro builds for); `lang` has no libc.
+const O_NONBLOCK: i32 = 0o4000;
+
+fn too_large(max: u64) -> std::io::Error {
+    std::io::Error::other(format!("it is larger than {} MiB", max / (1024 * 1024)))
 }
 
 fn read_error(span: Span, path: &Path, err: &std::io::Error) -> Diagnostic {

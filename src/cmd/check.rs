@@ -22,6 +22,9 @@ pub struct Args {
     /// Treat reproducibility warnings (a container pinned by tag) as errors
     #[arg(long)]
     pub strict: bool,
+    /// Let `use` and `script` name files outside the project root
+    #[arg(long)]
+    pub allow_outside_root: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -38,6 +41,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let opts = Options {
         validate_only: true,
         strict: args.strict,
+        allow_outside_root: args.allow_outside_root,
         ..Options::default()
     };
     let mut reports = Vec::new();

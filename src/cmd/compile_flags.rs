@@ -22,6 +22,10 @@ pub struct CompileFlags {
     /// that folder is named `specs`)
     #[arg(long, value_name = "ROOT")]
     pub root: Option<PathBuf>,
+    /// Let `use` and `script` name files outside the lock root (the lock records
+    /// `outside_root = true`)
+    #[arg(long)]
+    pub allow_outside_root: bool,
 }
 
 impl CompileFlags {
@@ -32,6 +36,7 @@ impl CompileFlags {
             locked: self.locked,
             frozen: self.frozen,
             strict: self.strict,
+            allow_outside_root: self.allow_outside_root,
             ..Options::default()
         }
     }

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod confinement;
 mod errors;
 mod eval;
 mod git;
