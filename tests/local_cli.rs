@@ -466,6 +466,27 @@ fn baseline_accept_writes_the_record_and_diff_uses_it() {
 }
 
 #[test]
+fn baseline_accept_refuses_a_plan_name_that_leaves_the_folder() {
+    let case = Case::new();
+    case.plan(|_| {}).runs(&[(60.0, true), (61.0, true), (62.0, true)]);
+    assert_eq!(code(&case.run(&[])), 0);
+    let first = case.ids()[0].clone();
+    let record = case.path(&format!("results/smoke/{first}.json"));
+    let mut value: Value = serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    for plan in ["../../escape", "/tmp/x", "a/b", "x\ntouch pwned"] {
+        value["plan"] = json!(plan);
+        let edited = case.path("edited.json");
+        std::fs::write(&edited, value.to_string()).unwrap();
+        let out = case.repro(&["baseline", "accept", "edited.json"]);
+        assert_eq!(code(&out), 2, "{plan}: {}", String::from_utf8_lossy(&out.stderr));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("invalid plan name"), "{stderr}");
+        assert!(!case.path("escape.json").exists() && !case.path("../escape.json").exists());
+        assert!(!case.path("baselines").exists(), "{plan}: something was written");
+    }
+}
+
+#[test]
 fn bad_input_is_exit_2_with_file_and_position() {
     let case = Case::new();
     std::fs::write(case.path("plan.json"), "{\n  \"name\": 3\n}\n").unwrap();

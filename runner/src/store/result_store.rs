@@ -135,12 +135,17 @@ pub fn check_plan_name(plan: &str) -> Result<(), StoreError> {
     })
 }
 
+/// The largest record read: a record holds digests, not logs, and is a few KiB.
+pub const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads a record and checks that its bytes hash to its name when the name is an id, and
 /// that its format is one this repro reads.
 pub fn load(path: &Path) -> Result<Stored, StoreError> {
-    let bytes = std::fs::read(path).map_err(|source| StoreError::Read {
-        path: path.to_path_buf(),
-        source,
+    let bytes = repro_lang::read_bounded(path, MAX_RECORD_BYTES).map_err(|source| {
+        StoreError::Read {
+            path: path.to_path_buf(),
+            source,
+        }
     })?;
     let record: ResultRecord = serde_json::from_slice(&bytes).map_err(|e| StoreError::Parse {
         path: path.to_path_buf(),
@@ -156,6 +161,9 @@ pub fn load(path: &Path) -> Result<Stored, StoreError> {
             actual: id,
         });
     }
+    // The plan names folders and baseline files: a hand-edited `"plan": "../../x"` is
+    // refused here, before any caller builds a path from it.
+    check_plan_name(&record.plan)?;
     if record.format != FORMAT {
         return Err(StoreError::Parse {
             path: path.to_path_buf(),
