@@ -465,6 +465,77 @@ fn baseline_accept_writes_the_record_and_diff_uses_it() {
     );
 }
 
+/// `kill -9` of the runner leaves no rank behind: each rank has the parent-death signal.
+#[test]
+fn ranks_die_with_a_killed_runner() {
+    let case = Case::new();
+    case.plan(|plan| {
+        plan["runs"] = json!(1);
+        plan["launch"]["ranks_per_node"] = json!(2);
+        plan["launch"]["values"]["command"] = json!("bash");
+        plan["launch"]["values"]["args"] = json!([
+            "-c",
+            "echo $$ > \"$REPRO_RUN_DIR/pid-$RANK\"; exec sleep 300"
+        ]);
+    });
+    let mut runner = std::process::Command::new(env!("CARGO_BIN_EXE_repro"))
+        .args(["run", "plan.json"])
+        .current_dir(case.dir.path())
+        .env(
+            "REPRO_PROBE_OVERRIDE",
+            format!("{ROOT}/runner/tests/fixtures/probe/no-gpu.json"),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let pids = loop {
+        let pids = rank_pids(&case.path("runs/smoke"));
+        if pids.len() == 2 {
+            break pids;
+        }
+        assert!(std::time::Instant::now() < deadline, "the ranks never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(pids.iter().all(|p| alive(*p)), "ranks not running: {pids:?}");
+    runner.kill().unwrap();
+    runner.wait().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while pids.iter().any(|p| alive(*p)) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let survivors: Vec<i32> = pids.into_iter().filter(|p| alive(*p)).collect();
+    for p in &survivors {
+        unsafe { libc::kill(*p, libc::SIGKILL) };
+    }
+    assert!(survivors.is_empty(), "ranks survived the runner: {survivors:?}");
+}
+
+/// `runs/<plan>/<run-id>/pid-<rank>` files written by the ranks (complete lines only).
+fn rank_pids(dir: &std::path::Path) -> Vec<i32> {
+    let mut pids = Vec::new();
+    for run in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        for f in std::fs::read_dir(run.path()).into_iter().flatten().flatten() {
+            let name = f.file_name().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(f.path()).unwrap_or_default();
+            if name.starts_with("pid-") && text.ends_with('\n') {
+                pids.push(text.trim().parse().unwrap());
+            }
+        }
+    }
+    pids
+}
+
+/// Running (not gone, not a zombie waiting for its reaper).
+fn alive(pid: i32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+    !state.starts_with('Z') && !state.starts_with('X')
+}
+
 #[test]
 fn baseline_accept_refuses_a_plan_name_that_leaves_the_folder() {
     let case = Case::new();

@@ -71,6 +71,12 @@ pub fn lock(spec: &Path, opts: &Options) -> Result<(Compiled, Vec<LockUpdate>), 
             diagnostics: d,
         })?;
     }
+    let mut compiled = compiled;
+    if !opts.must_match() {
+        let leftovers: Vec<Diagnostic> =
+            compiled.plans.iter().filter_map(leftover_temp).collect();
+        compiled.warnings.extend(leftovers);
+    }
     let mut updates = Vec::new();
     let mut diags = Vec::new();
     for plan in &compiled.plans {
@@ -168,10 +174,6 @@ fn write_one(plan: &Plan) -> Result<LockUpdate, Vec<Diagnostic>> {
     };
     let written = match status {
         LockStatus::Unchanged => Ok(()),
-        // Nothing to protect: a crash mid-write leaves a file that fails to read or to verify
-        // its hashes, never a lock that is silently wrong. Skipping the temporary file halves
-        // the inode work when a sweep creates a thousand locks.
-        LockStatus::Created => std::fs::write(&plan.lock_path, &bytes),
         _ => write_atomic(&plan.lock_path, &bytes),
     };
     written.map_err(|e| {
@@ -201,9 +203,43 @@ fn create_lock_dir(plan: &Plan) -> Result<(), Vec<Diagnostic>> {
     })
 }
 
-/// Write to a temporary file beside the target, then rename: a crash never leaves half a lock.
+/// Write to a temporary file beside the target, fsync it, rename it over the target and
+/// fsync the folder: a kill or a crash leaves either no lock, the old lock or the new one,
+/// never an empty or half-written lock (new locks included). What a kill can leave is the
+/// temporary file, which the next `repro lock` removes and reports ([`leftover_temp`]).
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("lock.tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    use std::io::Write;
+    let tmp = temp_path(path);
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    std::fs::File::open(dir.unwrap_or(Path::new(".")))?.sync_all()
+}
+
+fn temp_path(lock: &Path) -> std::path::PathBuf {
+    lock.with_extension("lock.tmp")
+}
+
+/// A temporary lock left by a `repro lock` that was killed: removed, and reported as a
+/// warning on the plan, so that the interruption is not silent.
+pub fn leftover_temp(plan: &Plan) -> Option<Diagnostic> {
+    let tmp = temp_path(&plan.lock_path);
+    std::fs::symlink_metadata(&tmp).ok()?;
+    let removed = std::fs::remove_file(&tmp);
+    let what = match removed {
+        Ok(()) => "removed",
+        Err(_) => "could not remove",
+    };
+    Some(
+        Diagnostic::warning(
+            plan.name_span,
+            format!(
+                "{what} `{}`, left by an interrupted `repro lock`",
+                tmp.display()
+            ),
+        )
+        .with_help("the lock itself was never half-written; check it with `repro lock --locked`"),
+    )
 }

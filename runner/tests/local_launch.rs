@@ -46,8 +46,9 @@ proptest! {
         prop_assert_eq!(bash_echo(&quote(&value)), value);
     }
 
+    /// Any value without a control character (the renderer refuses those) round-trips.
     #[test]
-    fn template_values_round_trip_through_bash(value in "[^\u{0}]{0,30}") {
+    fn template_values_round_trip_through_bash(value in "[^\\p{Cc}]{0,30}") {
         let template = Template::parse("t.sh", "printf %s {{ v }}").unwrap();
         let script = template.render(&json!({"v": value})).unwrap();
         let out = Command::new("bash").arg("-c").arg(&script).output().unwrap();

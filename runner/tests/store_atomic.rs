@@ -174,3 +174,32 @@ fn lookups_that_fail_say_why() {
     bad.plan = "../escape".into();
     insta::assert_snapshot!("plan_name", show(store.put(&bad).unwrap_err()));
 }
+
+#[test]
+fn leftover_temporary_files_are_removed_and_named_fresh_ones_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ResultStore::new(dir.path());
+    let plan_dir = dir.path().join("smoke");
+    std::fs::create_dir_all(&plan_dir).unwrap();
+    let old = plan_dir.join(".tmp-killed");
+    let fresh = plan_dir.join(".tmp-writing");
+    std::fs::write(&old, b"{complete but never stored}").unwrap();
+    std::fs::write(&fresh, b"{").unwrap();
+    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    assert!(store.list("smoke").unwrap().is_empty(), "temp files are never records");
+    let removed = store.remove_leftovers("smoke").unwrap();
+    assert_eq!(removed, vec![old.clone()]);
+    assert!(!old.exists());
+    assert!(fresh.exists(), "a concurrent writer's temporary file is left alone");
+    assert!(store.remove_leftovers("absent").unwrap().is_empty());
+    assert!(matches!(
+        store.remove_leftovers("../x"),
+        Err(StoreError::PlanName { .. })
+    ));
+}

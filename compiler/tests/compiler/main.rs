@@ -6,6 +6,7 @@ mod confinement;
 mod errors;
 mod eval;
 mod git;
+mod interrupted;
 mod locked;
 mod lockfiles;
 mod no_panic;

@@ -38,4 +38,7 @@ pub enum Event {
     },
     /// The result record was written to the store.
     ResultStored { id: String, path: String },
+    /// A temporary file that an interrupted run left in the store was removed (its write
+    /// never completed, so it was never a result).
+    LeftoverRemoved { path: String },
 }

@@ -64,6 +64,9 @@ pub fn line(event: &Event) -> String {
         } => {
             format!("run {index} {} after {elapsed_s:.2}s", status.label())
         }
+        Event::LeftoverRemoved { path } => {
+            format!("removed `{path}`, a temporary file left by an interrupted run")
+        }
         Event::ResultStored { id, path } => {
             format!("result {} stored in {path}", &id[..12.min(id.len())])
         }

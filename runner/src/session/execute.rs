@@ -70,6 +70,10 @@ pub fn run_session(
         }
     }
     let record = result_record(&context, environment, drift, executor, runs);
+    for path in store.remove_leftovers(&record.plan)? {
+        let path = path.display().to_string();
+        emit(Event::LeftoverRemoved { path });
+    }
     let stored = store.put(&record)?;
     emit(Event::ResultStored {
         id: stored.id.clone(),

@@ -116,6 +116,10 @@ fn finish(
         return Ok(SlurmEnd::Stored(Box::new(store::load(&stored.path)?)));
     }
     let record = result_record(plan, folder, state)?;
+    for path in store.remove_leftovers(&record.plan)? {
+        let path = path.display().to_string();
+        emit(Event::LeftoverRemoved { path });
+    }
     let stored = store.put(&record)?;
     let reference = StoredRef {
         id: stored.id.clone(),

@@ -48,6 +48,26 @@ impl ResultStore {
         })
     }
 
+    /// Removes the temporary files (`.tmp-*`) that a killed writer left in `plan`'s folder
+    /// and returns their paths, so that the caller reports them. Only files older than
+    /// [`TEMP_GRACE`] count: a concurrent writer's temporary file lives for milliseconds.
+    pub fn remove_leftovers(&self, plan: &str) -> Result<Vec<PathBuf>, StoreError> {
+        let dir = self.plan_dir(plan)?;
+        let mut removed = Vec::new();
+        for path in entries(&dir)? {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let old = std::fs::symlink_metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age >= TEMP_GRACE);
+            if name.starts_with(".tmp-") && old && std::fs::remove_file(&path).is_ok() {
+                removed.push(path);
+            }
+        }
+        Ok(removed)
+    }
+
     /// Every record of `plan`, oldest first (by creation time, then id).
     pub fn list(&self, plan: &str) -> Result<Vec<Stored>, StoreError> {
         let dir = self.plan_dir(plan)?;
@@ -134,6 +154,9 @@ pub fn check_plan_name(plan: &str) -> Result<(), StoreError> {
         reason,
     })
 }
+
+/// How old a temporary file must be before it counts as left by a killed writer.
+pub const TEMP_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The largest record read: a record holds digests, not logs, and is a few KiB.
 pub const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
