@@ -262,9 +262,10 @@ fn dry_run_for_a_plan() {
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
 
-    /// Whatever a value holds (quotes, `$(...)`, newlines, globs), bash reads back exactly it.
+    /// Whatever a value holds (quotes, `$(...)`, globs), bash reads back exactly it; a
+    /// control character (a newline) is refused instead (`hostile_templates.rs`).
     #[test]
-    fn env_values_round_trip_through_bash(value in "[ -~\n\t]{0,40}") {
+    fn env_values_round_trip_through_bash(value in "[ -~]{0,40}") {
         let mut request = eos_gpt3();
         request.env = vec![("NOTE".into(), value.clone())];
         let script = Script::render(&request, &paths()).unwrap().text;

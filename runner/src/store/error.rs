@@ -28,7 +28,7 @@ pub enum StoreError {
     Ambiguous { query: String, matches: String },
     #[error("no earlier result for plan `{plan}` in `{store}`\nhelp: run `repro run` once without `--compare`, or name a baseline")]
     NoPrior { plan: String, store: PathBuf },
-    #[error("invalid plan name `{plan}`: {reason}\nhelp: a name is letters, digits, `_`, `-`, `.` and `+` , starting with a letter, a digit or `_`, without `..` (see `docs/language.md`, section Names of runs and plans)")]
+    #[error("invalid plan name `{plan}`: {reason}\nhelp: a name is letters, digits, `_`, `-`, `.` and `+`, starting with a letter, a digit or `_`, without `..` (see `docs/language.md`, section Names of runs and plans)")]
     PlanName {
         plan: String,
         reason: repro_compiler::names::NameError,
