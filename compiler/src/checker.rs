@@ -130,13 +130,23 @@ fn find_control(value: &Value) -> Option<char> {
 }
 
 /// Turn sweep variables into field overrides (see the module doc).
-fn apply_point(def: &RunDef, point: &Point) -> (RunDef, BTreeMap<String, Value>) {
-    let mut def = def.clone();
+fn apply_point(original: &RunDef, point: &Point) -> (RunDef, BTreeMap<String, Value>) {
+    // The sweeps are expanded already; copying their lists for every point would make a
+    // large sweep quadratic in memory traffic.
+    let mut def = RunDef {
+        name: original.name.clone(),
+        key: original.key.clone(),
+        fields: original.fields.clone(),
+        blocks: original.blocks.clone(),
+        executor: original.executor.clone(),
+        lets: original.lets.clone(),
+        sweeps: Vec::new(),
+    };
     let mut vars = BTreeMap::new();
     for (name, value) in point {
         vars.insert(name.clone(), value.clone());
         let key = target_key(&def, name);
-        let span = def
+        let span = original
             .sweeps
             .iter()
             .find(|s| s.names.iter().any(|n| &n.name == name))

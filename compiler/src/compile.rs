@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use repro_lang::ast::{Let, Module};
 use repro_lang::{Diagnostic, FileId, SourceMap, Span};
@@ -109,15 +110,18 @@ impl Build<'_> {
     }
 
     /// Every (run, sweep point) of the root spec.
-    fn points(&self, globals: &[Let], diags: &mut Vec<Diagnostic>) -> Vec<(RunDef, Point)> {
+    fn points(&self, globals: &[Let], diags: &mut Vec<Diagnostic>) -> Vec<(Rc<RunDef>, Point)> {
         let runs = all_runs(self.modules);
         let mut points = Vec::new();
         for run in runs.iter().filter(|r| r.name.span.file == self.root_file) {
             let Some(def) = resolve_run(run, &runs, diags) else {
                 continue;
             };
+            // One shared definition per run: a 100,000-point sweep must not hold 100,000
+            // copies of the run's syntax tree (its sweep lists included).
+            let def = Rc::new(def);
             match expand(&def, globals) {
-                Ok(ps) => points.extend(ps.into_iter().map(|p| (def.clone(), p))),
+                Ok(ps) => points.extend(ps.into_iter().map(|p| (Rc::clone(&def), p))),
                 Err(d) => diags.extend(d),
             }
         }
@@ -132,7 +136,7 @@ impl Build<'_> {
 
     fn check_all(
         &self,
-        points: &[(RunDef, Point)],
+        points: &[(Rc<RunDef>, Point)],
         globals: &[Let],
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Checked> {
@@ -155,7 +159,7 @@ impl Build<'_> {
 
     fn finish_all(
         &self,
-        points: &[(RunDef, Point)],
+        points: &[(Rc<RunDef>, Point)],
         checked: Vec<Checked>,
     ) -> Result<Output, Vec<Diagnostic>> {
         let mut inputs = Inputs::new(self.sources, self.root, self.opts.allow_outside_root);

@@ -1,0 +1,106 @@
+//! Peak memory (VmHWM from /proc/self/status) of `repro check` on large inputs. Run each
+//! case in its own process, since the peak is per process:
+//!
+//! ```text
+//! cargo run --release -p repro-compiler --example memory -- fields   # 10 MB spec, ~420,000 fields: target < 100 MB
+//! cargo run --release -p repro-compiler --example memory -- list     # 10 MB spec, one list of ~1.3 million items: target < 100 MB
+//! cargo run --release -p repro-compiler --example memory -- sweep    # a 100,000-point sweep: target < 500 MB
+//! ```
+//!
+//! The check is the one `repro check` runs (`Options::validate_only`): parse, evaluate every
+//! field at every sweep point, check it against the schema and the rules.
+
+use std::fmt::Write as _;
+
+use repro_compiler::options::Options;
+
+const HEAD: &str = r#"run "big" {
+  hardware {
+    nodes = 1
+    gpus_per_node = 0
+  }
+  launch local {
+    command = ["true"]
+  }
+  runs = 1
+"#;
+
+fn fields(target: usize) -> String {
+    let mut s = String::from(HEAD);
+    s.push_str("  hparams {\n");
+    let mut i = 0;
+    while s.len() < target {
+        writeln!(s, "    h{i} = {i}").unwrap();
+        i += 1;
+    }
+    s.push_str("  }\n}\n");
+    s
+}
+
+fn list(target: usize) -> String {
+    let mut s = String::from(HEAD);
+    s.push_str("  hparams {\n    xs = [");
+    let mut i = 0u64;
+    while s.len() < target {
+        write!(s, "{},", i % 1000).unwrap();
+        i += 1;
+    }
+    s.push_str("]\n  }\n}\n");
+    s
+}
+
+fn sweep() -> String {
+    let mut s = String::from(HEAD);
+    let a: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
+    writeln!(s, "  sweep seed in [{}]", a.join(", ")).unwrap();
+    s.push_str("  sweep lr in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n");
+    s.push_str("  sweep bs in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n");
+    s.push_str("}\n");
+    s
+}
+
+fn vm_hwm_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
+}
+
+fn main() {
+    let case = std::env::args().nth(1).unwrap_or_else(|| "fields".into());
+    let text = match case.as_str() {
+        "fields" => fields(10_000_000),
+        "list" => list(10_000_000),
+        "sweep" => sweep(),
+        other => panic!("unknown case `{other}`: fields, list or sweep"),
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("big.run");
+    std::fs::write(&spec, &text).expect("write spec");
+    let size = text.len();
+    drop(text);
+    let before = vm_hwm_kib();
+    let opts = Options {
+        root: Some(dir.path().to_path_buf()),
+        validate_only: true,
+        ..Options::default()
+    };
+    let start = std::time::Instant::now();
+    let result = repro_compiler::compile(&spec, &opts);
+    let elapsed = start.elapsed();
+    let plans = match &result {
+        Ok(c) => format!("{} plan(s)", c.plans.len()),
+        Err(f) => format!("failed: {}", f.diagnostics[0].message),
+    };
+    drop(result);
+    let peak = vm_hwm_kib();
+    println!(
+        "{case}: spec {:.1} MB, {plans}, {:.2} s, peak RSS {:.1} MB (before compiling {:.1} MB)",
+        size as f64 / 1e6,
+        elapsed.as_secs_f64(),
+        peak as f64 / 1024.0,
+        before as f64 / 1024.0
+    );
+}
