@@ -34,12 +34,57 @@ impl XorShift {
 
 /// Tokens that matter to one of the four formats.
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", "(", ")", "\"", "${", "#", "\n", "\r", "\0", "=", ",", ".", ":", "-",
-    "\\", "\\n", "\\u{0}", "/", "../", "..", "9223372036854775807", "-9223372036854775808",
-    "(-9223372036854775807 - 1) / -1", " * ", " / ", "1e308", "NaN", "null", "true", "[[",
-    "]]", "sweep x in [1, 2, 3]\n", "use \"a.run\"\n", "run \"x\" {", "3h", "141GB", "5%",
-    ":::MLLOG ", "\"key\": ", "\"value\": ", "\"metadata\": {", "\"time_ms\": ", "\u{85}",
-    "\u{2028}", "é", "\u{ff}", "'", "$(id)",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\"",
+    "${",
+    "#",
+    "\n",
+    "\r",
+    "\0",
+    "=",
+    ",",
+    ".",
+    ":",
+    "-",
+    "\\",
+    "\\n",
+    "\\u{0}",
+    "/",
+    "../",
+    "..",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "(-9223372036854775807 - 1) / -1",
+    " * ",
+    " / ",
+    "1e308",
+    "NaN",
+    "null",
+    "true",
+    "[[",
+    "]]",
+    "sweep x in [1, 2, 3]\n",
+    "use \"a.run\"\n",
+    "run \"x\" {",
+    "3h",
+    "141GB",
+    "5%",
+    ":::MLLOG ",
+    "\"key\": ",
+    "\"value\": ",
+    "\"metadata\": {",
+    "\"time_ms\": ",
+    "\u{85}",
+    "\u{2028}",
+    "é",
+    "\u{ff}",
+    "'",
+    "$(id)",
 ];
 
 fn mutate(rng: &mut XorShift, seed: &[u8]) -> Vec<u8> {
@@ -113,7 +158,10 @@ fn fuzz(target: &str, seeds: &[Vec<u8>], mut check: impl FnMut(&[u8])) {
             );
         }
         if case > 0 && case % 100_000 == 0 {
-            eprintln!("{target}: {case} cases, {:.0} s", start.elapsed().as_secs_f64());
+            eprintln!(
+                "{target}: {case} cases, {:.0} s",
+                start.elapsed().as_secs_f64()
+            );
         }
     }
     eprintln!(
@@ -149,7 +197,11 @@ fn specs_never_panic_the_compiler() {
     let dir = tempfile::tempdir().unwrap();
     let root = Path::new(ROOT);
     let mut seeds = read_all(&files_with(&root.join("specs"), "run", 50));
-    seeds.extend(read_all(&files_with(&root.join("compiler/tests/fixtures"), "run", 200)));
+    seeds.extend(read_all(&files_with(
+        &root.join("compiler/tests/fixtures"),
+        "run",
+        200,
+    )));
     std::fs::create_dir_all(dir.path().join("templates")).unwrap();
     std::fs::write(dir.path().join("templates/nemo.sbatch"), "#!/bin/bash\n").unwrap();
     std::fs::write(dir.path().join("templates/local.sh"), "#!/bin/bash\n").unwrap();

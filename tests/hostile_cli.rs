@@ -42,7 +42,10 @@ fn a_line_break_in_a_value_is_refused_at_check_and_nothing_runs() {
     let pwned = canary.path().join("pwned");
     let evil = format!("gpu\\ntouch {} #", pwned.display());
     let dir = project(|s| {
-        s.replace("launch local {", &format!("launch slurm {{\n    partition = \"{evil}\""))
+        s.replace(
+            "launch local {",
+            &format!("launch slurm {{\n    partition = \"{evil}\""),
+        )
     });
     let out = repro(dir.path(), &["check", "specs/x.run"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -52,7 +55,10 @@ fn a_line_break_in_a_value_is_refused_at_check_and_nothing_runs() {
         "{err}"
     );
     assert!(err.contains("specs/x.run:"), "{err}");
-    let dry = repro(dir.path(), &["run", "--executor", "slurm", "--dry-run", "specs/x.run"]);
+    let dry = repro(
+        dir.path(),
+        &["run", "--executor", "slurm", "--dry-run", "specs/x.run"],
+    );
     assert_eq!(dry.status.code(), Some(2), "{}", stderr(&dry));
     assert!(String::from_utf8_lossy(&dry.stdout).is_empty());
     assert!(!pwned.exists());
@@ -64,13 +70,23 @@ fn a_run_name_that_leaves_the_project_is_refused_and_nothing_is_written() {
         let dir = project(|s| s.replace("run \"smoke-local\"", &format!("run \"{name}\"")));
         let out = repro(dir.path(), &["check", "specs/x.run"]);
         assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
-        assert!(stderr(&out).contains("invalid run name"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("invalid run name"),
+            "{}",
+            stderr(&out)
+        );
         let lock = repro(dir.path(), &["lock", "specs/x.run"]);
         assert_eq!(lock.status.code(), Some(2), "{name}: {}", stderr(&lock));
-        assert!(!dir.path().join("lockfiles").exists(), "{name}: a lock was written");
+        assert!(
+            !dir.path().join("lockfiles").exists(),
+            "{name}: a lock was written"
+        );
         let run = repro(dir.path(), &["run", "--executor", "slurm", "specs/x.run"]);
         assert_eq!(run.status.code(), Some(2), "{name}: {}", stderr(&run));
-        assert!(!dir.path().join("runs").exists(), "{name}: a run folder was made");
+        assert!(
+            !dir.path().join("runs").exists(),
+            "{name}: a run folder was made"
+        );
         assert!(!dir.path().parent().unwrap().join("escape").exists());
     }
 }

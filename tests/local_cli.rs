@@ -495,10 +495,16 @@ fn ranks_die_with_a_killed_runner() {
         if pids.len() == 2 {
             break pids;
         }
-        assert!(std::time::Instant::now() < deadline, "the ranks never started");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the ranks never started"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
-    assert!(pids.iter().all(|p| alive(*p)), "ranks not running: {pids:?}");
+    assert!(
+        pids.iter().all(|p| alive(*p)),
+        "ranks not running: {pids:?}"
+    );
     runner.kill().unwrap();
     runner.wait().unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -509,14 +515,21 @@ fn ranks_die_with_a_killed_runner() {
     for p in &survivors {
         unsafe { libc::kill(*p, libc::SIGKILL) };
     }
-    assert!(survivors.is_empty(), "ranks survived the runner: {survivors:?}");
+    assert!(
+        survivors.is_empty(),
+        "ranks survived the runner: {survivors:?}"
+    );
 }
 
 /// `runs/<plan>/<run-id>/pid-<rank>` files written by the ranks (complete lines only).
 fn rank_pids(dir: &std::path::Path) -> Vec<i32> {
     let mut pids = Vec::new();
     for run in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        for f in std::fs::read_dir(run.path()).into_iter().flatten().flatten() {
+        for f in std::fs::read_dir(run.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let name = f.file_name().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(f.path()).unwrap_or_default();
             if name.starts_with("pid-") && text.ends_with('\n') {
@@ -539,7 +552,8 @@ fn alive(pid: i32) -> bool {
 #[test]
 fn baseline_accept_refuses_a_plan_name_that_leaves_the_folder() {
     let case = Case::new();
-    case.plan(|_| {}).runs(&[(60.0, true), (61.0, true), (62.0, true)]);
+    case.plan(|_| {})
+        .runs(&[(60.0, true), (61.0, true), (62.0, true)]);
     assert_eq!(code(&case.run(&[])), 0);
     let first = case.ids()[0].clone();
     let record = case.path(&format!("results/smoke/{first}.json"));
@@ -549,11 +563,19 @@ fn baseline_accept_refuses_a_plan_name_that_leaves_the_folder() {
         let edited = case.path("edited.json");
         std::fs::write(&edited, value.to_string()).unwrap();
         let out = case.repro(&["baseline", "accept", "edited.json"]);
-        assert_eq!(code(&out), 2, "{plan}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            code(&out),
+            2,
+            "{plan}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("invalid plan name"), "{stderr}");
         assert!(!case.path("escape.json").exists() && !case.path("../escape.json").exists());
-        assert!(!case.path("baselines").exists(), "{plan}: something was written");
+        assert!(
+            !case.path("baselines").exists(),
+            "{plan}: something was written"
+        );
     }
 }
 

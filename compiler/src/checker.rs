@@ -119,9 +119,11 @@ fn find_control(value: &Value) -> Option<char> {
     match value {
         Value::Str(s) | Value::Name(s) => crate::names::first_control(s).map(|(_, c)| c),
         Value::List(items) => items.iter().find_map(find_control),
-        Value::Record(fields) => fields
-            .iter()
-            .find_map(|(k, v)| crate::names::first_control(k).map(|(_, c)| c).or_else(|| find_control(v))),
+        Value::Record(fields) => fields.iter().find_map(|(k, v)| {
+            crate::names::first_control(k)
+                .map(|(_, c)| c)
+                .or_else(|| find_control(v))
+        }),
         Value::Git { url, reference } => crate::names::first_control(url)
             .or_else(|| crate::names::first_control(reference))
             .map(|(_, c)| c),

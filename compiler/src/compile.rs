@@ -18,6 +18,7 @@ use crate::checker::{check, Checked};
 use crate::compiled::{Compiled, Failed};
 use crate::inputs::Inputs;
 use crate::lockfile::{Group, LockValue, Lockfile, Table};
+use crate::names::{check_plan_name, check_run_name};
 use crate::options::Options;
 use crate::paths::{normalize, relative};
 use crate::plan::Plan;
@@ -25,7 +26,6 @@ use crate::rule_check::RuleBook;
 use crate::run_def::RunDef;
 use crate::runs::{all_runs, global_lets, resolve_run, top_level_statements};
 use crate::source_resolver::SourceResolver;
-use crate::names::{check_plan_name, check_run_name};
 use crate::sweep::{expand, file_stem, point_name, Point};
 
 /// Compile a spec into plans. Warnings (e.g. container tags) come back with the plans.
@@ -208,7 +208,10 @@ impl Build<'_> {
             (Err(d), _) => return Err(diags.into_iter().chain(d).collect()),
         };
         add_sweep_point(&mut c.groups, point);
-        if files.keys().any(|k| k.starts_with("../") || k.starts_with('/')) {
+        if files
+            .keys()
+            .any(|k| k.starts_with("../") || k.starts_with('/'))
+        {
             c.groups
                 .entry(Group::Run)
                 .or_default()

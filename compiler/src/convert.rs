@@ -51,7 +51,10 @@ pub(crate) fn convert(
         // words of a command are a list, and nothing splits them behind the author's back.
         (Kind::Command, Value::Str(s)) => Err(Diagnostic::error(
             span,
-            format!("expected a list of strings, found the string `{}`", s.escape_debug()),
+            format!(
+                "expected a list of strings, found the string `{}`",
+                s.escape_debug()
+            ),
         )
         .with_help(format!(
             "write the command as a list of words, e.g. `command = [{}]`",

@@ -73,8 +73,7 @@ pub fn lock(spec: &Path, opts: &Options) -> Result<(Compiled, Vec<LockUpdate>), 
     }
     let mut compiled = compiled;
     if !opts.must_match() {
-        let leftovers: Vec<Diagnostic> =
-            compiled.plans.iter().filter_map(leftover_temp).collect();
+        let leftovers: Vec<Diagnostic> = compiled.plans.iter().filter_map(leftover_temp).collect();
         compiled.warnings.extend(leftovers);
     }
     let mut updates = Vec::new();

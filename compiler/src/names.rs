@@ -131,7 +131,14 @@ mod tests {
 
     #[test]
     fn run_names() {
-        for ok in ["gpt3-512xh200", "smoke-local", "a", "_x", "v1.2+cu12", "9lives"] {
+        for ok in [
+            "gpt3-512xh200",
+            "smoke-local",
+            "a",
+            "_x",
+            "v1.2+cu12",
+            "9lives",
+        ] {
             assert_eq!(check_run_name(ok), Ok(()), "{ok}");
         }
         assert_eq!(check_run_name(""), Err(NameError::Empty));

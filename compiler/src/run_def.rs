@@ -183,7 +183,11 @@ impl RunDef {
             span: s.span,
             name_span: s.name.span,
         };
-        self.put(("software.sources".to_string(), s.name.name.clone()), def, diags);
+        self.put(
+            ("software.sources".to_string(), s.name.name.clone()),
+            def,
+            diags,
+        );
     }
 
     fn insert(&mut self, path: &str, field: &Ident, a: &Assign, diags: &mut Vec<Diagnostic>) {
@@ -208,7 +212,9 @@ impl RunDef {
             diags.push(
                 Diagnostic::error(def.name_span, format!("field `{name}` is set twice"))
                     .with_label(first.name_span, "first set here")
-                    .with_help("keep one of the two (a run that `extends` another may replace its fields)"),
+                    .with_help(
+                        "keep one of the two (a run that `extends` another may replace its fields)",
+                    ),
             );
             return;
         }

@@ -29,7 +29,9 @@ pub use decimal::Decimal;
 pub use diagnostic::{render_all, Diagnostic, Label, Severity};
 pub use formatter::{format, format_file};
 pub use json_diagnostic::{JsonDiagnostic, JsonLabel};
-pub use loader::{load, load_with, read_bounded, Import, LoadError, LoadOptions, Loaded, MAX_SPEC_BYTES};
+pub use loader::{
+    load, load_with, read_bounded, Import, LoadError, LoadOptions, Loaded, MAX_SPEC_BYTES,
+};
 pub use parser::parse;
 pub use quantity::{Dimension, Quantity, QuantityError};
 pub use source_map::{LineCol, SourceFile, SourceMap};

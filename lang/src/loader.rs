@@ -185,7 +185,7 @@ impl Loader {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         let path = normalize(&dir.join(rel));
-        if let Err(diag) = self.admissible(&path, path_span) {
+        if let Some(diag) = self.inadmissible(&path, path_span) {
             self.errors.push(diag);
             return;
         }
@@ -216,25 +216,30 @@ impl Loader {
 
     /// An import must be a `.run` file inside the root: the file is parsed, and a syntax
     /// error quotes its lines, which must never be those of a file that is not a spec.
-    fn admissible(&self, path: &Path, span: Span) -> Result<(), Diagnostic> {
-        if path.extension().is_none_or(|e| e != "run") {
-            return Err(Diagnostic::error(
+    fn inadmissible(&self, path: &Path, span: Span) -> Option<Diagnostic> {
+        if path.extension() != Some(std::ffi::OsStr::new("run")) {
+            return Some(Diagnostic::error(
                 span,
-                format!("`use` imports spec files; `{}` is not a `.run` file", path.display()),
+                format!(
+                    "`use` imports spec files; `{}` is not a `.run` file",
+                    path.display()
+                ),
             )
-            .with_help("rename the file to end in `.run`, or import the spec that defines what you need"));
+            .with_help(
+                "rename the file to end in `.run`, or import the spec that defines what you need",
+            ));
         }
         let Some(root) = &self.confine else {
-            return Ok(());
+            return None;
         };
         // A missing file is reported by the read that follows, with its own message.
         let Ok(real) = std::fs::canonicalize(path) else {
-            return Ok(());
+            return None;
         };
         if real.starts_with(root) {
-            return Ok(());
+            return None;
         }
-        Err(Diagnostic::error(
+        Some(Diagnostic::error(
             span,
             format!(
                 "`{}` is outside the project root `{}`",
@@ -242,7 +247,9 @@ impl Loader {
                 root.display()
             ),
         )
-        .with_help("move the file into the project, or pass `--allow-outside-root` (the lock records it)"))
+        .with_help(
+            "move the file into the project, or pass `--allow-outside-root` (the lock records it)",
+        ))
     }
 
     /// "import cycle: `a.run -> b.run -> a.run`", pointing at the `use` that closes it.

@@ -277,7 +277,10 @@ fn every_local_template_keeps_hostile_values_inert() {
                     }
                     Err(e) => panic!("{what}: {e}"),
                     Ok(script) => {
-                        assert!(!has_control(&hostile), "{what}: rendered a control character");
+                        assert!(
+                            !has_control(&hostile),
+                            "{what}: rendered a control character"
+                        );
                         assert_inert(&script, dir.path(), &canary, &what);
                         rendered += 1;
                     }

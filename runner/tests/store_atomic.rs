@@ -192,11 +192,17 @@ fn leftover_temporary_files_are_removed_and_named_fresh_ones_kept() {
         .unwrap()
         .set_modified(hour_ago)
         .unwrap();
-    assert!(store.list("smoke").unwrap().is_empty(), "temp files are never records");
+    assert!(
+        store.list("smoke").unwrap().is_empty(),
+        "temp files are never records"
+    );
     let removed = store.remove_leftovers("smoke").unwrap();
     assert_eq!(removed, vec![old.clone()]);
     assert!(!old.exists());
-    assert!(fresh.exists(), "a concurrent writer's temporary file is left alone");
+    assert!(
+        fresh.exists(),
+        "a concurrent writer's temporary file is left alone"
+    );
     assert!(store.remove_leftovers("absent").unwrap().is_empty());
     assert!(matches!(
         store.remove_leftovers("../x"),

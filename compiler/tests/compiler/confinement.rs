@@ -29,7 +29,10 @@ fn spec_with(script: &str) -> String {
 /// A project under `outer/project`, with `outer/secret.run` and `outer/secret.sbatch` beside it.
 fn nested() -> (Project, std::path::PathBuf) {
     let p = Project::new();
-    p.write("outer/secret.run", "let leaked = \"secret line\"\nthis is not a spec\n");
+    p.write(
+        "outer/secret.run",
+        "let leaked = \"secret line\"\nthis is not a spec\n",
+    );
     p.write("outer/secret.sbatch", "#!/bin/bash\necho secret\n");
     p.write("outer/project/specs/.keep", "");
     let root = p.path("outer/project");
@@ -59,7 +62,10 @@ fn use_outside_the_root_is_refused_and_never_quoted() {
     std::fs::write(&spec, format!("use \"../../secret.run\"\n{}", spec_text())).unwrap();
     let err = compile_err(&p, &spec, false, &root);
     assert!(err.contains("is outside the project root"), "{err}");
-    assert!(!err.contains("secret line") && !err.contains("not a spec"), "{err}");
+    assert!(
+        !err.contains("secret line") && !err.contains("not a spec"),
+        "{err}"
+    );
     insta::assert_snapshot!(err);
 }
 
@@ -75,7 +81,10 @@ fn use_of_a_file_that_is_not_a_spec_is_refused_without_reading_it() {
     // Even with the root opened: `/etc/passwd` is not a `.run` file and is never parsed.
     let err = compile_err(&p, &spec, true, &root);
     assert!(err.contains("is not a `.run` file"), "{err}");
-    assert!(!err.contains("root:"), "a line of /etc/passwd was quoted:\n{err}");
+    assert!(
+        !err.contains("root:"),
+        "a line of /etc/passwd was quoted:\n{err}"
+    );
 }
 
 #[test]
@@ -107,7 +116,10 @@ fn script_outside_the_root_needs_the_flag_and_the_lock_names_it() {
     let spec = root.join("specs/a.run");
     std::fs::write(&spec, spec_with("script = \"../../secret.sbatch\"")).unwrap();
     let err = compile_err(&p, &spec, false, &root);
-    assert!(err.contains("`../secret.sbatch` is outside the project root"), "{err}");
+    assert!(
+        err.contains("`../secret.sbatch` is outside the project root"),
+        "{err}"
+    );
     assert!(err.contains("--allow-outside-root"), "{err}");
     let compiled = repro_compiler::compile(&spec, &opts(&root, true))
         .unwrap_or_else(|f| panic!("{}", f.render()));
@@ -116,7 +128,11 @@ fn script_outside_the_root_needs_the_flag_and_the_lock_names_it() {
         lock.group(Group::Run).get("outside_root"),
         Some(&repro_compiler::lockfile::LockValue::Bool(true))
     );
-    assert!(lock.inputs.contains_key("../secret.sbatch"), "{:?}", lock.inputs);
+    assert!(
+        lock.inputs.contains_key("../secret.sbatch"),
+        "{:?}",
+        lock.inputs
+    );
 }
 
 #[test]
@@ -127,5 +143,8 @@ fn a_script_inside_the_root_does_not_mark_the_lock() {
     std::fs::write(&spec, spec_with("script = \"../job.sbatch\"")).unwrap();
     let compiled = repro_compiler::compile(&spec, &opts(&root, false))
         .unwrap_or_else(|f| panic!("{}", f.render()));
-    assert_eq!(compiled.plans[0].lock.group(Group::Run).get("outside_root"), None);
+    assert_eq!(
+        compiled.plans[0].lock.group(Group::Run).get("outside_root"),
+        None
+    );
 }

@@ -164,12 +164,11 @@ pub const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
 /// Reads a record and checks that its bytes hash to its name when the name is an id, and
 /// that its format is one this repro reads.
 pub fn load(path: &Path) -> Result<Stored, StoreError> {
-    let bytes = repro_lang::read_bounded(path, MAX_RECORD_BYTES).map_err(|source| {
-        StoreError::Read {
+    let bytes =
+        repro_lang::read_bounded(path, MAX_RECORD_BYTES).map_err(|source| StoreError::Read {
             path: path.to_path_buf(),
             source,
-        }
-    })?;
+        })?;
     let record: ResultRecord = serde_json::from_slice(&bytes).map_err(|e| StoreError::Parse {
         path: path.to_path_buf(),
         line: e.line(),
