@@ -487,30 +487,42 @@ fn ctrl_c_without_terminal_leaves_jobs_and_says_so() {
 /// sbatch reads the quoted `#SBATCH` values back verbatim: a job name with spaces, quotes
 /// and `$(...)` arrives as the same string, and nothing is executed.
 #[test]
-fn hostile_job_name_reaches_slurm_verbatim() {
-    if !cluster_up("hostile_job_name_reaches_slurm_verbatim") {
+fn hostile_values_reach_slurm_verbatim_and_hostile_names_nothing() {
+    if !cluster_up("hostile_values_reach_slurm_verbatim_and_hostile_names_nothing") {
         return;
     }
+    // A plan name is a job name, a comment and a folder: outside the name grammar it is
+    // refused before anything is created or submitted.
+    let dir = tempfile::tempdir().unwrap();
+    let folder = RunFolder::new(dir.path().join("run"));
     let name = "gpt3 it's $(touch /tmp/repro-pwned-slurm) `id`";
-    let mut req = request(name, 1, 1, workload(0, 0));
-    req.partition = Some("debug".into());
+    let err = slurm::submit(
+        &request(name, 1, 1, workload(0, 0)),
+        &folder,
+        Path::new(REPRO),
+        &SystemSlurm::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, SlurmError::Request { field, .. } if field == "plan"),
+        "{err}"
+    );
+    assert!(!folder.root.exists(), "a folder was created for a refused name");
+    // A hostile value where values belong reaches the workload as one inert word.
+    let value = "it's $(touch /tmp/repro-pwned-slurm) `id`";
+    let print = vec![
+        "bash".to_string(),
+        "-c".to_string(),
+        "printf 'note=%s\\n' \"$NOTE\"".to_string(),
+    ];
+    let mut req = request("hostile", 1, 1, print);
+    req.ranks_per_node = 1;
+    req.env = vec![("NOTE".into(), value.into())];
     let (_dir, folder, mut state) = submit(&req);
-    let out = Command::new("squeue")
-        .args(["-h", "-r", "-j", &state.job_id, "-o", "%j"])
-        .output()
-        .unwrap();
-    let listed = String::from_utf8_lossy(&out.stdout);
     let (_, finished) = track(&folder, &mut state, OnInterrupt::Leave, &CancelFlag::new());
     assert_eq!(finished[0].1, SlurmOutcome::Completed);
-    let shown = Command::new("scontrol")
-        .args(["show", "job", &state.runs[0].task])
-        .output()
-        .unwrap();
-    let shown = String::from_utf8_lossy(&shown.stdout);
-    assert!(
-        shown.contains(&format!("JobName={name}\n")),
-        "{shown} / squeue: {listed}"
-    );
+    let log = read(folder.rank_log(0, 0));
+    assert!(log.contains(&format!("note={value}\n")), "{log}");
     assert!(!Path::new("/tmp/repro-pwned-slurm").exists());
 }
 
