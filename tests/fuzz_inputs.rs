@@ -157,7 +157,7 @@ fn fuzz(target: &str, seeds: &[Vec<u8>], mut check: impl FnMut(&[u8])) {
                 String::from_utf8_lossy(&input)
             );
         }
-        if case > 0 && case % 100_000 == 0 {
+        if case > 0 && case % 10_000 == 0 {
             eprintln!(
                 "{target}: {case} cases, {:.0} s",
                 start.elapsed().as_secs_f64()

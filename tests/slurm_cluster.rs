@@ -507,7 +507,10 @@ fn hostile_values_reach_slurm_verbatim_and_hostile_names_nothing() {
         matches!(&err, SlurmError::Request { field, .. } if field == "plan"),
         "{err}"
     );
-    assert!(!folder.root.exists(), "a folder was created for a refused name");
+    assert!(
+        !folder.root.exists(),
+        "a folder was created for a refused name"
+    );
     // A hostile value where values belong reaches the workload as one inert word.
     let value = "it's $(touch /tmp/repro-pwned-slurm) `id`";
     let print = vec![

@@ -142,3 +142,15 @@ fn unknown_variables_and_bad_syntax_are_errors() {
     let render = template.render(&json!({})).unwrap_err().to_string();
     assert!(render.contains("missing"), "{render}");
 }
+
+#[test]
+fn a_template_that_is_not_a_regular_file_is_an_error_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("t.sh");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let err = Template::load(&fifo).err().unwrap().to_string();
+    assert!(err.contains("not a regular file"), "{err}");
+    let err = Template::load(dir.path()).err().unwrap().to_string();
+    assert!(err.contains("a directory"), "{err}");
+}

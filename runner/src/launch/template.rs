@@ -4,6 +4,9 @@ use serde_json::Value;
 
 use super::{quote, LaunchError};
 
+/// The largest template read (the shipped ones are a few KiB).
+pub const MAX_TEMPLATE_BYTES: u64 = 4 * 1024 * 1024;
+
 /// A launch template whose every `{{ value }}` is shell-quoted unless marked `| safe`.
 ///
 /// Why: spec values (container names, hparams, paths) come from files a reviewer may not
@@ -33,10 +36,14 @@ impl Template {
 
     /// Reads and parses the template file at `path`.
     pub fn load(path: &Path) -> Result<Template, LaunchError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LaunchError::Read {
+        let read = |source| LaunchError::Read {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        // A regular file of bounded size: a plan file edited by hand could name a FIFO.
+        let bytes = repro_lang::read_bounded(path, MAX_TEMPLATE_BYTES).map_err(read)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| read(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         Template::parse(&path.display().to_string(), &text)
     }
 
