@@ -5,6 +5,7 @@
 //! later). A sweep variable sets the field of the same name: the run's own field when it has
 //! one, else the schema field of that name (`nodes` -> `hardware.nodes`), else a hyperparameter.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -132,7 +133,14 @@ fn find_control(value: &Value) -> Option<char> {
 }
 
 /// Turn sweep variables into field overrides (see the module doc).
-fn apply_point(original: &RunDef, point: &Point) -> (RunDef, BTreeMap<String, Value>) {
+fn apply_point<'a>(
+    original: &'a RunDef,
+    point: &Point,
+) -> (Cow<'a, RunDef>, BTreeMap<String, Value>) {
+    // Without a sweep there is nothing to override: no copy of the run's fields at all.
+    if point.is_empty() {
+        return (Cow::Borrowed(original), BTreeMap::new());
+    }
     // The sweeps are expanded already; copying their lists for every point would make a
     // large sweep quadratic in memory traffic.
     let mut def = RunDef {
@@ -172,7 +180,7 @@ fn apply_point(original: &RunDef, point: &Point) -> (RunDef, BTreeMap<String, Va
             def.fields.insert(key, fdef);
         }
     }
-    (def, vars)
+    (Cow::Owned(def), vars)
 }
 
 fn target_key(def: &RunDef, name: &str) -> FieldKey {
