@@ -13,6 +13,7 @@ use repro_lang::{Diagnostic, SourceMap, Span};
 
 use crate::convert::{any_value, convert, env_value, spec_dir};
 use crate::evaluator::{type_error, Evaluator};
+use crate::executor_kind::ExecutorKind;
 use crate::lockfile::{Group, LockValue, Table};
 use crate::run_def::{with_suggestion, FieldKey, RunDef};
 use crate::schema::{block_schema, field, BLOCKS, EXECUTORS, RUN_FIELDS};
@@ -317,7 +318,7 @@ fn executor(def: &RunDef, out: &mut Checked, diags: &mut Vec<Diagnostic>) {
     let Some((exec, span)) = &def.executor else {
         return;
     };
-    if !EXECUTORS.contains(&exec.as_str()) {
+    let Some(kind) = ExecutorKind::parse(exec) else {
         diags.push(with_suggestion(
             Diagnostic::error(*span, format!("unknown executor `{exec}`"))
                 .with_note("executors: `local`, `slurm`"),
@@ -325,8 +326,8 @@ fn executor(def: &RunDef, out: &mut Checked, diags: &mut Vec<Diagnostic>) {
             EXECUTORS.iter().copied(),
         ));
         return;
-    }
-    if exec == "local" {
+    };
+    if kind == ExecutorKind::Local {
         for f in SLURM_ONLY {
             if let Some(fdef) = def.fields.get(&("launch".to_string(), f.to_string())) {
                 diags.push(

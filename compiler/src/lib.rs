@@ -33,6 +33,7 @@ pub mod compiled;
 pub mod convert;
 pub mod drift;
 pub mod evaluator;
+pub mod executor_kind;
 pub mod git_resolver;
 pub mod hash;
 pub mod inputs;

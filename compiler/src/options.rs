@@ -21,6 +21,9 @@ pub struct Options {
     /// source and read no lock. The plans that come back have no `software.sources` and are
     /// for inspection only, never for locking.
     pub validate_only: bool,
+    /// `repro lock --fetch`: a source pinned to a full commit id is fetched from its remote to
+    /// prove the commit exists there; the lock then records `fetched = true`.
+    pub fetch: bool,
 }
 
 impl Options {

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use repro_compiler::lockfile::{Group, Table};
+use repro_compiler::executor_kind::ExecutorKind;
 use repro_compiler::plan::{table_json, Plan};
 use serde_json::{Map, Value};
 
@@ -45,8 +46,8 @@ impl RunPlan {
         // `launch local { script = ... }` is the local launcher; `launch slurm { script = ... }`
         // is an sbatch template, which the Slurm executor finds in `values.script`, while a
         // local fallback (`--executor local`) uses the default launcher.
-        let template = match (&launch.script, launch.executor.as_str()) {
-            (Some(script), "local") => script.clone(),
+        let template = match (&launch.script, launch.executor) {
+            (Some(script), ExecutorKind::Local) => script.clone(),
             _ => DEFAULT_LOCAL_TEMPLATE.to_string(),
         };
         Ok(RunPlan {
@@ -125,7 +126,7 @@ fn launch_values(plan: &Plan, root: &Path) -> Map<String, Value> {
             launch
                 .script
                 .as_ref()
-                .filter(|_| launch.executor == "slurm")
+                .filter(|_| launch.executor == ExecutorKind::Slurm)
                 .map(|s| Value::from(root.join(s).display().to_string())),
         ),
     ];

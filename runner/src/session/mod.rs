@@ -19,7 +19,7 @@ mod score;
 mod scorer;
 
 pub use error::SessionError;
-pub use execute::{record_for, run_session, SessionOptions};
+pub use execute::{dry_run_script, record_for, run_session, SessionOptions};
 pub use from_plan::{PlanError, DEFAULT_LOCAL_TEMPLATE, DEFAULT_TOLERANCE};
 pub use mlperf_scorer::MlperfScorer;
 pub use run_plan::{LaunchPlan, RunPlan};
