@@ -217,7 +217,13 @@ fn plan_prints_the_resolved_plan() {
 
 #[test]
 fn an_unreachable_source_names_the_url_and_suggests_offline() {
-    let out = repro(Path::new(ROOT), &["plan", "specs/gpt3-1024xh200.run"]);
+    // The shipped specs pin full commit ids; a branch name needs the remote.
+    let dir = scratch_project();
+    let spec = dir.path().join("specs/gpt3-512xh200.run");
+    let src = std::fs::read_to_string(&spec).unwrap();
+    let src = src.replace("ref = \"b87b9e396f771345d4ef122ba33456304f15228d\"", "ref = \"main\"");
+    std::fs::write(&spec, src).unwrap();
+    let out = repro(dir.path(), &["plan", "specs/gpt3-1024xh200.run"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
@@ -225,6 +231,52 @@ fn an_unreachable_source_names_the_url_and_suggests_offline() {
         "{stderr}"
     );
     assert!(stderr.contains("specs/gpt3-512xh200.run:18:23"), "{stderr}");
+}
+
+#[test]
+fn every_shipped_spec_dry_runs_offline_and_writes_nothing() {
+    let dir = scratch_project();
+    std::fs::remove_dir_all(dir.path().join("lockfiles")).unwrap();
+    for spec in specs() {
+        let out = repro(dir.path(), &["run", "--offline", "--dry-run", &spec]);
+        assert_eq!(out.status.code(), Some(0), "{spec}: {}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(stdout.starts_with("# "), "{spec}: {stdout}");
+    }
+    for left in ["lockfiles", "runs", "results"] {
+        assert!(!dir.path().join(left).exists(), "a dry run wrote `{left}`");
+    }
+}
+
+#[test]
+fn every_spec_has_a_committed_lock_that_regenerates_offline() {
+    let dir = scratch_project();
+    let committed: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir.path().join("lockfiles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    std::fs::remove_dir_all(dir.path().join("lockfiles")).unwrap();
+    for spec in specs() {
+        let out = repro(dir.path(), &["lock", "--offline", &spec]);
+        assert!(out.status.success(), "{spec}: {}", text(&out.stderr));
+    }
+    let mut regenerated: Vec<PathBuf> = std::fs::read_dir(dir.path().join("lockfiles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    regenerated.sort();
+    let mut names: Vec<&PathBuf> = committed.iter().map(|(p, _)| p).collect();
+    names.sort();
+    assert_eq!(regenerated.iter().collect::<Vec<_>>(), names, "one committed lock per plan");
+    for (path, bytes) in &committed {
+        assert_eq!(&std::fs::read(path).unwrap(), bytes, "{}", path.display());
+    }
+    let lock = std::fs::read_to_string(dir.path().join("lockfiles/gpt3-512xh200.lock")).unwrap();
+    assert!(
+        lock.contains("commit = \"b87b9e396f771345d4ef122ba33456304f15228d\"\nfetched = false\n"),
+        "{lock}"
+    );
 }
 
 #[test]
