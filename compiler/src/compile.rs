@@ -25,6 +25,7 @@ use crate::run_def::RunDef;
 use crate::runs::{all_runs, global_lets, resolve_run, top_level_statements};
 use crate::source_resolver::SourceResolver;
 use crate::sweep::{expand, file_stem, point_name, Point};
+use crate::workload::Workloads;
 
 /// Compile a spec into plans. Warnings (e.g. container tags) come back with the plans.
 pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failed> {
@@ -84,7 +85,8 @@ impl Build<'_> {
     fn plans(&self) -> Result<Output, Vec<Diagnostic>> {
         let globals = global_lets(self.modules);
         let mut diags = top_level_statements(self.modules);
-        let points = self.points(&globals, &mut diags);
+        let workloads = Workloads::read(self.modules, &mut diags);
+        let points = self.points(&globals, &workloads, &mut diags);
         let rules = RuleBook::read(self.modules, self.sources).unwrap_or_else(|d| {
             diags.extend(d);
             RuleBook::empty()
@@ -105,13 +107,19 @@ impl Build<'_> {
     }
 
     /// Every (run, sweep point) of the root spec.
-    fn points(&self, globals: &[Let], diags: &mut Vec<Diagnostic>) -> Vec<(RunDef, Point)> {
+    fn points(
+        &self,
+        globals: &[Let],
+        workloads: &Workloads,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<(RunDef, Point)> {
         let runs = all_runs(self.modules);
         let mut points = Vec::new();
         for run in runs.iter().filter(|r| r.name.span.file == self.root_file) {
             let Some(def) = resolve_run(run, &runs, diags) else {
                 continue;
             };
+            let def = workloads.apply(def, diags);
             match expand(&def, globals) {
                 Ok(ps) => points.extend(ps.into_iter().map(|p| (def.clone(), p))),
                 Err(d) => diags.extend(d),

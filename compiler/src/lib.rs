@@ -54,6 +54,7 @@ pub mod source_ref;
 pub mod source_resolver;
 pub mod sweep;
 pub mod value;
+pub mod workload;
 
 pub use compile::compile;
 pub use compiled::{Compiled, Failed};

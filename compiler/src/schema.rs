@@ -141,6 +141,8 @@ pub const LAUNCH: &[Field] = &[
     opt("script", Kind::File),
     opt("command", Kind::Command),
     opt("env", Kind::Env),
+    // A declared `workload "NAME" { }` whose command and environment the run takes.
+    opt("workload", Kind::Str),
 ];
 
 /// `scoring { ... }`.

@@ -11,3 +11,4 @@ mod no_panic;
 mod roundtrip;
 mod rules;
 mod sweeps;
+mod workloads;
