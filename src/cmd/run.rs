@@ -6,11 +6,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use repro_runner::diff::{diff, DiffOptions, DiffVerdict};
+use repro_runner::diff::{diff, DiffOptions};
 use repro_runner::exec::{CancelFlag, Executor, Fake, Local};
 use repro_runner::report::{summary, Plain, Progress, Reporter, Silent};
-use repro_runner::session::{run_session, MlperfScorer, RunPlan, SessionError, SessionOptions};
-use repro_runner::store::{ResultStore, RunVerdict, StoreError, Stored};
+use repro_runner::session::{run_session, MlperfScorer, RunPlan, SessionOptions};
+use repro_runner::store::{ResultStore, Stored};
 
 use crate::exit::Exit;
 use repro_compiler::executor_kind::ExecutorKind;
@@ -126,7 +126,7 @@ fn load_plans(args: &Args) -> Result<Vec<(RunPlan, ExecutorKind)>, Exit> {
         .iter()
         .map(|p| {
             let kind = p.launch().executor;
-            RunPlan::from_plan(p, &root)
+            RunPlan::from_compiled(p, &root, &compiled.sources)
                 .map(|plan| (plan, kind))
                 .map_err(|e| fail(Exit::Invalid, &e.into()))
         })
@@ -188,7 +188,7 @@ fn run_plan(args: &Args, plan: RunPlan) -> anyhow::Result<Exit> {
     reporter.finish();
     let stored = match outcome {
         Ok(stored) => stored,
-        Err(e) => return Ok(fail(session_exit(&e), &anyhow::Error::new(e))),
+        Err(e) => return Ok(fail(Exit::for_session_error(&e), &anyhow::Error::new(e))),
     };
     let compared = args
         .compare
@@ -202,8 +202,8 @@ fn run_plan(args: &Args, plan: RunPlan) -> anyhow::Result<Exit> {
         }
     };
     print_result(&stored, diff.as_ref(), args.format);
-    Ok(exit_for(
-        stored.record.verdict,
+    Ok(Exit::for_result(
+        &stored.record,
         diff.as_ref().map(|d| d.verdict),
     ))
 }
@@ -283,38 +283,6 @@ fn print_result(stored: &Stored, diff: Option<&repro_runner::diff::Diff>, format
             });
             println!("{report:#}");
         }
-    }
-}
-
-/// A run that failed is exit 1 whatever the comparison says; otherwise the diff decides.
-pub fn exit_for(verdict: RunVerdict, diff: Option<DiffVerdict>) -> Exit {
-    match (verdict, diff) {
-        (RunVerdict::Cancelled, _) => Exit::Execution,
-        (RunVerdict::Failed, _) => Exit::Failed,
-        (RunVerdict::Pass, None) => Exit::Pass,
-        (RunVerdict::Pass, Some(d)) => diff_exit(d),
-    }
-}
-
-pub fn diff_exit(verdict: DiffVerdict) -> Exit {
-    match verdict {
-        DiffVerdict::Pass | DiffVerdict::Improved => Exit::Pass,
-        DiffVerdict::Regressed => Exit::Failed,
-        DiffVerdict::Inconclusive => Exit::Inconclusive,
-    }
-}
-
-fn session_exit(error: &SessionError) -> Exit {
-    match error {
-        SessionError::Drift(_) => Exit::Drift,
-        SessionError::Probe(_)
-        | SessionError::Launch(_)
-        | SessionError::NoRuns(_)
-        | SessionError::Store(StoreError::PlanName { .. }) => Exit::Invalid,
-        SessionError::Exec(_)
-        | SessionError::Score(_)
-        | SessionError::Store(_)
-        | SessionError::RunDir { .. } => Exit::Execution,
     }
 }
 

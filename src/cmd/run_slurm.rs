@@ -51,8 +51,8 @@ pub fn run(args: &Args, plan: &RunPlan) -> anyhow::Result<Exit> {
     match end {
         Ok(SlurmEnd::Stored(stored)) => {
             println!("result {} ({})", stored.id, stored.path.display());
-            println!("verdict: {}", stored.record.verdict.label());
-            Ok(super::collect::verdict_exit(&stored.record))
+            super::collect::print_verdict(&stored.record);
+            Ok(Exit::for_result(&stored.record, None))
         }
         Ok(SlurmEnd::Detached) => {
             eprintln!(

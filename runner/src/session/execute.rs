@@ -254,7 +254,7 @@ pub fn record_for(
         hardware: plan.hardware.clone(),
         software: plan.software.clone(),
         tolerance: plan.tolerance,
-        reproducible: drift.is_empty(),
+        reproducible: drift.is_empty() && !runs.iter().any(|r| r.hparams_drifted()),
         environment,
         drift,
         executor: String::new(),

@@ -69,7 +69,24 @@ impl RunPlan {
             seed: settings.seed.unwrap_or(0).max(0) as u64,
             time_limit_s: launch.time_ms.map(|ms| ms as f64 / 1000.0),
             tolerance: settings.tolerance.unwrap_or(DEFAULT_TOLERANCE),
+            hparam_lines: BTreeMap::new(),
         })
+    }
+
+    /// [`RunPlan::from_plan`], plus where the spec pins each hparam (`FILE:LINE`, from the
+    /// compile's `sources`), which the post-run hparam check names.
+    pub fn from_compiled(
+        plan: &Plan,
+        root: &Path,
+        sources: &repro_lang::SourceMap,
+    ) -> Result<RunPlan, PlanError> {
+        let mut out = RunPlan::from_plan(plan, root)?;
+        out.hparam_lines = plan
+            .hparams()
+            .keys()
+            .filter_map(|k| Some((k.clone(), plan.location(&format!("hparams.{k}"), sources, root)?)))
+            .collect();
+        Ok(out)
     }
 }
 

@@ -13,6 +13,7 @@
 mod error;
 mod execute;
 mod from_plan;
+mod hparam_drift;
 mod mlperf_scorer;
 mod run_plan;
 mod score;
@@ -20,6 +21,7 @@ mod scorer;
 
 pub use error::SessionError;
 pub use execute::{dry_run_script, record_for, run_session, SessionOptions};
+pub use hparam_drift::{logged_hparam_drift, HparamDrift};
 pub use from_plan::{PlanError, DEFAULT_LOCAL_TEMPLATE, DEFAULT_TOLERANCE};
 pub use mlperf_scorer::MlperfScorer;
 pub use run_plan::{LaunchPlan, RunPlan};

@@ -18,6 +18,10 @@ pub struct RunMetrics {
     pub throughput: Option<f64>,
     /// Compliance messages (empty when the log is compliant).
     pub messages: Vec<String>,
+    /// Pinned hparams the job's own log reported with another value (the run did not run
+    /// what the lock says).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hparams_drift: Vec<crate::session::HparamDrift>,
 }
 
 /// One run of a plan as stored in a result.
@@ -32,4 +36,13 @@ pub struct RunRecord {
     /// `None` when the run did not produce a scorable log (failed, timed out, cancelled).
     pub metrics: Option<RunMetrics>,
     pub logs: Vec<LogDigest>,
+}
+
+impl RunRecord {
+    /// The job's own log reported a pinned hparam with another value.
+    pub fn hparams_drifted(&self) -> bool {
+        self.metrics
+            .as_ref()
+            .is_some_and(|m| !m.hparams_drift.is_empty())
+    }
 }
