@@ -111,7 +111,7 @@ fn a_rule_violation_is_exit_2_pointing_at_value_and_rule() {
     let d = &report[0]["diagnostics"][0];
     assert_eq!(
         (d["line"].as_u64(), d["severity"].as_str()),
-        (Some(22), Some("error"))
+        (Some(23), Some("error"))
     );
 }
 
@@ -230,7 +230,41 @@ fn an_unreachable_source_names_the_url_and_suggests_offline() {
         stderr.contains("cannot resolve source `training`"),
         "{stderr}"
     );
-    assert!(stderr.contains("specs/gpt3-512xh200.run:18:23"), "{stderr}");
+    assert!(stderr.contains("specs/gpt3-512xh200.run:19:23"), "{stderr}");
+}
+
+/// The shipped GPT-3 spec with one edit, checked in a scratch copy of the project.
+fn check_edited(from: &str, to: &str) -> (Option<i32>, String) {
+    let dir = scratch_project();
+    let spec = dir.path().join("specs/gpt3-512xh200.run");
+    let src = std::fs::read_to_string(&spec).unwrap();
+    assert!(src.contains(from), "{from}");
+    std::fs::write(&spec, src.replace(from, to)).unwrap();
+    let out = repro(dir.path(), &["check", "specs/gpt3-512xh200.run"]);
+    let stderr = text(&out.stderr);
+    let errors: Vec<&str> = stderr.split("\n\n").filter(|d| d.starts_with("error")).collect();
+    (out.status.code(), errors.join("\n\n"))
+}
+
+#[test]
+fn an_unknown_benchmark_is_an_error_with_did_you_mean() {
+    let (code, errors) = check_edited("mlperf.training.gpt3", "mlperf.training.gtp3");
+    assert_eq!(code, Some(2));
+    insta::assert_snapshot!("unknown_benchmark", errors);
+}
+
+#[test]
+fn a_misspelled_closed_division_hparam_is_an_error_with_did_you_mean() {
+    let (code, errors) = check_edited("global_batch_size = 2048", "global_batch_sise = 2048");
+    assert_eq!(code, Some(2));
+    insta::assert_snapshot!("misspelled_closed_hparam", errors);
+}
+
+#[test]
+fn a_unit_after_a_space_points_at_the_value() {
+    let (code, errors) = check_edited("gpu_memory = 141GB", "gpu_memory = 141 GB");
+    assert_eq!(code, Some(2));
+    insta::assert_snapshot!("spaced_unit", errors);
 }
 
 #[test]
@@ -333,7 +367,7 @@ fn verify_holds_a_published_result_against_a_spec() {
     assert_eq!(bad.status.code(), Some(1));
     let out = text(&bad.stdout);
     assert!(
-        out.contains("the spec pins \"0.0005\" (specs/llama2-70b-lora-512xh200.run:26)"),
+        out.contains("the spec pins \"0.0005\" (specs/llama2-70b-lora-512xh200.run:27)"),
         "{out}"
     );
     assert!(out.contains("H200-SXM5-141GB"), "{out}");

@@ -91,6 +91,19 @@ impl Build<'_> {
             diags.extend(d);
             RuleBook::empty()
         });
+        // An unknown benchmark or a misspelled closed-division hparam explains the errors
+        // evaluation would report next (a workload's `${global_batch_size}`): say only that.
+        let mut named = std::collections::HashSet::new();
+        let mut names = Vec::new();
+        for (def, _) in &points {
+            if named.insert(def.key.clone()) {
+                names.extend(crate::benchmark_names::check_names(&rules, def));
+            }
+        }
+        if !names.is_empty() {
+            diags.extend(names);
+            stop_if_errors(&mut diags)?;
+        }
         let mut checked = self.check_all(&points, &globals, &mut diags);
         stop_if_errors(&mut diags)?;
         for c in &mut checked {

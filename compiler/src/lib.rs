@@ -27,6 +27,7 @@
 // one would make every evaluator signature noisier without a measurable gain.
 #![allow(clippy::result_large_err)]
 pub mod arith;
+pub mod benchmark_names;
 pub mod checker;
 pub mod compile;
 pub mod compiled;
