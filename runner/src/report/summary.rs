@@ -51,6 +51,15 @@ pub fn drift(r: &ResultRecord) -> String {
         .filter_map(|run| Some((run.index, &run.metrics.as_ref()?.hparams_drift)))
         .flat_map(|(index, ds)| ds.iter().map(move |d| (index, d)))
         .collect();
+    for run in &r.runs {
+        if let Some(d) = run.metrics.as_ref().and_then(|m| m.nccl_drift.as_ref()) {
+            let _ = writeln!(
+                out,
+                "nccl drifted: run {} loaded NCCL {}, the lock pins {}",
+                run.index, d.found, d.pinned
+            );
+        }
+    }
     if !hparams.is_empty() {
         let _ = writeln!(
             out,

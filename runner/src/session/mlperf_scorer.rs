@@ -3,7 +3,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::{logged_hparam_drift, ScoreError, Scorer};
+use super::{logged_hparam_drift, nccl_loaded, ScoreError, Scorer};
+use crate::probe::Drift;
 use crate::store::RunMetrics;
 use repro_audit::mlperf::{MlLog, MlperfError, RuleBook, RunResult};
 
@@ -15,6 +16,8 @@ pub struct MlperfScorer {
     /// The plan's hparams and where the spec pins them: what the job's log must report.
     hparams: Map<String, Value>,
     hparam_lines: BTreeMap<String, String>,
+    /// `software.nccl`, held against what rank 0 loaded.
+    nccl: Option<String>,
 }
 
 impl MlperfScorer {
@@ -23,6 +26,7 @@ impl MlperfScorer {
             book,
             hparams: Map::new(),
             hparam_lines: BTreeMap::new(),
+            nccl: None,
         }
     }
 
@@ -32,6 +36,7 @@ impl MlperfScorer {
             self.hparams = h.clone();
         }
         self.hparam_lines = plan.hparam_lines.clone();
+        self.nccl = plan.pins.nccl.clone();
         self
     }
 
@@ -59,6 +64,17 @@ impl Scorer for MlperfScorer {
             message: e.to_string(),
         })?;
         let run = RunResult::from_log(path, &log, &self.book);
+        let nccl = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| nccl_loaded(&text));
+        let nccl_drift = match (&self.nccl, &nccl) {
+            (Some(pinned), Some(loaded)) if *pinned != loaded.version => Some(Drift {
+                field: "nccl (loaded by rank 0)".to_string(),
+                pinned: pinned.clone(),
+                found: loaded.version.clone(),
+            }),
+            _ => None,
+        };
         let converged = run.compliance.passed && run.run_stop_status.as_deref() == Some("success");
         let ttt_s = run.ttt.map(seconds);
         let samples = (converged && run.rcp.converged)
@@ -74,6 +90,8 @@ impl Scorer for MlperfScorer {
                 .map(|(s, t)| s / t),
             messages: messages(&run),
             hparams_drift: logged_hparam_drift(&self.hparams, &self.hparam_lines, &log),
+            nccl_loaded: nccl,
+            nccl_drift,
         })
     }
 }

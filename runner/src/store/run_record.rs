@@ -22,6 +22,12 @@ pub struct RunMetrics {
     /// what the lock says).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hparams_drift: Vec<crate::session::HparamDrift>,
+    /// The NCCL rank 0 loaded, as NCCL printed it (`None`: the log does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nccl_loaded: Option<crate::session::NcclLoaded>,
+    /// The loaded NCCL differs from `software.nccl` (the pinned version, the loaded one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nccl_drift: Option<crate::probe::Drift>,
 }
 
 /// One run of a plan as stored in a result.
@@ -39,10 +45,11 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
-    /// The job's own log reported a pinned hparam with another value.
+    /// The job itself ran other than the lock says: its log reported a pinned hparam with
+    /// another value, or it loaded another NCCL than the pinned one.
     pub fn hparams_drifted(&self) -> bool {
         self.metrics
             .as_ref()
-            .is_some_and(|m| !m.hparams_drift.is_empty())
+            .is_some_and(|m| !m.hparams_drift.is_empty() || m.nccl_drift.is_some())
     }
 }
