@@ -67,9 +67,8 @@ fn print_event(event: Event) {
 /// what drifted, or that the workload never started.
 pub fn print_verdict(record: &repro_runner::store::ResultRecord) {
     print!("{}", repro_runner::report::summary::drift(record));
+    print!("{}", repro_runner::report::summary::verdict_line(record));
     if record.workload_not_found() {
-        eprintln!("error: the workload was not found on any run: every run exited 127/126 before it started\nhelp: check `launch.command` (or the workload's `command`), the container and `--container-workdir`; the rank logs say which path was tried");
-    } else {
-        println!("verdict: {}", record.verdict.label());
+        eprintln!("error: the workload was not found on any run\nhelp: check `launch.command` (or the workload's `command`), the container and its workdir; the rank logs say which path was tried");
     }
 }

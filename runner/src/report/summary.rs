@@ -23,9 +23,24 @@ pub fn result(stored: &Stored) -> String {
     if !r.reproducible {
         out.push_str(&drift(r));
     }
-    let _ = writeln!(out, "verdict: {}", r.verdict.label());
+    out.push_str(&verdict_line(r));
     let _ = writeln!(out, "stored: {}", stored.path.display());
     out
+}
+
+/// `verdict: pass`, or why nothing was measured: a workload that never started is not a
+/// failed benchmark.
+pub fn verdict_line(r: &ResultRecord) -> String {
+    if r.workload_not_found() {
+        "verdict: not run: the workload was not found (every run exited 127 or 126 before it started)\n".to_string()
+    } else if r.hparams_drifted() {
+        format!(
+            "verdict: drifted: the job did not run what the lock pins (scored {})\n",
+            r.verdict.label()
+        )
+    } else {
+        format!("verdict: {}\n", r.verdict.label())
+    }
 }
 
 /// What drifted, as two tables: the machine (field, pinned, found; Slurm names the node in
