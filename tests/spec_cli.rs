@@ -283,6 +283,54 @@ fn every_shipped_spec_dry_runs_offline_and_writes_nothing() {
 }
 
 #[test]
+fn a_spec_run_from_another_directory_resolves_paths_from_its_own_file() {
+    let project = scratch_project();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let spec = project.path().join("specs/gpt3-512xh200.run");
+    let spec = spec.to_str().unwrap();
+    let out = repro(elsewhere.path(), &["run", "--frozen", "--dry-run", spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    // `use`, the NeMo template and the workload declaration came from the project; the lock
+    // (`--frozen`) from the project's `lockfiles/`; only the run folder is relative to here.
+    assert!(stdout.contains("export MINIBS=128"), "{stdout}");
+    assert!(stdout.contains("./run_and_time.sh"), "{stdout}");
+    assert!(stdout.contains("create the run folder `runs/gpt3-512xh200/"), "{stdout}");
+    assert!(std::fs::read_dir(elsewhere.path()).unwrap().next().is_none());
+}
+
+/// The flagship's rendered `templates/nemo.sbatch`: preflight, NeMo environment from the
+/// workload declaration, and the pyxis container flags (image by digest, workdir).
+#[test]
+fn the_flagship_dry_run_renders_the_nemo_script() {
+    let dir = scratch_project();
+    let spec = dir.path().join("specs/gpt3-512xh200.run");
+    let src = std::fs::read_to_string(&spec).unwrap().replace(
+        "\"nvcr.io/nvidia/nemo:24.09\"",
+        &format!("\"nvcr.io/nvidia/nemo@sha256:{}\"", "0".repeat(64)),
+    );
+    std::fs::write(&spec, src).unwrap();
+    let out = repro(dir.path(), &["run", "--offline", "--dry-run", "specs/gpt3-512xh200.run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let start = stdout.find("#!/bin/bash").unwrap();
+    let script = &stdout[start..];
+    // Paths that depend on the machine and the moment: the run folder and the binary.
+    let run_root = script
+        .lines()
+        .find_map(|l| l.strip_prefix("RUN_ROOT="))
+        .unwrap()
+        .to_string();
+    let repro_bin = script
+        .lines()
+        .find_map(|l| l.strip_prefix("REPRO="))
+        .unwrap()
+        .to_string();
+    let script = script.replace(&run_root, "[RUN_ROOT]").replace(&repro_bin, "[REPRO]");
+    insta::assert_snapshot!("flagship_nemo_sbatch", script);
+}
+
+#[test]
 fn every_spec_has_a_committed_lock_that_regenerates_offline() {
     let dir = scratch_project();
     let committed: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir.path().join("lockfiles"))
