@@ -41,7 +41,11 @@ fn bench_dry_run_of_a_1000_point_sweep() {
             .current_dir(dir.path())
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let scripts = String::from_utf8_lossy(&out.stdout)
             .matches("#SBATCH --job-name=")
             .count();

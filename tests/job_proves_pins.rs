@@ -41,7 +41,10 @@ fn project(command: &str, software: &str) -> tempfile::TempDir {
         &text[end..]
     )
     .replace("runs = 5", "runs = 3")
-    .replace("  hparams {", &format!("  software {{\n{software}  }}\n  hparams {{"));
+    .replace(
+        "  hparams {",
+        &format!("  software {{\n{software}  }}\n  hparams {{"),
+    );
     std::fs::write(&spec, text).unwrap();
     dir
 }
@@ -79,7 +82,12 @@ fn a_job_that_runs_the_pinned_hparams_passes() {
     );
     let out = run(dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("verdict: pass"), "{stdout}");
 }
 
@@ -88,7 +96,12 @@ fn a_job_that_logs_another_learning_rate_is_drift_naming_key_values_and_spec_lin
     let dir = project(&format!(r#""{{sgd}}", "--lr", "0.003", {ARGS}"#), "");
     let out = run(dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(3), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("hparams drifted"), "{stdout}");
     assert!(
         stdout.contains("verdict: drifted: the job did not run what the lock pins"),
@@ -102,7 +115,12 @@ fn a_job_that_logs_another_learning_rate_is_drift_naming_key_values_and_spec_lin
     assert_eq!(
         words[1..],
         // line 16 of the shipped spec, two lines down for the inserted `software { }`
-        ["opt_base_learning_rate", "0.002", "0.003", "specs/smoke-local.run:18"],
+        [
+            "opt_base_learning_rate",
+            "0.002",
+            "0.003",
+            "specs/smoke-local.run:18"
+        ],
         "{stdout}"
     );
 }
@@ -118,7 +136,12 @@ fn a_job_that_loads_another_nccl_is_drift() {
     );
     let out = run(dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(3), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
         stdout.contains("nccl drifted: run 0 loaded NCCL 2.28.9, the lock pins 2.28.3"),
         "{stdout}"
@@ -130,7 +153,15 @@ fn a_workload_that_is_not_found_is_exit_4_not_a_failed_benchmark() {
     let dir = project(r#""./no-such-run_and_time.sh""#, "");
     let out = run(dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(4), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("verdict: not run: the workload was not found"), "{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("verdict: not run: the workload was not found"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("verdict: failed"), "{stdout}");
 }

@@ -221,7 +221,10 @@ fn an_unreachable_source_names_the_url_and_suggests_offline() {
     let dir = scratch_project();
     let spec = dir.path().join("specs/gpt3-512xh200.run");
     let src = std::fs::read_to_string(&spec).unwrap();
-    let src = src.replace("ref = \"b87b9e396f771345d4ef122ba33456304f15228d\"", "ref = \"main\"");
+    let src = src.replace(
+        "ref = \"b87b9e396f771345d4ef122ba33456304f15228d\"",
+        "ref = \"main\"",
+    );
     std::fs::write(&spec, src).unwrap();
     let out = repro(dir.path(), &["plan", "specs/gpt3-1024xh200.run"]);
     assert_eq!(out.status.code(), Some(2));
@@ -242,7 +245,10 @@ fn check_edited(from: &str, to: &str) -> (Option<i32>, String) {
     std::fs::write(&spec, src.replace(from, to)).unwrap();
     let out = repro(dir.path(), &["check", "specs/gpt3-512xh200.run"]);
     let stderr = text(&out.stderr);
-    let errors: Vec<&str> = stderr.split("\n\n").filter(|d| d.starts_with("error")).collect();
+    let errors: Vec<&str> = stderr
+        .split("\n\n")
+        .filter(|d| d.starts_with("error"))
+        .collect();
     (out.status.code(), errors.join("\n\n"))
 }
 
@@ -295,8 +301,14 @@ fn a_spec_run_from_another_directory_resolves_paths_from_its_own_file() {
     // (`--frozen`) from the project's `lockfiles/`; only the run folder is relative to here.
     assert!(stdout.contains("export MINIBS=128"), "{stdout}");
     assert!(stdout.contains("./run_and_time.sh"), "{stdout}");
-    assert!(stdout.contains("create the run folder `runs/gpt3-512xh200/"), "{stdout}");
-    assert!(std::fs::read_dir(elsewhere.path()).unwrap().next().is_none());
+    assert!(
+        stdout.contains("create the run folder `runs/gpt3-512xh200/"),
+        "{stdout}"
+    );
+    assert!(std::fs::read_dir(elsewhere.path())
+        .unwrap()
+        .next()
+        .is_none());
 }
 
 /// The flagship's rendered `templates/nemo.sbatch`: preflight, NeMo environment from the
@@ -310,7 +322,10 @@ fn the_flagship_dry_run_renders_the_nemo_script() {
         &format!("\"nvcr.io/nvidia/nemo@sha256:{}\"", "0".repeat(64)),
     );
     std::fs::write(&spec, src).unwrap();
-    let out = repro(dir.path(), &["run", "--offline", "--dry-run", "specs/gpt3-512xh200.run"]);
+    let out = repro(
+        dir.path(),
+        &["run", "--offline", "--dry-run", "specs/gpt3-512xh200.run"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let start = stdout.find("#!/bin/bash").unwrap();
@@ -326,7 +341,9 @@ fn the_flagship_dry_run_renders_the_nemo_script() {
         .find_map(|l| l.strip_prefix("REPRO="))
         .unwrap()
         .to_string();
-    let script = script.replace(&run_root, "[RUN_ROOT]").replace(&repro_bin, "[REPRO]");
+    let script = script
+        .replace(&run_root, "[RUN_ROOT]")
+        .replace(&repro_bin, "[REPRO]");
     insta::assert_snapshot!("flagship_nemo_sbatch", script);
 }
 
@@ -350,7 +367,11 @@ fn every_spec_has_a_committed_lock_that_regenerates_offline() {
     regenerated.sort();
     let mut names: Vec<&PathBuf> = committed.iter().map(|(p, _)| p).collect();
     names.sort();
-    assert_eq!(regenerated.iter().collect::<Vec<_>>(), names, "one committed lock per plan");
+    assert_eq!(
+        regenerated.iter().collect::<Vec<_>>(),
+        names,
+        "one committed lock per plan"
+    );
     for (path, bytes) in &committed {
         assert_eq!(&std::fs::read(path).unwrap(), bytes, "{}", path.display());
     }

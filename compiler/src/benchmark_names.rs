@@ -90,8 +90,14 @@ fn unknown_benchmark(
         Some(s) => d.with_help(format!("did you mean `{}`?", with_prefix(s))),
         None => d.with_help("`use` the rule files of the benchmark"),
     };
-    let list: Vec<String> = known.iter().map(|k| format!("`{}`", with_prefix(k))).collect();
-    d.with_note(format!("benchmarks the loaded rules know: {}", list.join(", ")))
+    let list: Vec<String> = known
+        .iter()
+        .map(|k| format!("`{}`", with_prefix(k)))
+        .collect();
+    d.with_note(format!(
+        "benchmarks the loaded rules know: {}",
+        list.join(", ")
+    ))
 }
 
 /// `mlperf.training.gpt3`, `closed` or `"closed"`: the text of a name or plain string.

@@ -64,7 +64,10 @@ impl Plan {
         let span = self.spans.get(field)?;
         let file = sources.get(span.file)?;
         let line = sources.line_col(span.file, span.start as usize).line;
-        Some(format!("{}:{line}", crate::paths::relative(root, &file.path)))
+        Some(format!(
+            "{}:{line}",
+            crate::paths::relative(root, &file.path)
+        ))
     }
 
     /// The span of a field (`hardware.nodes`), or of the run name when it has none.

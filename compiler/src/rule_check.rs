@@ -121,9 +121,9 @@ impl RuleBook {
                     division,
                     benchmark: "",
                 };
-                self.sets.iter().any(|(s, _)| {
-                    s.when.is_some() && applies(s, &ctx) && !applies(s, &nothing)
-                })
+                self.sets
+                    .iter()
+                    .any(|(s, _)| s.when.is_some() && applies(s, &ctx) && !applies(s, &nothing))
             })
             .collect()
     }

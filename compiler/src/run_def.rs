@@ -138,7 +138,12 @@ impl RunDef {
 
     /// The body of a `workload "NAME" { }` declaration, read as if it were the run's
     /// `launch` block (see [`crate::workload`]).
-    pub fn collect_launch_body(&mut self, body: &Block, name_span: Span, diags: &mut Vec<Diagnostic>) {
+    pub fn collect_launch_body(
+        &mut self,
+        body: &Block,
+        name_span: Span,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         self.collect_block("launch", body, name_span, diags);
     }
 

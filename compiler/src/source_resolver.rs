@@ -103,11 +103,7 @@ impl SourceResolver {
     }
 
     /// The commit the existing lock holds for `s` (same URL and ref), and its `fetched` mark.
-    fn locked_source(
-        &mut self,
-        s: &SourceRef,
-        lock_path: &Path,
-    ) -> Option<(String, Option<bool>)> {
+    fn locked_source(&mut self, s: &SourceRef, lock_path: &Path) -> Option<(String, Option<bool>)> {
         let lock = self
             .locks
             .entry(lock_path.to_path_buf())

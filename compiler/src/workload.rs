@@ -27,7 +27,11 @@ impl Workloads {
     /// Collect the declarations; a name declared twice or a missing label is an error.
     pub fn read(modules: &[Module], diags: &mut Vec<Diagnostic>) -> Workloads {
         let mut out = Workloads::default();
-        for block in modules.iter().flat_map(|m| &m.items).filter_map(declaration) {
+        for block in modules
+            .iter()
+            .flat_map(|m| &m.items)
+            .filter_map(declaration)
+        {
             let Some(label) = &block.label else {
                 diags.push(
                     Diagnostic::error(block.kind.span, "`workload` needs a name")
@@ -67,7 +71,9 @@ impl Workloads {
         let Some(block) = self.by_name.get(&name) else {
             let d = Diagnostic::error(span, format!("unknown workload `{name}`"));
             let d = if self.by_name.is_empty() {
-                d.with_help("declare it with `workload \"NAME\" { ... }` in a file this spec `use`s")
+                d.with_help(
+                    "declare it with `workload \"NAME\" { ... }` in a file this spec `use`s",
+                )
             } else {
                 with_suggestion(d, &name, self.by_name.keys().map(String::as_str)).with_note(
                     format!(

@@ -465,10 +465,7 @@ fn opening_quote(line: &str) -> Option<usize> {
 /// (on the error's line or the one before), the error is about that value instead.
 fn spaced_unit(file: FileId, src: &str, pos: usize) -> Option<Diagnostic> {
     let before = &src[..pos.min(src.len())];
-    let from = before
-        .rmatch_indices('\n')
-        .nth(1)
-        .map_or(0, |(i, _)| i + 1);
+    let from = before.rmatch_indices('\n').nth(1).map_or(0, |(i, _)| i + 1);
     let region = &before[from..];
     let bytes = region.as_bytes();
     let mut found = None;

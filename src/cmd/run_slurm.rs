@@ -37,6 +37,7 @@ pub fn run(args: &Args, plan: &RunPlan) -> anyhow::Result<Exit> {
         on_interrupt: OnInterrupt::from_flags(args.cancel_on_exit),
     };
     let store = ResultStore::new(&args.store);
+    eprintln!("run folder: {}", folder.root.display());
     let end = slurm::run_session(
         plan,
         &scorer,

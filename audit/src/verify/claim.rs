@@ -70,12 +70,30 @@ mod tests {
     #[test]
     fn a_bare_number_zero_and_negative_claims_are_refused() {
         assert_eq!("28".parse::<Claim>(), Err(ClaimError::NoUnit("28".into())));
-        assert_eq!("0x".parse::<Claim>(), Err(ClaimError::NotFaster("0x".into())));
-        assert_eq!("-5%".parse::<Claim>(), Err(ClaimError::NotFaster("-5%".into())));
-        assert_eq!("0.9x".parse::<Claim>(), Err(ClaimError::NotFaster("0.9x".into())));
-        assert_eq!("1x".parse::<Claim>(), Err(ClaimError::NotFaster("1x".into())));
-        assert_eq!("fast".parse::<Claim>(), Err(ClaimError::NotANumber("fast".into())));
-        assert_eq!("infx".parse::<Claim>(), Err(ClaimError::NotANumber("infx".into())));
+        assert_eq!(
+            "0x".parse::<Claim>(),
+            Err(ClaimError::NotFaster("0x".into()))
+        );
+        assert_eq!(
+            "-5%".parse::<Claim>(),
+            Err(ClaimError::NotFaster("-5%".into()))
+        );
+        assert_eq!(
+            "0.9x".parse::<Claim>(),
+            Err(ClaimError::NotFaster("0.9x".into()))
+        );
+        assert_eq!(
+            "1x".parse::<Claim>(),
+            Err(ClaimError::NotFaster("1x".into()))
+        );
+        assert_eq!(
+            "fast".parse::<Claim>(),
+            Err(ClaimError::NotANumber("fast".into()))
+        );
+        assert_eq!(
+            "infx".parse::<Claim>(),
+            Err(ClaimError::NotANumber("infx".into()))
+        );
         assert_eq!(
             "28".parse::<Claim>().unwrap_err().to_string(),
             "`28` has no unit\nhelp: write `28%` (28 % faster) or `28x` (28 times as fast)"

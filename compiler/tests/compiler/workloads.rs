@@ -86,9 +86,10 @@ fn each_sweep_point_gets_its_own_values() {
 
 #[test]
 fn an_unknown_workload_is_an_error_with_did_you_mean() {
-    let p = Project::new()
-        .file("impl.run", IMPL)
-        .file("job.run", &spec("", "").replace("workload = \"trainer\"", "workload = \"trainr\""));
+    let p = Project::new().file("impl.run", IMPL).file(
+        "job.run",
+        &spec("", "").replace("workload = \"trainer\"", "workload = \"trainr\""),
+    );
     insta::assert_snapshot!("unknown_workload", p.lock_err("job.run"));
 }
 

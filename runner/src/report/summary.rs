@@ -54,7 +54,13 @@ pub fn drift(r: &ResultRecord) -> String {
             "not reproducible: the environment drifted from the pins ({} field(s))",
             r.drift.len()
         );
-        let width = r.drift.iter().map(|d| d.field.len()).max().unwrap_or(5).max(5);
+        let width = r
+            .drift
+            .iter()
+            .map(|d| d.field.len())
+            .max()
+            .unwrap_or(5)
+            .max(5);
         let _ = writeln!(out, "  {:<width$}  {:<24}  found", "field", "pinned");
         for d in &r.drift {
             let _ = writeln!(out, "  {:<width$}  {:<24}  {}", d.field, d.pinned, d.found);

@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use repro_compiler::lockfile::{Group, Table};
 use repro_compiler::executor_kind::ExecutorKind;
+use repro_compiler::lockfile::{Group, Table};
 use repro_compiler::plan::{table_json, Plan};
 use serde_json::{Map, Value};
 
@@ -84,7 +84,12 @@ impl RunPlan {
         out.hparam_lines = plan
             .hparams()
             .keys()
-            .filter_map(|k| Some((k.clone(), plan.location(&format!("hparams.{k}"), sources, root)?)))
+            .filter_map(|k| {
+                Some((
+                    k.clone(),
+                    plan.location(&format!("hparams.{k}"), sources, root)?,
+                ))
+            })
             .collect();
         Ok(out)
     }

@@ -113,6 +113,8 @@ mod tests {
             }]
         );
         let same_lr = text.replace("3e-05", "2e-05");
-        assert!(logged_hparam_drift(pinned.as_object().unwrap(), &lines, &log(&same_lr)).is_empty());
+        assert!(
+            logged_hparam_drift(pinned.as_object().unwrap(), &lines, &log(&same_lr)).is_empty()
+        );
     }
 }
