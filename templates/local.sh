@@ -6,6 +6,8 @@
 # value is shell-quoted by repro; `| safe` would opt out and must be reviewed.
 set -euo pipefail
 export REPRO_RUN_DIR={{ run_dir }}
+# NCCL prints the version it loaded on rank 0; the runner holds it against `software.nccl`.
+export NCCL_DEBUG="${NCCL_DEBUG:-VERSION}"
 {% for name, value in env %}export {{ name }}={{ value }}
 {% endfor -%}
 cd {{ workdir }}

@@ -265,6 +265,9 @@ fn record_seed() -> Vec<u8> {
             samples_to_converge: Some(65536.0),
             throughput: Some(50000.0),
             messages: vec!["ok".into()],
+            hparams_drift: Vec::new(),
+            nccl_loaded: None,
+            nccl_drift: None,
         }),
         logs: vec![LogDigest {
             path: "1-0/rank-0.log".into(),

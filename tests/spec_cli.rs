@@ -111,7 +111,7 @@ fn a_rule_violation_is_exit_2_pointing_at_value_and_rule() {
     let d = &report[0]["diagnostics"][0];
     assert_eq!(
         (d["line"].as_u64(), d["severity"].as_str()),
-        (Some(22), Some("error"))
+        (Some(23), Some("error"))
     );
 }
 
@@ -217,14 +217,169 @@ fn plan_prints_the_resolved_plan() {
 
 #[test]
 fn an_unreachable_source_names_the_url_and_suggests_offline() {
-    let out = repro(Path::new(ROOT), &["plan", "specs/gpt3-1024xh200.run"]);
+    // The shipped specs pin full commit ids; a branch name needs the remote.
+    let dir = scratch_project();
+    let spec = dir.path().join("specs/gpt3-512xh200.run");
+    let src = std::fs::read_to_string(&spec).unwrap();
+    let src = src.replace(
+        "ref = \"b87b9e396f771345d4ef122ba33456304f15228d\"",
+        "ref = \"main\"",
+    );
+    std::fs::write(&spec, src).unwrap();
+    let out = repro(dir.path(), &["plan", "specs/gpt3-1024xh200.run"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
         stderr.contains("cannot resolve source `training`"),
         "{stderr}"
     );
-    assert!(stderr.contains("specs/gpt3-512xh200.run:18:23"), "{stderr}");
+    assert!(stderr.contains("specs/gpt3-512xh200.run:19:23"), "{stderr}");
+}
+
+/// The shipped GPT-3 spec with one edit, checked in a scratch copy of the project.
+fn check_edited(from: &str, to: &str) -> (Option<i32>, String) {
+    let dir = scratch_project();
+    let spec = dir.path().join("specs/gpt3-512xh200.run");
+    let src = std::fs::read_to_string(&spec).unwrap();
+    assert!(src.contains(from), "{from}");
+    std::fs::write(&spec, src.replace(from, to)).unwrap();
+    let out = repro(dir.path(), &["check", "specs/gpt3-512xh200.run"]);
+    let stderr = text(&out.stderr);
+    let errors: Vec<&str> = stderr
+        .split("\n\n")
+        .filter(|d| d.starts_with("error"))
+        .collect();
+    (out.status.code(), errors.join("\n\n"))
+}
+
+#[test]
+fn an_unknown_benchmark_is_an_error_with_did_you_mean() {
+    let (code, errors) = check_edited("mlperf.training.gpt3", "mlperf.training.gtp3");
+    assert_eq!(code, Some(2));
+    insta::assert_snapshot!("unknown_benchmark", errors);
+}
+
+#[test]
+fn a_misspelled_closed_division_hparam_is_an_error_with_did_you_mean() {
+    let (code, errors) = check_edited("global_batch_size = 2048", "global_batch_sise = 2048");
+    assert_eq!(code, Some(2));
+    insta::assert_snapshot!("misspelled_closed_hparam", errors);
+}
+
+#[test]
+fn a_unit_after_a_space_points_at_the_value() {
+    let (code, errors) = check_edited("gpu_memory = 141GB", "gpu_memory = 141 GB");
+    assert_eq!(code, Some(2));
+    insta::assert_snapshot!("spaced_unit", errors);
+}
+
+#[test]
+fn every_shipped_spec_dry_runs_offline_and_writes_nothing() {
+    let dir = scratch_project();
+    std::fs::remove_dir_all(dir.path().join("lockfiles")).unwrap();
+    for spec in specs() {
+        let out = repro(dir.path(), &["run", "--offline", "--dry-run", &spec]);
+        assert_eq!(out.status.code(), Some(0), "{spec}: {}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(stdout.starts_with("# "), "{spec}: {stdout}");
+    }
+    for left in ["lockfiles", "runs", "results"] {
+        assert!(!dir.path().join(left).exists(), "a dry run wrote `{left}`");
+    }
+}
+
+#[test]
+fn a_spec_run_from_another_directory_resolves_paths_from_its_own_file() {
+    let project = scratch_project();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let spec = project.path().join("specs/gpt3-512xh200.run");
+    let spec = spec.to_str().unwrap();
+    let out = repro(elsewhere.path(), &["run", "--frozen", "--dry-run", spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    // `use`, the NeMo template and the workload declaration came from the project; the lock
+    // (`--frozen`) from the project's `lockfiles/`; only the run folder is relative to here.
+    assert!(stdout.contains("export MINIBS=128"), "{stdout}");
+    assert!(stdout.contains("./run_and_time.sh"), "{stdout}");
+    assert!(
+        stdout.contains("create the run folder `runs/gpt3-512xh200/"),
+        "{stdout}"
+    );
+    assert!(std::fs::read_dir(elsewhere.path())
+        .unwrap()
+        .next()
+        .is_none());
+}
+
+/// The flagship's rendered `templates/nemo.sbatch`: preflight, NeMo environment from the
+/// workload declaration, and the pyxis container flags (image by digest, workdir).
+#[test]
+fn the_flagship_dry_run_renders_the_nemo_script() {
+    let dir = scratch_project();
+    let spec = dir.path().join("specs/gpt3-512xh200.run");
+    let src = std::fs::read_to_string(&spec).unwrap().replace(
+        "\"nvcr.io/nvidia/nemo:24.09\"",
+        &format!("\"nvcr.io/nvidia/nemo@sha256:{}\"", "0".repeat(64)),
+    );
+    std::fs::write(&spec, src).unwrap();
+    let out = repro(
+        dir.path(),
+        &["run", "--offline", "--dry-run", "specs/gpt3-512xh200.run"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let start = stdout.find("#!/bin/bash").unwrap();
+    let script = &stdout[start..];
+    // Paths that depend on the machine and the moment: the run folder and the binary.
+    let run_root = script
+        .lines()
+        .find_map(|l| l.strip_prefix("RUN_ROOT="))
+        .unwrap()
+        .to_string();
+    let repro_bin = script
+        .lines()
+        .find_map(|l| l.strip_prefix("REPRO="))
+        .unwrap()
+        .to_string();
+    let script = script
+        .replace(&run_root, "[RUN_ROOT]")
+        .replace(&repro_bin, "[REPRO]");
+    insta::assert_snapshot!("flagship_nemo_sbatch", script);
+}
+
+#[test]
+fn every_spec_has_a_committed_lock_that_regenerates_offline() {
+    let dir = scratch_project();
+    let committed: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir.path().join("lockfiles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    std::fs::remove_dir_all(dir.path().join("lockfiles")).unwrap();
+    for spec in specs() {
+        let out = repro(dir.path(), &["lock", "--offline", &spec]);
+        assert!(out.status.success(), "{spec}: {}", text(&out.stderr));
+    }
+    let mut regenerated: Vec<PathBuf> = std::fs::read_dir(dir.path().join("lockfiles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    regenerated.sort();
+    let mut names: Vec<&PathBuf> = committed.iter().map(|(p, _)| p).collect();
+    names.sort();
+    assert_eq!(
+        regenerated.iter().collect::<Vec<_>>(),
+        names,
+        "one committed lock per plan"
+    );
+    for (path, bytes) in &committed {
+        assert_eq!(&std::fs::read(path).unwrap(), bytes, "{}", path.display());
+    }
+    let lock = std::fs::read_to_string(dir.path().join("lockfiles/gpt3-512xh200.lock")).unwrap();
+    assert!(
+        lock.contains("commit = \"b87b9e396f771345d4ef122ba33456304f15228d\"\nfetched = false\n"),
+        "{lock}"
+    );
 }
 
 #[test]
@@ -281,7 +436,7 @@ fn verify_holds_a_published_result_against_a_spec() {
     assert_eq!(bad.status.code(), Some(1));
     let out = text(&bad.stdout);
     assert!(
-        out.contains("the spec pins \"0.0005\" (specs/llama2-70b-lora-512xh200.run:26)"),
+        out.contains("the spec pins \"0.0005\" (specs/llama2-70b-lora-512xh200.run:27)"),
         "{out}"
     );
     assert!(out.contains("H200-SXM5-141GB"), "{out}");

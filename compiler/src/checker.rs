@@ -14,6 +14,7 @@ use repro_lang::{Diagnostic, SourceMap, Span};
 
 use crate::convert::{any_value, convert, env_value, spec_dir};
 use crate::evaluator::{type_error, Evaluator};
+use crate::executor_kind::ExecutorKind;
 use crate::lockfile::{Group, LockValue, Table};
 use crate::run_def::{with_suggestion, FieldKey, RunDef};
 use crate::schema::{block_schema, field, BLOCKS, EXECUTORS, RUN_FIELDS};
@@ -386,7 +387,7 @@ fn executor(def: &RunDef, out: &mut Checked, diags: &mut Vec<Diagnostic>) {
     let Some((exec, span)) = &def.executor else {
         return;
     };
-    if !EXECUTORS.contains(&exec.as_str()) {
+    if ExecutorKind::parse(exec).is_none() {
         diags.push(with_suggestion(
             Diagnostic::error(*span, format!("unknown executor `{exec}`"))
                 .with_note("executors: `local`, `slurm`"),

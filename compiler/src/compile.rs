@@ -27,6 +27,7 @@ use crate::run_def::RunDef;
 use crate::runs::{all_runs, global_lets, resolve_run, top_level_statements};
 use crate::source_resolver::SourceResolver;
 use crate::sweep::{expand, file_stem, point_name, Point};
+use crate::workload::Workloads;
 
 /// Compile a spec into plans. Warnings (e.g. container tags) come back with the plans.
 pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failed> {
@@ -89,11 +90,25 @@ impl Build<'_> {
     fn plans(&self) -> Result<Output, Vec<Diagnostic>> {
         let globals = global_lets(self.modules);
         let mut diags = top_level_statements(self.modules);
-        let points = self.points(&globals, &mut diags);
+        let workloads = Workloads::read(self.modules, &mut diags);
+        let points = self.points(&globals, &workloads, &mut diags);
         let rules = RuleBook::read(self.modules, self.sources).unwrap_or_else(|d| {
             diags.extend(d);
             RuleBook::empty()
         });
+        // An unknown benchmark or a misspelled closed-division hparam explains the errors
+        // evaluation would report next (a workload's `${global_batch_size}`): say only that.
+        let mut named = std::collections::HashSet::new();
+        let mut names = Vec::new();
+        for (def, _) in &points {
+            if named.insert(def.key.clone()) {
+                names.extend(crate::benchmark_names::check_names(&rules, def));
+            }
+        }
+        if !names.is_empty() {
+            diags.extend(names);
+            stop_if_errors(&mut diags)?;
+        }
         let mut checked = self.check_all(&points, &globals, &mut diags);
         stop_if_errors(&mut diags)?;
         for c in &mut checked {
@@ -110,7 +125,12 @@ impl Build<'_> {
     }
 
     /// Every (run, sweep point) of the root spec.
-    fn points(&self, globals: &[Let], diags: &mut Vec<Diagnostic>) -> Vec<(Rc<RunDef>, Point)> {
+    fn points(
+        &self,
+        globals: &[Let],
+        workloads: &Workloads,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<(Rc<RunDef>, Point)> {
         let runs = all_runs(self.modules);
         let mut points = Vec::new();
         for run in runs.iter().filter(|r| r.name.span.file == self.root_file) {
@@ -119,7 +139,7 @@ impl Build<'_> {
             };
             // One shared definition per run: a 100,000-point sweep must not hold 100,000
             // copies of the run's syntax tree (its sweep lists included).
-            let def = Rc::new(def);
+            let def = Rc::new(workloads.apply(def, diags));
             match expand(&def, globals) {
                 Ok(ps) => points.extend(ps.into_iter().map(|p| (Rc::clone(&def), p))),
                 Err(d) => diags.extend(d),

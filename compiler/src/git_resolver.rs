@@ -18,6 +18,12 @@ pub enum GitError {
     Open { url: String, message: String },
     #[error("cannot reach git remote `{url}`: {message}")]
     Connect { url: String, message: String },
+    #[error("commit `{commit}` cannot be fetched from `{url}`: {message}")]
+    Fetch {
+        url: String,
+        commit: String,
+        message: String,
+    },
     #[error("ref `{reference}` not found in `{url}`")]
     UnknownRef {
         url: String,
@@ -43,6 +49,46 @@ impl GitResolver {
             .or_insert_with(|| resolve_uncached(url, reference, base))
             .clone()
     }
+}
+
+/// Fetch `commit` (a full id) from the remote at `url` into a throw-away bare repository,
+/// depth 1: proof that the remote has it. Local paths are opened instead of fetched.
+pub fn fetch_commit(url: &str, commit: &str, base: &Path) -> Result<(), GitError> {
+    let fetch_err = |message: String| GitError::Fetch {
+        url: url.to_string(),
+        commit: commit.to_string(),
+        message,
+    };
+    if let Some(path) = local_path(url, base) {
+        let found = resolve_local(url, &path, commit)?;
+        return if found.eq_ignore_ascii_case(commit) {
+            Ok(())
+        } else {
+            Err(fetch_err(format!("it names `{found}` there")))
+        };
+    }
+    let scratch = std::env::temp_dir().join(format!(
+        "repro-fetch-{}-{}",
+        std::process::id(),
+        &commit[..commit.len().min(12)]
+    ));
+    let result = (|| {
+        let repo = Repository::init_bare(&scratch).map_err(|e| fetch_err(e.message().into()))?;
+        let mut remote = repo
+            .remote_anonymous(url)
+            .map_err(|e| fetch_err(e.message().into()))?;
+        let mut options = git2::FetchOptions::new();
+        options.depth(1);
+        remote
+            .fetch(&[commit], Some(&mut options), None)
+            .map_err(|e| fetch_err(e.message().into()))?;
+        let oid = git2::Oid::from_str(commit).map_err(|e| fetch_err(e.message().into()))?;
+        repo.find_commit(oid)
+            .map(|_| ())
+            .map_err(|e| fetch_err(e.message().into()))
+    })();
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
 }
 
 fn resolve_uncached(url: &str, reference: &str, base: &Path) -> Result<String, GitError> {
@@ -147,7 +193,7 @@ fn advertised_names(heads: &[(String, String)]) -> Vec<String> {
     names
 }
 
-fn is_full_commit_id(s: &str) -> bool {
+pub fn is_full_commit_id(s: &str) -> bool {
     s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 

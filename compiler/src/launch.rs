@@ -4,14 +4,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::executor_kind::ExecutorKind;
 use crate::lockfile::{Group, LockValue, Lockfile};
 use crate::pins::{quantity, string};
 
 /// Launch settings for the executor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Launch {
-    /// `local` or `slurm`.
-    pub executor: String,
+    /// `local` or `slurm`; a lock written before the field existed reads as `local`.
+    pub executor: ExecutorKind,
     pub partition: Option<String>,
     pub account: Option<String>,
     pub qos: Option<String>,
@@ -33,7 +34,10 @@ impl Launch {
         let t = lock.group(Group::Launch);
         let time = string(t, "time");
         Launch {
-            executor: string(t, "executor").unwrap_or_default(),
+            executor: string(t, "executor")
+                .as_deref()
+                .and_then(ExecutorKind::parse)
+                .unwrap_or(ExecutorKind::Local),
             partition: string(t, "partition"),
             account: string(t, "account"),
             qos: string(t, "qos"),

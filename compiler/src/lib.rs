@@ -27,12 +27,14 @@
 // one would make every evaluator signature noisier without a measurable gain.
 #![allow(clippy::result_large_err)]
 pub mod arith;
+pub mod benchmark_names;
 pub mod checker;
 pub mod compile;
 pub mod compiled;
 pub mod convert;
 pub mod drift;
 pub mod evaluator;
+pub mod executor_kind;
 pub mod git_resolver;
 pub mod hash;
 pub mod inputs;
@@ -54,6 +56,7 @@ pub mod source_ref;
 pub mod source_resolver;
 pub mod sweep;
 pub mod value;
+pub mod workload;
 
 pub use compile::compile;
 pub use compiled::{Compiled, Failed};

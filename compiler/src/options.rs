@@ -25,6 +25,9 @@ pub struct Options {
     /// outside the lock root. A lock that depends on such a file says so
     /// (`outside_root = true` in `[run]`), so that the choice is reviewed with the lock.
     pub allow_outside_root: bool,
+    /// `repro lock --fetch`: a source pinned to a full commit id is fetched from its remote to
+    /// prove the commit exists there; the lock then records `fetched = true`.
+    pub fetch: bool,
 }
 
 impl Options {

@@ -53,6 +53,23 @@ impl Plan {
         self.lock.group(Group::Hparams)
     }
 
+    /// Where the spec sets `field` (`hparams.global_batch_size`), as `FILE:LINE` with the
+    /// file relative to the lock root (`specs/gpt3-512xh200.run:22`); `None` when unknown.
+    pub fn location(
+        &self,
+        field: &str,
+        sources: &repro_lang::SourceMap,
+        root: &std::path::Path,
+    ) -> Option<String> {
+        let span = self.spans.get(field)?;
+        let file = sources.get(span.file)?;
+        let line = sources.line_col(span.file, span.start as usize).line;
+        Some(format!(
+            "{}:{line}",
+            crate::paths::relative(root, &file.path)
+        ))
+    }
+
     /// The span of a field (`hardware.nodes`), or of the run name when it has none.
     pub fn span_of(&self, field: &str) -> Span {
         self.spans.get(field).copied().unwrap_or(self.name_span)

@@ -100,6 +100,47 @@ impl RuleBook {
         diags
     }
 
+    /// The benchmarks (short names, `gpt3`) some loaded rule set with a `when` guard applies
+    /// to in `division`: the string literals of the guards that make a guard hold.
+    pub fn benchmarks(&self, division: &str) -> std::collections::BTreeSet<String> {
+        let mut literals = std::collections::BTreeSet::new();
+        for (set, _) in &self.sets {
+            if let Some(when) = &set.when {
+                string_literals(when, &mut literals);
+            }
+        }
+        literals
+            .into_iter()
+            .filter(|candidate| {
+                let ctx = Dispatch {
+                    division,
+                    benchmark: candidate,
+                };
+                // A set that applies whatever the benchmark (`closed_common`) names none.
+                let nothing = Dispatch {
+                    division,
+                    benchmark: "",
+                };
+                self.sets
+                    .iter()
+                    .any(|(s, _)| s.when.is_some() && applies(s, &ctx) && !applies(s, &nothing))
+            })
+            .collect()
+    }
+
+    /// The keys the sets that apply to `benchmark` in `division` have rules for.
+    pub fn keys(&self, benchmark: &str, division: &str) -> std::collections::BTreeSet<String> {
+        let ctx = Dispatch {
+            division,
+            benchmark,
+        };
+        self.sets
+            .iter()
+            .filter(|(s, _)| applies(s, &ctx))
+            .flat_map(|(s, _)| s.keys.iter().map(|k| k.key.clone()))
+            .collect()
+    }
+
     /// A set's `version`, or that of the set that names the family (`ruleset = ...`).
     fn version_of(&self, set: &RuleSet) -> String {
         let family = set.name.split('/').next().unwrap_or(&set.name);
@@ -248,6 +289,28 @@ fn to_json(v: &LockValue) -> Json {
         LockValue::List(items) => Json::Array(items.iter().map(to_json).collect()),
         LockValue::Table(t) => {
             Json::Object(t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+    }
+}
+
+fn string_literals(expr: &crate::rules::Expr, out: &mut std::collections::BTreeSet<String>) {
+    use crate::rules::Expr as E;
+    match expr {
+        E::Lit(Json::String(s)) => {
+            out.insert(s.clone());
+        }
+        E::Lit(_) | E::Name(_) => {}
+        E::List(items) | E::Call(_, items) => items.iter().for_each(|e| string_literals(e, out)),
+        E::Record(fields) => fields.iter().for_each(|(_, e)| string_literals(e, out)),
+        E::Field(e, _) | E::Has(e, _) | E::Not(e) | E::Neg(e) => string_literals(e, out),
+        E::Binary(_, a, b) | E::In(a, b) => {
+            string_literals(a, out);
+            string_literals(b, out);
+        }
+        E::If(c, a, b) => {
+            string_literals(c, out);
+            string_literals(a, out);
+            string_literals(b, out);
         }
     }
 }

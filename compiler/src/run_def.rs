@@ -136,6 +136,17 @@ impl RunDef {
         self.collect_block(&b.kind.name, &b.body, b.kind.span, diags);
     }
 
+    /// The body of a `workload "NAME" { }` declaration, read as if it were the run's
+    /// `launch` block (see [`crate::workload`]).
+    pub fn collect_launch_body(
+        &mut self,
+        body: &Block,
+        name_span: Span,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        self.collect_block("launch", body, name_span, diags);
+    }
+
     /// `name_span` (the block's name) is where "missing field" errors for it point.
     fn collect_block(
         &mut self,

@@ -94,7 +94,10 @@ const fn opt(name: &'static str, kind: Kind) -> Field {
 }
 
 /// The executors a `launch` block can name (`launch slurm { ... }`).
-pub const EXECUTORS: &[&str] = &["local", "slurm"];
+pub const EXECUTORS: &[&str] = &[
+    crate::executor_kind::ExecutorKind::Local.name(),
+    crate::executor_kind::ExecutorKind::Slurm.name(),
+];
 
 /// The MLPerf divisions.
 pub const DIVISIONS: &[&str] = &["closed", "open"];
@@ -138,6 +141,8 @@ pub const LAUNCH: &[Field] = &[
     opt("script", Kind::File),
     opt("command", Kind::Command),
     opt("env", Kind::Env),
+    // A declared `workload "NAME" { }` whose command and environment the run takes.
+    opt("workload", Kind::Str),
 ];
 
 /// `scoring { ... }`.

@@ -3,13 +3,17 @@
 //! Online it asks git ([`GitResolver`], cached per compile). With `--offline`/`--frozen` it
 //! never touches git: the commit comes from the existing lock when that lock has the same
 //! source with the same URL and ref, and anything else is an error that says so.
+//!
+//! A remote source pinned to a full 40-hex commit id needs no network in either mode: the id
+//! is the answer. Its lock entry says `fetched = false` until `repro lock --fetch` fetched that
+//! commit from the remote (`fetched = true`, kept by later locks of the same commit).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use repro_lang::Diagnostic;
 
-use crate::git_resolver::{GitError, GitResolver};
+use crate::git_resolver::{fetch_commit, is_full_commit_id, local_path, GitError, GitResolver};
 use crate::lockfile::{Group, LockValue, Lockfile, Table};
 use crate::options::Options;
 use crate::source_ref::SourceRef;
@@ -18,6 +22,8 @@ use crate::source_ref::SourceRef;
 pub struct SourceResolver {
     git: GitResolver,
     online: bool,
+    /// [`Options::fetch`]: fetch pinned commits to prove them.
+    fetch: bool,
     /// [`Options::validate_only`]: sources are left unresolved.
     skip: bool,
     /// Existing locks read in offline mode (`None`: no lock there).
@@ -29,6 +35,7 @@ impl SourceResolver {
         SourceResolver {
             git: GitResolver::default(),
             online: opts.may_resolve(),
+            fetch: opts.fetch && opts.may_resolve(),
             skip: opts.validate_only,
             locks: HashMap::new(),
         }
@@ -48,8 +55,8 @@ impl SourceResolver {
         let mut table = Table::new();
         for s in refs {
             match self.resolve(s, lock_path) {
-                Ok(commit) => {
-                    table.insert(s.name.clone(), entry(s, commit));
+                Ok((commit, fetched)) => {
+                    table.insert(s.name.clone(), entry(s, commit, fetched));
                 }
                 Err(d) => diags.push(d),
             }
@@ -62,14 +69,31 @@ impl SourceResolver {
         }
     }
 
-    fn resolve(&mut self, s: &SourceRef, lock_path: &Path) -> Result<String, Diagnostic> {
+    /// The commit, and for a remote commit pinned by its full id whether it was fetched.
+    fn resolve(
+        &mut self,
+        s: &SourceRef,
+        lock_path: &Path,
+    ) -> Result<(String, Option<bool>), Diagnostic> {
+        if is_full_commit_id(&s.reference) && local_path(&s.url, &s.base).is_none() {
+            let commit = s.reference.to_ascii_lowercase();
+            if self.fetch {
+                fetch_commit(&s.url, &commit, &s.base).map_err(|e| git_diagnostic(s, e))?;
+                return Ok((commit, Some(true)));
+            }
+            let proven = self
+                .locked_source(s, lock_path)
+                .is_some_and(|(c, fetched)| c == commit && fetched == Some(true));
+            return Ok((commit, Some(proven)));
+        }
         if self.online {
             return self
                 .git
                 .resolve(&s.url, &s.reference, &s.base)
+                .map(|c| (c, None))
                 .map_err(|e| git_diagnostic(s, e));
         }
-        self.locked_commit(s, lock_path).ok_or_else(|| {
+        self.locked_source(s, lock_path).ok_or_else(|| {
             Diagnostic::error(
                 s.span,
                 format!("source `{}` (`{}` at `{}`) is not in the lock and `--offline` forbids resolving it", s.name, s.url, s.reference),
@@ -78,7 +102,8 @@ impl SourceResolver {
         })
     }
 
-    fn locked_commit(&mut self, s: &SourceRef, lock_path: &Path) -> Option<String> {
+    /// The commit the existing lock holds for `s` (same URL and ref), and its `fetched` mark.
+    fn locked_source(&mut self, s: &SourceRef, lock_path: &Path) -> Option<(String, Option<bool>)> {
         let lock = self
             .locks
             .entry(lock_path.to_path_buf())
@@ -91,13 +116,21 @@ impl SourceResolver {
             .get(&s.name)?
             .as_table()?;
         let same = src.get("url")?.as_str()? == s.url && src.get("ref")?.as_str()? == s.reference;
-        same.then(|| src.get("commit")?.as_str().map(str::to_string))?
+        let fetched = match src.get("fetched") {
+            Some(LockValue::Bool(b)) => Some(*b),
+            _ => None,
+        };
+        same.then(|| Some((src.get("commit")?.as_str()?.to_string(), fetched)))?
     }
 }
 
 /// The lock keeps the request (`url`, `ref`) beside the answer (`commit`).
-fn entry(s: &SourceRef, commit: String) -> LockValue {
+/// A commit pinned by id alone also says whether it was fetched (`fetched`).
+fn entry(s: &SourceRef, commit: String, fetched: Option<bool>) -> LockValue {
     let mut t = Table::new();
+    if let Some(fetched) = fetched {
+        t.insert("fetched".into(), LockValue::Bool(fetched));
+    }
     t.insert("url".into(), LockValue::str(&s.url));
     t.insert("ref".into(), LockValue::str(&s.reference));
     t.insert("commit".into(), LockValue::Str(commit));
@@ -125,6 +158,10 @@ fn git_diagnostic(s: &SourceRef, e: GitError) -> Diagnostic {
         GitError::Connect { .. } => {
             d.with_help("check the URL and the network, or use `--offline` with an existing lock")
         }
+        GitError::Fetch { .. } => d.with_help(
+            "check the commit id and the network; without `--fetch` the lock keeps the id \
+             unverified (`fetched = false`)",
+        ),
         GitError::Open { .. } => {
             d.with_help("a local source must be a git repository (paths are relative to the spec)")
         }

@@ -56,6 +56,9 @@ pub fn syntax_error(
     if expected.contains(&Expected::UnterminatedString) {
         return unterminated_string(file, src, pos);
     }
+    if let Some(d) = spaced_unit(file, src, pos) {
+        return d;
+    }
     let span = Span::new(file, pos, pos + found.len);
     let mut diag = Diagnostic::error(
         span,
@@ -455,4 +458,57 @@ fn opening_quote(line: &str) -> Option<usize> {
         }
     }
     open
+}
+
+/// `gpu_memory = 141 GB`: the parser reads `141` as the value and `GB` as the start of the next
+/// statement, and fails a line later. When the error follows a number, a space and a unit
+/// (on the error's line or the one before), the error is about that value instead.
+fn spaced_unit(file: FileId, src: &str, pos: usize) -> Option<Diagnostic> {
+    let before = &src[..pos.min(src.len())];
+    let from = before.rmatch_indices('\n').nth(1).map_or(0, |(i, _)| i + 1);
+    let region = &before[from..];
+    let bytes = region.as_bytes();
+    let mut found = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts_number = bytes[i].is_ascii_digit()
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
+        if !starts_number {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
+            i += 1;
+        }
+        let number_end = i;
+        let number = &region[start..number_end];
+        if !number.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            continue;
+        }
+        let mut j = i;
+        while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+            j += 1;
+        }
+        if j == number_end {
+            continue;
+        }
+        let unit_start = j;
+        while j < bytes.len() && (bytes[j].is_ascii_alphabetic() || bytes[j] == b'/') {
+            j += 1;
+        }
+        let unit = &region[unit_start..j];
+        let word_ends = j == bytes.len() || !(bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_');
+        if word_ends && crate::unit::Unit::lookup(unit).is_some() {
+            found = Some((from + start, from + j, number.to_string(), unit.to_string()));
+        }
+    }
+    let (start, end, number, unit) = found?;
+    Some(
+        Diagnostic::error(
+            Span::new(file, start, end),
+            format!("a unit follows its number without a space: `{number}{unit}`, not `{number} {unit}`"),
+        )
+        .with_help(format!("write `{number}{unit}`")),
+    )
 }

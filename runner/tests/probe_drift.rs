@@ -149,3 +149,22 @@ fn a_node_with_one_foreign_gpu_drifts_and_says_which() {
         }]
     );
 }
+
+/// The probe of a real H200 machine (`../shared/fixtures/h200/repro-probe.json`): its host
+/// libnccl (2.28.3) is not what the job loaded (2.28.9), so a pin of the loaded version must
+/// not drift at the preflight; the runner checks it against the rank's own output.
+#[test]
+fn the_host_libnccl_is_not_held_against_the_pin() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/fixtures/h200/repro-probe.json");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let record: repro_runner::probe::EnvRecord = serde_json::from_str(&text).unwrap();
+    assert_eq!(record.gpu.nccl_version.as_deref(), Some("2.28.3"));
+    let pins = Pins {
+        nccl: Some("2.28.9".into()),
+        ..Pins::default()
+    };
+    assert_eq!(compare(&pins, &record), vec![]);
+}

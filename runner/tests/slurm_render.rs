@@ -134,7 +134,7 @@ fn invalid_requests_name_the_field() {
         ),
         (
             |r| r.command.clear(),
-            "invalid value for `command`: expected a workload command",
+            "invalid value for `command`: expected a workload command (`launch { command = [...] }`): the built-in sbatch template has no default",
         ),
         (
             |r| r.time_minutes = Some(0),

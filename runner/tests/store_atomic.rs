@@ -32,6 +32,9 @@ fn record(n: u64, padding: usize) -> ResultRecord {
             samples_to_converge: Some(65536.0),
             throughput: Some(50000.0),
             messages: vec!["x".repeat(padding)],
+            hparams_drift: Vec::new(),
+            nccl_loaded: None,
+            nccl_drift: None,
         }),
         logs: vec![LogDigest {
             path: format!("{n}-0/rank-0.log"),

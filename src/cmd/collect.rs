@@ -9,7 +9,7 @@ use repro_runner::events::Event;
 use repro_runner::exec::CancelFlag;
 use repro_runner::session::{MlperfScorer, RunPlan, Scorer};
 use repro_runner::slurm::{self, RunFolder, RunState, SlurmEnd, SlurmError, SystemSlurm};
-use repro_runner::store::{ResultStore, RunVerdict};
+use repro_runner::store::ResultStore;
 
 use crate::exit::Exit;
 
@@ -48,18 +48,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
     }
     println!("result {} ({})", stored.id, stored.path.display());
-    println!("verdict: {}", stored.record.verdict.label());
-    Ok(verdict_exit(&stored.record))
-}
-
-/// The exit code of a stored Slurm result (shared with `repro run --executor slurm`).
-pub fn verdict_exit(record: &repro_runner::store::ResultRecord) -> Exit {
-    match record.verdict {
-        RunVerdict::Pass => Exit::Pass,
-        _ if !record.drift.is_empty() => Exit::Drift,
-        RunVerdict::Failed => Exit::Failed,
-        RunVerdict::Cancelled => Exit::Execution,
-    }
+    print_verdict(&stored.record);
+    Ok(Exit::for_result(&stored.record, None))
 }
 
 fn scorer_for(plan: &RunPlan) -> Result<Box<dyn Scorer>, SlurmError> {
@@ -70,5 +60,15 @@ fn scorer_for(plan: &RunPlan) -> Result<Box<dyn Scorer>, SlurmError> {
 fn print_event(event: Event) {
     if let Event::RunFinished { index, status, .. } = event {
         eprintln!("run {index} finished: {}", status.label());
+    }
+}
+
+/// The last line of a Slurm session (shared with `repro run --executor slurm`): the verdict,
+/// what drifted, or that the workload never started.
+pub fn print_verdict(record: &repro_runner::store::ResultRecord) {
+    print!("{}", repro_runner::report::summary::drift(record));
+    print!("{}", repro_runner::report::summary::verdict_line(record));
+    if record.workload_not_found() {
+        eprintln!("error: the workload was not found on any run\nhelp: check `launch.command` (or the workload's `command`), the container and its workdir; the rank logs say which path was tried");
     }
 }

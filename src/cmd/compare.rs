@@ -25,19 +25,9 @@ pub struct Args {
 }
 
 fn parse_claim(s: &str) -> Result<f64, String> {
-    let bad = || format!("`{s}` is not a speed-up claim; expected e.g. `28%` or `1.28x`");
-    if let Some(p) = s.strip_suffix('%') {
-        return p
-            .trim()
-            .parse::<f64>()
-            .map(|p| 1.0 + p / 100.0)
-            .map_err(|_| bad());
-    }
-    s.strip_suffix('x')
-        .unwrap_or(s)
-        .trim()
-        .parse::<f64>()
-        .map_err(|_| bad())
+    s.parse::<repro_audit::verify::Claim>()
+        .map(|c| c.ratio())
+        .map_err(|e| e.to_string())
 }
 
 /// Exit 0: claim supported (or no claim); 1: not supported; 5: inconclusive; 2: bad input.

@@ -6,7 +6,7 @@ use repro_runner::diff::{diff, DiffOptions};
 use repro_runner::report::summary;
 use repro_runner::store::ResultStore;
 
-use super::run::{diff_exit, fail, Format};
+use super::run::{fail, Format};
 use crate::exit::Exit;
 
 #[derive(clap::Args)]
@@ -49,5 +49,5 @@ fn compare(args: &Args) -> anyhow::Result<Exit> {
         Format::Human => print!("{}", summary::diff(&diff)),
         Format::Json => println!("{}", serde_json::to_string_pretty(&diff)?),
     }
-    Ok(diff_exit(diff.verdict))
+    Ok(Exit::for_diff(diff.verdict))
 }

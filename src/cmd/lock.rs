@@ -16,6 +16,10 @@ pub struct Args {
     /// Check that every lock is up to date instead of writing (same as `--locked`)
     #[arg(long)]
     pub check: bool,
+    /// Fetch every source pinned to a full commit id from its remote (depth 1) to prove the
+    /// commit exists; the lock then says `fetched = true`
+    #[arg(long, conflicts_with_all = ["offline", "frozen", "check"])]
+    pub fetch: bool,
     #[command(flatten)]
     pub flags: CompileFlags,
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -25,6 +29,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     let mut opts = args.flags.options();
     opts.locked |= args.check;
+    opts.fetch = args.fetch;
     let mut exit = Exit::Pass;
     let mut report = Vec::new();
     for spec in &args.specs {

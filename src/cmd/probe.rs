@@ -36,7 +36,7 @@ fn human(r: &EnvRecord) -> String {
         None => lines.push(format!("gpu       {}", or_none(&r.gpu.note))),
     }
     lines.push(format!(
-        "driver    {} (kernel module {})  cuda {}  nccl {}",
+        "driver    {} (kernel module {})  cuda {}  host libnccl {}",
         or_none(&r.gpu.driver_version),
         or_none(&r.gpu.kernel_driver_version),
         or_none(&r.gpu.cuda_version),

@@ -6,13 +6,14 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use repro_runner::diff::{diff, DiffOptions, DiffVerdict};
+use repro_runner::diff::{diff, DiffOptions};
 use repro_runner::exec::{CancelFlag, Executor, Fake, Local};
 use repro_runner::report::{summary, Plain, Progress, Reporter, Silent};
-use repro_runner::session::{run_session, MlperfScorer, RunPlan, SessionError, SessionOptions};
-use repro_runner::store::{ResultStore, RunVerdict, StoreError, Stored};
+use repro_runner::session::{run_session, MlperfScorer, RunPlan, SessionOptions};
+use repro_runner::store::{ResultStore, Stored};
 
 use crate::exit::Exit;
+use repro_compiler::executor_kind::ExecutorKind;
 
 /// Hidden, for tests: a JSON list of scripted runs replaces the local executor.
 const FAKE_EXECUTOR_VAR: &str = "REPRO_FAKE_EXECUTOR";
@@ -42,7 +43,7 @@ pub struct Args {
     pub format: Format,
     /// Where to run: the spec's `launch` block decides unless this says otherwise
     #[arg(long, value_enum)]
-    pub executor: Option<ExecutorKind>,
+    pub executor: Option<ExecutorArg>,
     /// Print the rendered Slurm script and the steps, submit nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -54,10 +55,20 @@ pub struct Args {
     pub poll: f64,
 }
 
+/// `--executor local|slurm`: the flag's spelling of [`ExecutorKind`].
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExecutorKind {
+pub enum ExecutorArg {
     Local,
     Slurm,
+}
+
+impl From<ExecutorArg> for ExecutorKind {
+    fn from(arg: ExecutorArg) -> ExecutorKind {
+        match arg {
+            ExecutorArg::Local => ExecutorKind::Local,
+            ExecutorArg::Slurm => ExecutorKind::Slurm,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -73,13 +84,10 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     };
     let mut exit = Exit::Pass;
     for (plan, from_spec) in plans {
-        let kind = args.executor.unwrap_or(from_spec);
+        let kind = args.executor.map(ExecutorKind::from).unwrap_or(from_spec);
         let this = match (kind, args.dry_run) {
             (ExecutorKind::Slurm, true) => dry_run(&args, &plan)?,
-            (ExecutorKind::Local, true) => fail(
-                Exit::Invalid,
-                &anyhow::anyhow!("`--dry-run` renders a Slurm script; plan `{}` runs locally\nhelp: add `--executor slurm` to see what would be submitted", plan.name),
-            ),
+            (ExecutorKind::Local, true) => dry_run_local(&args, &plan),
             (ExecutorKind::Slurm, false) => super::run_slurm::run(&args, &plan)?,
             (ExecutorKind::Local, false) => run_plan(&args, plan)?,
         };
@@ -91,7 +99,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 }
 
 /// The plans to run: a spec is compiled and locked (or checked against its lock), a JSON
-/// file is read as one runner plan.
+/// file is read as one runner plan. A dry run compiles without writing any lock.
 fn load_plans(args: &Args) -> Result<Vec<(RunPlan, ExecutorKind)>, Exit> {
     if args.plan.extension().is_none_or(|e| e != "run") {
         return read_plan(&args.plan)
@@ -99,11 +107,15 @@ fn load_plans(args: &Args) -> Result<Vec<(RunPlan, ExecutorKind)>, Exit> {
             .map_err(|e| fail(Exit::Invalid, &e));
     }
     let opts = args.compile.options();
-    let (compiled, updates) =
-        repro_compiler::locker::lock(&args.plan, &opts).map_err(|failed| {
-            eprint!("{}", failed.render());
-            Exit::Invalid
-        })?;
+    let locked = if args.dry_run && !opts.must_match() {
+        repro_compiler::compile::compile(&args.plan, &opts).map(|c| (c, Vec::new()))
+    } else {
+        repro_compiler::locker::lock(&args.plan, &opts)
+    };
+    let (compiled, updates) = locked.map_err(|failed| {
+        eprint!("{}", failed.render());
+        Exit::Invalid
+    })?;
     eprint!("{}", compiled.render_warnings());
     if args.format == Format::Human {
         updates.iter().for_each(|u| eprint!("{}", u.render()));
@@ -113,11 +125,8 @@ fn load_plans(args: &Args) -> Result<Vec<(RunPlan, ExecutorKind)>, Exit> {
         .plans
         .iter()
         .map(|p| {
-            let kind = match p.launch().executor.as_str() {
-                "slurm" => ExecutorKind::Slurm,
-                _ => ExecutorKind::Local,
-            };
-            RunPlan::from_plan(p, &root)
+            let kind = p.launch().executor;
+            RunPlan::from_compiled(p, &root, &compiled.sources)
                 .map(|plan| (plan, kind))
                 .map_err(|e| fail(Exit::Invalid, &e.into()))
         })
@@ -136,6 +145,21 @@ fn dry_run(args: &Args, plan: &RunPlan) -> anyhow::Result<Exit> {
             Ok(Exit::Pass)
         }
         Err(e) => Ok(fail(Exit::Invalid, &e.into())),
+    }
+}
+
+/// `--dry-run` of a local plan: run 0's launch script, nothing created or started.
+fn dry_run_local(args: &Args, plan: &RunPlan) -> Exit {
+    let options = SessionOptions {
+        allow_drift: args.allow_drift,
+        runs_dir: args.runs_dir.clone(),
+    };
+    match repro_runner::session::dry_run_script(plan, &options) {
+        Ok(script) => {
+            print!("{script}");
+            Exit::Pass
+        }
+        Err(e) => fail(Exit::Invalid, &anyhow::Error::new(e)),
     }
 }
 
@@ -164,7 +188,7 @@ fn run_plan(args: &Args, plan: RunPlan) -> anyhow::Result<Exit> {
     reporter.finish();
     let stored = match outcome {
         Ok(stored) => stored,
-        Err(e) => return Ok(fail(session_exit(&e), &anyhow::Error::new(e))),
+        Err(e) => return Ok(fail(Exit::for_session_error(&e), &anyhow::Error::new(e))),
     };
     let compared = args
         .compare
@@ -178,8 +202,8 @@ fn run_plan(args: &Args, plan: RunPlan) -> anyhow::Result<Exit> {
         }
     };
     print_result(&stored, diff.as_ref(), args.format);
-    Ok(exit_for(
-        stored.record.verdict,
+    Ok(Exit::for_result(
+        &stored.record,
         diff.as_ref().map(|d| d.verdict),
     ))
 }
@@ -259,38 +283,6 @@ fn print_result(stored: &Stored, diff: Option<&repro_runner::diff::Diff>, format
             });
             println!("{report:#}");
         }
-    }
-}
-
-/// A run that failed is exit 1 whatever the comparison says; otherwise the diff decides.
-pub fn exit_for(verdict: RunVerdict, diff: Option<DiffVerdict>) -> Exit {
-    match (verdict, diff) {
-        (RunVerdict::Cancelled, _) => Exit::Execution,
-        (RunVerdict::Failed, _) => Exit::Failed,
-        (RunVerdict::Pass, None) => Exit::Pass,
-        (RunVerdict::Pass, Some(d)) => diff_exit(d),
-    }
-}
-
-pub fn diff_exit(verdict: DiffVerdict) -> Exit {
-    match verdict {
-        DiffVerdict::Pass | DiffVerdict::Improved => Exit::Pass,
-        DiffVerdict::Regressed => Exit::Failed,
-        DiffVerdict::Inconclusive => Exit::Inconclusive,
-    }
-}
-
-fn session_exit(error: &SessionError) -> Exit {
-    match error {
-        SessionError::Drift(_) => Exit::Drift,
-        SessionError::Probe(_)
-        | SessionError::Launch(_)
-        | SessionError::NoRuns(_)
-        | SessionError::Store(StoreError::PlanName { .. }) => Exit::Invalid,
-        SessionError::Exec(_)
-        | SessionError::Score(_)
-        | SessionError::Store(_)
-        | SessionError::RunDir { .. } => Exit::Execution,
     }
 }
 

@@ -37,6 +37,7 @@ pub fn run(args: &Args, plan: &RunPlan) -> anyhow::Result<Exit> {
         on_interrupt: OnInterrupt::from_flags(args.cancel_on_exit),
     };
     let store = ResultStore::new(&args.store);
+    eprintln!("run folder: {}", folder.root.display());
     let end = slurm::run_session(
         plan,
         &scorer,
@@ -51,8 +52,8 @@ pub fn run(args: &Args, plan: &RunPlan) -> anyhow::Result<Exit> {
     match end {
         Ok(SlurmEnd::Stored(stored)) => {
             println!("result {} ({})", stored.id, stored.path.display());
-            println!("verdict: {}", stored.record.verdict.label());
-            Ok(super::collect::verdict_exit(&stored.record))
+            super::collect::print_verdict(&stored.record);
+            Ok(Exit::for_result(&stored.record, None))
         }
         Ok(SlurmEnd::Detached) => {
             eprintln!(

@@ -6,6 +6,7 @@
 //! [`VerifyReport`]: plain data that the renderers (`human`, `markdown`, `json`) turn into text.
 //! Nothing is ever written into the tree being verified.
 
+mod claim;
 mod compare;
 mod discover;
 mod from_plan;
@@ -16,6 +17,7 @@ mod render_markdown;
 mod report;
 mod run;
 
+pub use claim::{Claim, ClaimError};
 pub use compare::{compare, ClaimVerdict, CompareError, CompareReport, Part, Side};
 pub use discover::{discover, BenchmarkDir};
 pub use pins::{check_pins, Pin, Pins};

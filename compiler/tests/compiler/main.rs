@@ -13,3 +13,4 @@ mod no_panic;
 mod roundtrip;
 mod rules;
 mod sweeps;
+mod workloads;

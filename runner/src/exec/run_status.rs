@@ -23,6 +23,18 @@ impl RunStatus {
         matches!(self, RunStatus::Succeeded)
     }
 
+    /// The workload never started: its command was not found (exit 127) or is not
+    /// executable (126), the shell's codes for both.
+    pub fn workload_not_found(&self) -> bool {
+        matches!(
+            self,
+            RunStatus::Failed {
+                code: Some(126 | 127),
+                ..
+            }
+        )
+    }
+
     /// One word for tables and progress lines.
     pub fn label(&self) -> &'static str {
         match self {

@@ -100,7 +100,10 @@ fn user_driver_version() -> Option<String> {
         .map(str::to_string)
 }
 
-/// `NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.90.07  Fri May 31 ...` -> `550.90.07`.
+/// The kernel module's version from `/proc/driver/nvidia/version`, in either form:
+/// `NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.90.07  Fri May 31 ...` (proprietary) or
+/// `NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  Release Build ...`
+/// (open kernel modules) -> `550.90.07`, `580.159.04`.
 fn kernel_driver_version() -> Option<String> {
     let text = std::fs::read_to_string("/proc/driver/nvidia/version").ok()?;
     parse_kernel_driver_version(&text)
@@ -109,7 +112,20 @@ fn kernel_driver_version() -> Option<String> {
 pub(crate) fn parse_kernel_driver_version(text: &str) -> Option<String> {
     let line = text.lines().find(|l| l.starts_with("NVRM version"))?;
     let rest = line.split("Kernel Module").nth(1)?;
-    rest.split_whitespace().next().map(str::to_string)
+    // The first word that looks like a driver version (`580.159.04`), whatever words (`for
+    // x86_64`) the module's flavour puts before it.
+    rest.split_whitespace()
+        .find(|w| is_driver_version(w))
+        .map(str::to_string)
+}
+
+/// `550.90.07`, `580.159.04`: dot-separated numbers, at least two of them.
+fn is_driver_version(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('.').collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -131,5 +147,18 @@ mod tests {
             Some("550.90.07")
         );
         assert_eq!(parse_kernel_driver_version("garbage"), None);
+        let no_version = "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  Release Build\n";
+        assert_eq!(parse_kernel_driver_version(no_version), None);
+    }
+
+    /// The open kernel module's line, as a real H200 machine printed it
+    /// (`../shared/fixtures/h200/`, embedded so the test needs nothing outside the repo).
+    #[test]
+    fn open_kernel_module_line_parses() {
+        let text = "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  Release Build  (nixbld@)  \nGCC version:  gcc version 15.3.0 (GCC) \n";
+        assert_eq!(
+            parse_kernel_driver_version(text).as_deref(),
+            Some("580.159.04")
+        );
     }
 }

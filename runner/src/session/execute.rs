@@ -258,7 +258,7 @@ pub fn record_for(
         hardware: plan.hardware.clone(),
         software: plan.software.clone(),
         tolerance: plan.tolerance,
-        reproducible: drift.is_empty(),
+        reproducible: drift.is_empty() && !runs.iter().any(|r| r.hparams_drifted()),
         environment,
         drift,
         executor: String::new(),
@@ -273,4 +273,40 @@ fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// What `repro run SPEC --dry-run` prints for a local plan: the launch script of run 0 as the
+/// executor would write it to `runs/<plan>/<run-id>/launch.sh`, run folder and id shown as
+/// placeholders. Nothing is created, probed or started.
+pub fn dry_run_script(plan: &RunPlan, options: &SessionOptions) -> Result<String, SessionError> {
+    let workdir = std::env::current_dir().map_err(|source| SessionError::RunDir {
+        path: ".".into(),
+        source,
+    })?;
+    let context = Context {
+        plan,
+        template: Template::load(&plan.launch.template)?,
+        plan_dir: options.runs_dir.join(&plan.name),
+        workdir,
+        started_ms: 0,
+    };
+    let run_id = "RUN-ID-0".to_string();
+    let job = Job {
+        plan: plan.name.clone(),
+        index: 0,
+        dir: context.plan_dir.join(&run_id),
+        script: context.plan_dir.join(&run_id).join("launch.sh"),
+        run_id,
+        nodes: plan.launch.nodes,
+        ranks_per_node: plan.launch.ranks_per_node,
+        seed: plan.seed_of(0),
+        time_limit: plan.time_limit_s.map(Duration::from_secs_f64),
+    };
+    let script = context.template.render(&template_values(&context, &job))?;
+    Ok(format!(
+        "# dry run, nothing started: `{}` with {} rank(s) per node, {} run(s); run 0's launch script:\n{script}",
+        job.script.display(),
+        plan.launch.ranks_per_node,
+        plan.runs
+    ))
 }

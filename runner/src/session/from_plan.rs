@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use repro_compiler::executor_kind::ExecutorKind;
 use repro_compiler::lockfile::{Group, Table};
 use repro_compiler::plan::{table_json, Plan};
 use serde_json::{Map, Value};
@@ -45,8 +46,8 @@ impl RunPlan {
         // `launch local { script = ... }` is the local launcher; `launch slurm { script = ... }`
         // is an sbatch template, which the Slurm executor finds in `values.script`, while a
         // local fallback (`--executor local`) uses the default launcher.
-        let template = match (&launch.script, launch.executor.as_str()) {
-            (Some(script), "local") => script.clone(),
+        let template = match (&launch.script, launch.executor) {
+            (Some(script), ExecutorKind::Local) => script.clone(),
             _ => DEFAULT_LOCAL_TEMPLATE.to_string(),
         };
         Ok(RunPlan {
@@ -68,7 +69,29 @@ impl RunPlan {
             seed: settings.seed.unwrap_or(0).max(0) as u64,
             time_limit_s: launch.time_ms.map(|ms| ms as f64 / 1000.0),
             tolerance: settings.tolerance.unwrap_or(DEFAULT_TOLERANCE),
+            hparam_lines: BTreeMap::new(),
         })
+    }
+
+    /// [`RunPlan::from_plan`], plus where the spec pins each hparam (`FILE:LINE`, from the
+    /// compile's `sources`), which the post-run hparam check names.
+    pub fn from_compiled(
+        plan: &Plan,
+        root: &Path,
+        sources: &repro_lang::SourceMap,
+    ) -> Result<RunPlan, PlanError> {
+        let mut out = RunPlan::from_plan(plan, root)?;
+        out.hparam_lines = plan
+            .hparams()
+            .keys()
+            .filter_map(|k| {
+                Some((
+                    k.clone(),
+                    plan.location(&format!("hparams.{k}"), sources, root)?,
+                ))
+            })
+            .collect();
+        Ok(out)
     }
 }
 
@@ -125,7 +148,7 @@ fn launch_values(plan: &Plan, root: &Path) -> Map<String, Value> {
             launch
                 .script
                 .as_ref()
-                .filter(|_| launch.executor == "slurm")
+                .filter(|_| launch.executor == ExecutorKind::Slurm)
                 .map(|s| Value::from(root.join(s).display().to_string())),
         ),
     ];

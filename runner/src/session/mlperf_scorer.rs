@@ -1,6 +1,10 @@
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{ScoreError, Scorer};
+use serde_json::{Map, Value};
+
+use super::{logged_hparam_drift, nccl_loaded, ScoreError, Scorer};
+use crate::probe::Drift;
 use crate::store::RunMetrics;
 use repro_audit::mlperf::{MlLog, MlperfError, RuleBook, RunResult};
 
@@ -9,11 +13,31 @@ use repro_audit::mlperf::{MlLog, MlperfError, RuleBook, RunResult};
 /// "compliant (the rule set's accuracy `target` included) and `run_stop` status success".
 pub struct MlperfScorer {
     book: RuleBook,
+    /// The plan's hparams and where the spec pins them: what the job's log must report.
+    hparams: Map<String, Value>,
+    hparam_lines: BTreeMap<String, String>,
+    /// `software.nccl`, held against what rank 0 loaded.
+    nccl: Option<String>,
 }
 
 impl MlperfScorer {
     pub fn new(book: RuleBook) -> MlperfScorer {
-        MlperfScorer { book }
+        MlperfScorer {
+            book,
+            hparams: Map::new(),
+            hparam_lines: BTreeMap::new(),
+            nccl: None,
+        }
+    }
+
+    /// Also hold each run's logged hparams against the plan's (see [`logged_hparam_drift`]).
+    pub fn checking_hparams(mut self, plan: &super::RunPlan) -> MlperfScorer {
+        if let Some(Value::Object(h)) = plan.launch.values.get("hparams") {
+            self.hparams = h.clone();
+        }
+        self.hparam_lines = plan.hparam_lines.clone();
+        self.nccl = plan.pins.nccl.clone();
+        self
     }
 
     /// A rule book made of the rule sets in one file (`specs/rules/smoke-local.run`).
@@ -40,6 +64,17 @@ impl Scorer for MlperfScorer {
             message: e.to_string(),
         })?;
         let run = RunResult::from_log(path, &log, &self.book);
+        let nccl = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| nccl_loaded(&text));
+        let nccl_drift = match (&self.nccl, &nccl) {
+            (Some(pinned), Some(loaded)) if *pinned != loaded.version => Some(Drift {
+                field: "nccl (loaded by rank 0)".to_string(),
+                pinned: pinned.clone(),
+                found: loaded.version.clone(),
+            }),
+            _ => None,
+        };
         let converged = run.compliance.passed && run.run_stop_status.as_deref() == Some("success");
         let ttt_s = run.ttt.map(seconds);
         let samples = (converged && run.rcp.converged)
@@ -54,6 +89,9 @@ impl Scorer for MlperfScorer {
                 .filter(|(_, t)| *t > 0.0)
                 .map(|(s, t)| s / t),
             messages: messages(&run),
+            hparams_drift: logged_hparam_drift(&self.hparams, &self.hparam_lines, &log),
+            nccl_loaded: nccl,
+            nccl_drift,
         })
     }
 }
@@ -99,7 +137,7 @@ impl MlperfScorer {
         };
         if let Some(book) = RuleBook::by_name(&plan.ruleset) {
             return book
-                .map(MlperfScorer::new)
+                .map(|b| MlperfScorer::new(b).checking_hparams(plan))
                 .map_err(|e| fail(Path::new(&plan.ruleset), e));
         }
         let Some(rules) = &plan.rules else {
@@ -111,6 +149,8 @@ impl MlperfScorer {
                 ),
             });
         };
-        MlperfScorer::from_rules_file(&plan.ruleset, rules).map_err(|e| fail(rules, e))
+        MlperfScorer::from_rules_file(&plan.ruleset, rules)
+            .map(|s| s.checking_hparams(plan))
+            .map_err(|e| fail(rules, e))
     }
 }

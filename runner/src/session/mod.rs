@@ -13,15 +13,19 @@
 mod error;
 mod execute;
 mod from_plan;
+mod hparam_drift;
 mod mlperf_scorer;
+mod nccl_loaded;
 mod run_plan;
 mod score;
 mod scorer;
 
 pub use error::SessionError;
-pub use execute::{record_for, run_session, SessionOptions};
+pub use execute::{dry_run_script, record_for, run_session, SessionOptions};
 pub use from_plan::{PlanError, DEFAULT_LOCAL_TEMPLATE, DEFAULT_TOLERANCE};
+pub use hparam_drift::{logged_hparam_drift, HparamDrift};
 pub use mlperf_scorer::MlperfScorer;
+pub use nccl_loaded::{nccl_loaded, NcclLoaded};
 pub use run_plan::{LaunchPlan, RunPlan};
 pub use score::{score_runs, Score};
 pub use scorer::{ScoreError, Scorer};

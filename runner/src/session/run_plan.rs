@@ -42,6 +42,10 @@ pub struct RunPlan {
     pub time_limit_s: Option<f64>,
     /// Relative tolerance for diffs (0.05 for `tolerance = 5%`).
     pub tolerance: f64,
+    /// Where the spec pins each hparam (`global_batch_size` -> `specs/x.run:22`), for the
+    /// post-run check of what the job logged.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hparam_lines: BTreeMap<String, String>,
 }
 
 /// How to start one run.

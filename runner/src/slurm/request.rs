@@ -84,8 +84,13 @@ impl SlurmRequest {
             );
             return bad("seeds", message);
         }
-        if self.command.is_empty() {
-            return bad("command", "expected a workload command".into());
+        if self.command.is_empty() && self.template.is_none() {
+            // A spec's own template may start its workload itself (`templates/nemo.sbatch`
+            // defaults to the container's `./run_and_time.sh`); the built-in one cannot.
+            return bad(
+                "command",
+                "expected a workload command (`launch { command = [...] }`): the built-in sbatch template has no default".into(),
+            );
         }
         if let Some((name, _)) = self.env.iter().find(|(name, _)| !is_env_name(name)) {
             return bad(

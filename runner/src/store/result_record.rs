@@ -64,6 +64,17 @@ impl RunVerdict {
 }
 
 impl ResultRecord {
+    /// Every run failed because its workload could not be started (see
+    /// [`crate::exec::RunStatus::workload_not_found`]): nothing was measured.
+    pub fn workload_not_found(&self) -> bool {
+        !self.runs.is_empty() && self.runs.iter().all(|r| r.status.workload_not_found())
+    }
+
+    /// Some run's own log reported a pinned hparam with another value than the lock's.
+    pub fn hparams_drifted(&self) -> bool {
+        self.runs.iter().any(RunRecord::hparams_drifted)
+    }
+
     /// The canonical bytes: pretty JSON and a trailing newline.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = serde_json::to_vec_pretty(self).expect("a record always serializes");

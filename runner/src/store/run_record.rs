@@ -18,6 +18,16 @@ pub struct RunMetrics {
     pub throughput: Option<f64>,
     /// Compliance messages (empty when the log is compliant).
     pub messages: Vec<String>,
+    /// Pinned hparams the job's own log reported with another value (the run did not run
+    /// what the lock says).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hparams_drift: Vec<crate::session::HparamDrift>,
+    /// The NCCL rank 0 loaded, as NCCL printed it (`None`: the log does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nccl_loaded: Option<crate::session::NcclLoaded>,
+    /// The loaded NCCL differs from `software.nccl` (the pinned version, the loaded one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nccl_drift: Option<crate::probe::Drift>,
 }
 
 /// One run of a plan as stored in a result.
@@ -32,4 +42,14 @@ pub struct RunRecord {
     /// `None` when the run did not produce a scorable log (failed, timed out, cancelled).
     pub metrics: Option<RunMetrics>,
     pub logs: Vec<LogDigest>,
+}
+
+impl RunRecord {
+    /// The job itself ran other than the lock says: its log reported a pinned hparam with
+    /// another value, or it loaded another NCCL than the pinned one.
+    pub fn hparams_drifted(&self) -> bool {
+        self.metrics
+            .as_ref()
+            .is_some_and(|m| !m.hparams_drift.is_empty() || m.nccl_drift.is_some())
+    }
 }

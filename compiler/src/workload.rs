@@ -1,0 +1,113 @@
+//! `workload "NAME" { ... }`: how one implementation is started and reads its hyperparameters,
+//! declared once in a spec file that runs `use`, and named by `launch { workload = "NAME" }`.
+//!
+//! The body is written like a `launch` block (`command`, `env { }`, any launch field). Its
+//! expressions are not evaluated where they are written: they are added to each run that names
+//! the workload, before evaluation, so `"${global_batch_size}"` is that run's (or that sweep
+//! point's) batch size. A field the run sets itself wins over the workload's; the lock keeps
+//! the workload's name (`launch.workload`) beside the resolved command and environment.
+
+use std::collections::BTreeMap;
+
+use repro_lang::ast::{ExprKind, Item, Module, NamedBlock, Stmt};
+use repro_lang::{Diagnostic, Span};
+
+use crate::run_def::{with_suggestion, FieldKey, RunDef};
+
+/// The top-level keyword.
+pub const KEYWORD: &str = "workload";
+
+/// Every `workload "NAME" { }` of every loaded file, by name.
+#[derive(Debug, Default)]
+pub struct Workloads {
+    by_name: BTreeMap<String, NamedBlock>,
+}
+
+impl Workloads {
+    /// Collect the declarations; a name declared twice or a missing label is an error.
+    pub fn read(modules: &[Module], diags: &mut Vec<Diagnostic>) -> Workloads {
+        let mut out = Workloads::default();
+        for block in modules
+            .iter()
+            .flat_map(|m| &m.items)
+            .filter_map(declaration)
+        {
+            let Some(label) = &block.label else {
+                diags.push(
+                    Diagnostic::error(block.kind.span, "`workload` needs a name")
+                        .with_help("write `workload \"NAME\" { command = [...] env { ... } }`"),
+                );
+                continue;
+            };
+            let name = label.text().to_string();
+            if let Some(first) = out.by_name.get(&name) {
+                diags.push(
+                    Diagnostic::error(label.span(), format!("workload `{name}` is declared twice"))
+                        .with_label(first.span, "first declared here"),
+                );
+                continue;
+            }
+            out.by_name.insert(name, block.clone());
+        }
+        out
+    }
+
+    /// Adds the workload that `def` names (`launch.workload`) under the run's own launch
+    /// fields. A run that names none is returned unchanged.
+    pub fn apply(&self, def: RunDef, diags: &mut Vec<Diagnostic>) -> RunDef {
+        let key: FieldKey = ("launch".into(), "workload".into());
+        let Some(field) = def.fields.get(&key) else {
+            return def;
+        };
+        let span = field.expr.span;
+        let ExprKind::Str(lit) = &field.expr.kind else {
+            diags.push(not_literal(span));
+            return def;
+        };
+        let Some(name) = lit.as_plain() else {
+            diags.push(not_literal(span));
+            return def;
+        };
+        let Some(block) = self.by_name.get(&name) else {
+            let d = Diagnostic::error(span, format!("unknown workload `{name}`"));
+            let d = if self.by_name.is_empty() {
+                d.with_help(
+                    "declare it with `workload \"NAME\" { ... }` in a file this spec `use`s",
+                )
+            } else {
+                with_suggestion(d, &name, self.by_name.keys().map(String::as_str)).with_note(
+                    format!(
+                        "workloads: {}",
+                        self.by_name
+                            .keys()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            };
+            diags.push(d);
+            return def;
+        };
+        let mut from_workload = def.clone();
+        from_workload.fields.clear();
+        from_workload.collect_launch_body(&block.body, block.kind.span, diags);
+        let mut out = def;
+        for (key, fdef) in from_workload.fields {
+            out.fields.entry(key).or_insert(fdef);
+        }
+        out
+    }
+}
+
+fn declaration(item: &Item) -> Option<&NamedBlock> {
+    match item {
+        Item::Stmt(Stmt::Block(b)) if b.kind.name == KEYWORD => Some(b),
+        _ => None,
+    }
+}
+
+fn not_literal(span: Span) -> Diagnostic {
+    Diagnostic::error(span, "`workload` must be a plain string")
+        .with_help("name a declared workload, e.g. `workload = \"nemo-gpt3\"` (no `${...}`)")
+}
