@@ -640,3 +640,35 @@ fn verdicts_and_reasons_match_the_official_checker() {
         "only `llama/division-bogus` and `llama/no-metadata` crash the official checker"
     );
 }
+
+/// Every round the converter generated (`scripts/mlperf-rules-import.sh`) lowers and loads:
+/// its rule files parse, its package data is complete and its RCP tables are JSON.
+#[test]
+fn every_generated_round_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/rules");
+    let mut rounds = Vec::new();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("mlperf-training-") || !path.is_dir() {
+            continue;
+        }
+        let book = RuleBook::load(&name, &path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(!book.sets.is_empty(), "{name}: no rule sets");
+        for bench in &book.benchmarks {
+            assert!(
+                book.required_runs.contains_key(bench),
+                "{name}: no run count for `{bench}`"
+            );
+        }
+        rounds.push(name);
+    }
+    rounds.sort();
+    assert_eq!(
+        rounds,
+        ["4.0", "4.1", "5.0", "5.1", "6.0", "6.1"]
+            .map(|r| format!("mlperf-training-{r}"))
+            .to_vec()
+    );
+}
