@@ -653,8 +653,8 @@ fn every_generated_round_loads() {
         if !name.starts_with("mlperf-training-") || !path.is_dir() {
             continue;
         }
-        let book = RuleBook::load(&name, &path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let book =
+            RuleBook::load(&name, &path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(!book.sets.is_empty(), "{name}: no rule sets");
         for bench in &book.benchmarks {
             assert!(

@@ -31,14 +31,25 @@ pub enum VerifyError {
     #[error(transparent)]
     Rules(#[from] MlperfError),
     /// Unknown `--ruleset`.
-    #[error("unknown ruleset `{0}`\nhelp: the ruleset this build knows is `mlperf-training-4.1`")]
-    UnknownRuleset(String),
+    #[error("unknown ruleset `{name}`\nhelp: the rounds this build knows are {known}")]
+    UnknownRuleset {
+        /// The name asked for.
+        name: String,
+        /// The rounds there are, in backticks.
+        known: String,
+    },
 }
 
 /// Verifies `paths` (see [`discover`] for what a PATH may be).
 pub fn verify(paths: &[PathBuf], opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
-    let book = RuleBook::by_name(&opts.ruleset)
-        .ok_or_else(|| VerifyError::UnknownRuleset(opts.ruleset.clone()))??;
+    let book = RuleBook::by_name(&opts.ruleset).ok_or_else(|| VerifyError::UnknownRuleset {
+        name: opts.ruleset.clone(),
+        known: RuleBook::rounds()
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    })??;
     let mut dirs = Vec::new();
     for p in paths {
         dirs.extend(discover(p)?);
@@ -146,7 +157,7 @@ fn benchmark_report(
         None
     };
     if let Some(t) = &table {
-        findings.extend(rcp_outliers(t));
+        findings.extend(rcp_outliers(&book.name, t));
     }
     if !d.single_file {
         if !known {
@@ -271,7 +282,7 @@ fn run_report(r: &RunResult) -> RunReport {
 /// Reference records holding a gross outlier: a run more than twice, or less than half, the
 /// record's median. The official checker uses such records as they are, which can make the
 /// bound meaningless (gpt3's 3072 record holds 13790871552, about 10x the others).
-fn rcp_outliers(t: &RcpTable) -> Vec<Finding> {
+fn rcp_outliers(round: &str, t: &RcpTable) -> Vec<Finding> {
     let mut out = Vec::new();
     for r in &t.records {
         let median = r.runs[r.runs.len() / 2];
@@ -285,8 +296,8 @@ fn rcp_outliers(t: &RcpTable) -> Vec<Finding> {
                 r.name, r.bs, r.max_speedup
             );
             let loc = format!(
-                "specs/rules/mlperf-training-4.1/rcp/rcps_{}.json record `{}`",
-                t.benchmark, r.name
+                "specs/rules/{}/rcp/rcps_{}.json record `{}`",
+                round, t.benchmark, r.name
             );
             out.push(Finding::new(
                 Severity::Warning,
