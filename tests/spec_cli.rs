@@ -269,15 +269,24 @@ fn fixtures() -> Option<PathBuf> {
     found
 }
 
+/// The round of the published samples (the default `--ruleset` is the newest round).
+const R41: &str = "mlperf-training-4.1";
+
 #[test]
 fn verify_holds_a_published_result_against_a_spec() {
     let Some(fx) = fixtures() else { return };
     let azure = fx.join("Azure").display().to_string();
     let oracle = fx.join("Oracle").display().to_string();
     let spec = "specs/llama2-70b-lora-512xh200.run";
-    let ok = repro(Path::new(ROOT), &["verify", &azure, "--spec", spec]);
+    let ok = repro(
+        Path::new(ROOT),
+        &["verify", &azure, "--spec", spec, "--ruleset", R41],
+    );
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stdout));
-    let bad = repro(Path::new(ROOT), &["verify", &oracle, "--spec", spec]);
+    let bad = repro(
+        Path::new(ROOT),
+        &["verify", &oracle, "--spec", spec, "--ruleset", R41],
+    );
     assert_eq!(bad.status.code(), Some(1));
     let out = text(&bad.stdout);
     assert!(
@@ -294,6 +303,8 @@ fn verify_holds_a_published_result_against_a_spec() {
             &oracle,
             "--spec",
             "specs/llama2-70b-lora-512xh100.run",
+            "--ruleset",
+            R41,
         ],
     );
     assert_eq!(own.status.code(), Some(1));

@@ -22,8 +22,10 @@ pub struct RuleBook {
     pub benchmarks: Vec<String>,
     /// Required `result_*.txt` count per benchmark.
     pub required_runs: BTreeMap<String, usize>,
-    /// Non-converged runs the olympic mean tolerates.
+    /// Non-converged runs the olympic mean tolerates (see [`RuleBook::dropped_allowed_for`]).
     pub dropped_allowed: usize,
+    /// Benchmarks whose olympic mean tolerates another count (v4.0 unet3d: 4).
+    pub dropped_allowed_by_benchmark: BTreeMap<String, usize>,
     /// Fields every system description must have.
     pub system_fields: Vec<String>,
     /// Valid `status` values.
@@ -129,17 +131,45 @@ impl RuleBook {
                 ))
             })
             .collect::<Result<_, MlperfError>>()?;
+        let dropped_allowed_by_benchmark =
+            match package.attribute("olympic_dropped_allowed_by_benchmark") {
+                None => BTreeMap::new(),
+                Some(_) => data
+                    .record("olympic_dropped_allowed_by_benchmark")?
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let n = v.as_u64().ok_or_else(|| {
+                            data.bad(
+                                "olympic_dropped_allowed_by_benchmark",
+                                "values must be counts",
+                            )
+                        })?;
+                        Ok((k, n as usize))
+                    })
+                    .collect::<Result<_, MlperfError>>()?,
+            };
         Ok(RuleBook {
             name: name.to_owned(),
             sets,
             benchmarks: data.strings("benchmarks")?,
             required_runs,
             dropped_allowed: data.number("olympic_dropped_allowed")? as usize,
+            dropped_allowed_by_benchmark,
             system_fields: data.strings("system_fields")?,
             statuses: data.strings("statuses")?,
             rcp,
             sd_bounds: (data.number("sd_fid_max")?, data.number("sd_clip_min")?),
         })
+    }
+}
+
+impl RuleBook {
+    /// Non-converged runs the olympic mean of `benchmark` tolerates in this round.
+    pub fn dropped_allowed_for(&self, benchmark: &str) -> usize {
+        self.dropped_allowed_by_benchmark
+            .get(benchmark)
+            .copied()
+            .unwrap_or(self.dropped_allowed)
     }
 }
 

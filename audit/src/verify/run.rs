@@ -159,19 +159,35 @@ fn benchmark_report(
     if let Some(t) = &table {
         findings.extend(rcp_outliers(&book.name, t));
     }
-    if !d.single_file {
-        if !known {
+    if !known {
+        {
+            let have: Vec<String> = RuleBook::round_benchmarks()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(_, benches)| benches.contains(&d.benchmark))
+                .map(|(name, _)| format!("`{name}`"))
+                .collect();
+            let help = if have.is_empty() {
+                "no round this build knows has it (`repro rules list`)".to_owned()
+            } else {
+                format!(
+                    "pass `--ruleset` with a round that has it: {}",
+                    have.join(", ")
+                )
+            };
             let msg = format!(
-                "`{}` is not a benchmark of {}; skipped",
+                "`{}` is not a benchmark of `{}`\nhelp: {help}",
                 d.benchmark, book.name
             );
             findings.push(Finding::new(
-                Severity::Warning,
+                Severity::Error,
                 "benchmark",
                 msg,
                 Some(d.path.display().to_string()),
             ));
         }
+    }
+    if !d.single_file {
         findings.extend(package::check_runs(&d.benchmark, &runs, closed, book));
         findings.extend(merge_repeats(package::check_contradictions(
             &d.benchmark,
@@ -191,7 +207,7 @@ fn benchmark_report(
     if let Some(p) = pins {
         findings.extend(check_pins(p, desc, &runs));
     }
-    let mut score = score_benchmark(runs, table.as_ref(), book.dropped_allowed);
+    let mut score = score_benchmark(runs, table.as_ref(), book.dropped_allowed_for(&d.benchmark));
     if d.single_file {
         score.olympic_mean = None;
         score.score = None;
@@ -231,10 +247,13 @@ fn benchmark_report(
             ));
         }
     }
-    let verdict = if !known && !d.single_file {
-        Verdict::Skipped
-    } else {
+    // a benchmark the round lacks is one error, not a pile of rule failures from a round
+    // that does not describe it
+    let verdict = if known {
         verdict_of(&findings)
+    } else {
+        findings.retain(|f| f.check == "benchmark" || f.check == "read");
+        Verdict::Fail
     };
     findings.sort_by_key(|f| f.severity);
     BenchmarkReport {
@@ -248,12 +267,20 @@ fn benchmark_report(
         olympic_mean: score.olympic_mean,
         scaling_factor,
         scaling_source,
-        no_score_reason: score.no_score_reason.clone(),
+        no_score_reason: if known {
+            score.no_score_reason.clone()
+        } else {
+            None
+        },
         runs_used: score.runs.iter().filter(|r| r.used == RunUse::Used).count(),
         runs_total: score.runs.len(),
         rcp: score.rcp.clone(),
         findings,
-        runs: score.runs.iter().map(run_report).collect(),
+        runs: if known {
+            score.runs.iter().map(run_report).collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
