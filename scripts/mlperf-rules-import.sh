@@ -19,8 +19,8 @@ for r in "${ROUNDS[@]}"; do
     continue
   fi
   tmp="$(mktemp -d)"
-  "$PY" scripts/mlperf-rules-import.py "$r" "$tmp/out" 2>"$tmp/log" || { cat "$tmp/log" >&2; exit 1; }
-  if ! diff -r "$dest" "$tmp/out" >"$tmp/diff"; then
+  "$PY" scripts/mlperf-rules-import.py "$r" "$tmp/mlperf-training-$r" 2>"$tmp/log" || { cat "$tmp/log" >&2; exit 1; }
+  if ! { diff -r "$dest" "$tmp/mlperf-training-$r" && diff "$dest.run" "$tmp/mlperf-training-$r.run"; } >"$tmp/diff"; then
     echo "error: \`$dest\` differs from what the official checker's files give" >&2
     cat "$tmp/diff" >&2
     echo "help: run scripts/mlperf-rules-import.sh --write and commit the result" >&2
