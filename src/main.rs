@@ -46,6 +46,8 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Speed-up of one MLPerf result over another, with its parts and a claim verdict
     Compare(cmd::compare::Args),
+    /// The MLPerf rounds this build carries (`repro rules list`)
+    Rules(cmd::rules::Args),
     /// Show where the Slurm jobs of a run folder stand
     Status(cmd::status::Args),
     /// Wait for the Slurm jobs of a run folder and record their results
@@ -69,6 +71,7 @@ fn main() {
         Command::Baseline(args) => cmd::baseline::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Compare(args) => cmd::compare::run(args),
+        Command::Rules(args) => cmd::rules::run(args),
         Command::Status(args) => cmd::status::run(args),
         Command::Collect(args) => cmd::collect::run(args),
         Command::SlurmPreflight(args) => cmd::slurm_preflight::run(args),

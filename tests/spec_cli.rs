@@ -424,15 +424,24 @@ fn fixtures() -> Option<PathBuf> {
     found
 }
 
+/// The round of the published samples (the default `--ruleset` is the newest round).
+const R41: &str = "mlperf-training-4.1";
+
 #[test]
 fn verify_holds_a_published_result_against_a_spec() {
     let Some(fx) = fixtures() else { return };
     let azure = fx.join("Azure").display().to_string();
     let oracle = fx.join("Oracle").display().to_string();
     let spec = "specs/llama2-70b-lora-512xh200.run";
-    let ok = repro(Path::new(ROOT), &["verify", &azure, "--spec", spec]);
+    let ok = repro(
+        Path::new(ROOT),
+        &["verify", &azure, "--spec", spec, "--ruleset", R41],
+    );
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stdout));
-    let bad = repro(Path::new(ROOT), &["verify", &oracle, "--spec", spec]);
+    let bad = repro(
+        Path::new(ROOT),
+        &["verify", &oracle, "--spec", spec, "--ruleset", R41],
+    );
     assert_eq!(bad.status.code(), Some(1));
     let out = text(&bad.stdout);
     assert!(
@@ -449,6 +458,8 @@ fn verify_holds_a_published_result_against_a_spec() {
             &oracle,
             "--spec",
             "specs/llama2-70b-lora-512xh100.run",
+            "--ruleset",
+            R41,
         ],
     );
     assert_eq!(own.status.code(), Some(1));
@@ -456,4 +467,34 @@ fn verify_holds_a_published_result_against_a_spec() {
     assert!(out.contains("two different driver versions"), "{out}");
     assert!(out.contains("the spec pins \"550.54.15\" (specs/llama2-70b-lora-512xh100.run:8), the result has \"550.90.12\""), "{out}");
     assert_eq!(out.matches("error: [spec]").count(), 1, "{out}");
+}
+
+#[test]
+fn rules_list_shows_every_round_and_which_rounds_have_a_benchmark() {
+    let all = repro(Path::new(ROOT), &["rules", "list"]);
+    assert_eq!(all.status.code(), Some(0));
+    let out = text(&all.stdout);
+    let names: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["4.0", "4.1", "5.0", "5.1", "6.0", "6.1"].map(|r| format!("mlperf-training-{r}"))
+    );
+    assert!(
+        out.contains("mlperf-training-6.1: llama31_8b, flux1, llama2_70b_lora, gpt_oss_20b, deepseekv3_671b, qwen35_397b_grpo, dlrmv4"),
+        "{out}"
+    );
+    let one = repro(
+        Path::new(ROOT),
+        &["rules", "list", "--benchmark", "stable_diffusion"],
+    );
+    assert_eq!(
+        text(&one.stdout),
+        "stable_diffusion: mlperf-training-4.0, mlperf-training-4.1, mlperf-training-5.0\n"
+    );
+    let none = repro(Path::new(ROOT), &["rules", "list", "--benchmark", "nope"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert_eq!(
+        text(&none.stderr),
+        "error: no round has the benchmark `nope`\nhelp: `repro rules list` shows every round's benchmarks\n"
+    );
 }

@@ -485,6 +485,11 @@ fn synthetic_benchmarks(llama: &str) -> Vec<(String, String)> {
 /// `None` when it crashes (a traceback), as it does on a division that is neither `closed`
 /// nor `open`: there repro must still give a failing verdict.
 fn official(python: &Path, file: &Path) -> Option<(bool, BTreeSet<String>)> {
+    official_in(python, file, "4.1.0")
+}
+
+/// [`official`] under ruleset `ruleset` (`X.Y.0`).
+fn official_in(python: &Path, file: &Path, ruleset: &str) -> Option<(bool, BTreeSet<String>)> {
     let out = Command::new(python)
         .args([
             "-m",
@@ -492,7 +497,7 @@ fn official(python: &Path, file: &Path) -> Option<(bool, BTreeSet<String>)> {
             "--usage",
             "training",
             "--ruleset",
-            "4.1.0",
+            ruleset,
         ])
         .arg(file)
         .current_dir(file.parent().unwrap())
@@ -639,4 +644,134 @@ fn verdicts_and_reasons_match_the_official_checker() {
         crashes, 2,
         "only `llama/division-bogus` and `llama/no-metadata` crash the official checker"
     );
+}
+
+/// Every round the converter generated (`scripts/mlperf-rules-import.sh`) lowers and loads:
+/// its rule files parse, its package data is complete and its RCP tables are JSON.
+#[test]
+fn every_generated_round_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/rules");
+    let mut rounds = Vec::new();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("mlperf-training-") || !path.is_dir() {
+            continue;
+        }
+        let book =
+            RuleBook::load(&name, &path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(!book.sets.is_empty(), "{name}: no rule sets");
+        for bench in &book.benchmarks {
+            assert!(
+                book.required_runs.contains_key(bench),
+                "{name}: no run count for `{bench}`"
+            );
+        }
+        rounds.push(name);
+    }
+    rounds.sort();
+    assert_eq!(
+        rounds,
+        ["4.0", "4.1", "5.0", "5.1", "6.0", "6.1"]
+            .map(|r| format!("mlperf-training-{r}"))
+            .to_vec()
+    );
+}
+
+/// The published logs of rounds 4.0, 5.0 and 5.1 (`shared/fixtures/mlperf-training-X.Y/`), and
+/// corrupted copies of one log per benchmark (a required key dropped, the target accuracy
+/// missed, a truncated last line, broken JSON), give the official checker's verdict and
+/// reasons under the generated rules of their round.
+#[test]
+fn generated_rounds_match_the_official_checker_on_published_logs() {
+    let (Some(fixtures), Some(python)) = (
+        mlperf_support::fixtures(),
+        mlperf_support::official_python(),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    let mut mismatches = Vec::new();
+    for round in ["4.0", "5.0", "5.1"] {
+        let root = fixtures
+            .parent()
+            .unwrap()
+            .join(format!("mlperf-training-{round}"));
+        let book = RuleBook::by_name(&format!("mlperf-training-{round}"))
+            .unwrap()
+            .unwrap();
+        let mut logs = Vec::new();
+        collect_logs(&root, &mut logs);
+        logs.sort();
+        let mut seen_bench = BTreeSet::new();
+        let mut files = Vec::new();
+        for log in logs {
+            let bench = log.parent().unwrap().file_name().unwrap().to_owned();
+            files.push(log.clone());
+            if !seen_bench.insert(bench) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&log).unwrap();
+            let last_run_stop = text.lines().rev().find(|l| is_key(l, "run_stop"));
+            let corrupt = [
+                ("nokey", drop_key(&text, "submission_platform")),
+                (
+                    "target",
+                    edit_key(&text, "eval_accuracy", |v| v["value"] = Value::from(-1.0)),
+                ),
+                ("truncated", text[..text.len() - text.len() / 3].to_owned()),
+                (
+                    "json",
+                    lines_map(&text, |l| {
+                        Some(if Some(l) == last_run_stop {
+                            l.replace('}', "")
+                        } else {
+                            l.to_owned()
+                        })
+                    }),
+                ),
+            ];
+            for (what, body) in corrupt {
+                let sub = dir.path().join(format!("{round}-{}-{what}", files.len()));
+                std::fs::create_dir(&sub).unwrap();
+                let f = sub.join("result_0.txt");
+                std::fs::write(&f, body).unwrap();
+                files.push(f);
+            }
+        }
+        for f in files {
+            let Some(want) = official_in(&python, &f, &format!("{round}.0")) else {
+                continue;
+            };
+            let got = ours(&book, &f);
+            checked += 1;
+            if got != want {
+                mismatches.push(format!(
+                    "{round} {}: official {want:?}, repro {got:?}",
+                    f.display()
+                ));
+            }
+        }
+    }
+    eprintln!("{checked} logs held against the official checker");
+    assert!(checked > 20, "only {checked} logs checked");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+fn collect_logs(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n != "power") {
+                collect_logs(&p, out);
+            }
+        } else if p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("result_"))
+            && p.extension().is_some_and(|x| x == "txt")
+        {
+            out.push(p);
+        }
+    }
 }

@@ -471,3 +471,33 @@ fn json_and_markdown_reports() {
         redact(&render_markdown(&report), &fixtures)
     );
 }
+
+/// A folder whose benchmark the chosen round lacks (v4.1 gpt3 under v6.1) is one error that
+/// names the rounds that have it: never a silent pass, never a pile of rule failures.
+#[test]
+fn a_benchmark_the_round_lacks_is_one_error_naming_the_rounds_that_have_it() {
+    let Some(fixtures) = mlperf_support::fixtures() else {
+        return;
+    };
+    let report = verify(
+        std::slice::from_ref(&fixtures),
+        &VerifyOptions {
+            ruleset: "mlperf-training-6.1".into(),
+            pins: None,
+        },
+    )
+    .unwrap();
+    let gpt3 = report
+        .benchmarks
+        .iter()
+        .find(|b| b.benchmark == "gpt3")
+        .unwrap();
+    assert_eq!(gpt3.verdict, Verdict::Fail);
+    assert!(gpt3.runs.is_empty());
+    assert_eq!(gpt3.findings.len(), 1, "{:?}", gpt3.findings);
+    assert_eq!(
+        gpt3.findings[0].message,
+        "`gpt3` is not a benchmark of `mlperf-training-6.1`\nhelp: pass `--ruleset` with a round \
+         that has it: `mlperf-training-4.0`, `mlperf-training-4.1`"
+    );
+}

@@ -17,7 +17,7 @@ pub struct Args {
     #[arg(long, value_parser = parse_claim)]
     pub claim: Option<f64>,
     /// Rule set to score with
-    #[arg(long, default_value = "mlperf-training-4.1")]
+    #[arg(long, default_value_t = repro_audit::mlperf::RuleBook::newest().to_owned())]
     pub ruleset: String,
     /// Print JSON instead of text
     #[arg(long)]

@@ -10,6 +10,7 @@ pub mod fmt;
 pub mod lock;
 pub mod plan;
 pub mod probe;
+pub mod rules;
 pub mod run;
 pub mod run_slurm;
 pub mod slurm_preflight;

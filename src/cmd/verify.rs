@@ -27,7 +27,7 @@ pub struct Args {
     #[arg(long)]
     pub spec: Option<PathBuf>,
     /// Rule set to verify against
-    #[arg(long, default_value = "mlperf-training-4.1")]
+    #[arg(long, default_value_t = repro_audit::mlperf::RuleBook::newest().to_owned())]
     pub ruleset: String,
     /// Output format
     #[arg(long, value_enum, default_value = "human")]

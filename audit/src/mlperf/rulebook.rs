@@ -8,110 +8,8 @@ use serde_json::Value;
 
 use super::error::MlperfError;
 
-/// `specs/rules/mlperf-training-4.1/`, embedded at build time so that the `repro` binary
-/// carries its rule sets; the files stay the one source of truth.
-const TRAINING_4_1: &[(&str, &str)] = &[
-    (
-        "package.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/package.run"),
-    ),
-    (
-        "common.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/common.run"),
-    ),
-    (
-        "closed_common.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/closed_common.run"),
-    ),
-    (
-        "open_common.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/open_common.run"),
-    ),
-    (
-        "closed_bert.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/closed_bert.run"),
-    ),
-    (
-        "closed_dlrm_dcnv2.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/closed_dlrm_dcnv2.run"),
-    ),
-    (
-        "closed_gnn.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/closed_gnn.run"),
-    ),
-    (
-        "closed_gpt3.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/closed_gpt3.run"),
-    ),
-    (
-        "closed_llama2_70b_lora.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/closed_llama2_70b_lora.run"),
-    ),
-    (
-        "closed_ssd.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/closed_ssd.run"),
-    ),
-    (
-        "closed_stable_diffusion.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/closed_stable_diffusion.run"),
-    ),
-    (
-        "open_bert.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/open_bert.run"),
-    ),
-    (
-        "open_dlrm_dcnv2.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/open_dlrm_dcnv2.run"),
-    ),
-    (
-        "open_gnn.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/open_gnn.run"),
-    ),
-    (
-        "open_gpt3.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/open_gpt3.run"),
-    ),
-    (
-        "open_llama2_70b_lora.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/open_llama2_70b_lora.run"),
-    ),
-    (
-        "open_ssd.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/open_ssd.run"),
-    ),
-    (
-        "open_stable_diffusion.run",
-        include_str!("../../../specs/rules/mlperf-training-4.1/open_stable_diffusion.run"),
-    ),
-    (
-        "rcp/rcps_bert.json",
-        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_bert.json"),
-    ),
-    (
-        "rcp/rcps_dlrm_dcnv2.json",
-        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_dlrm_dcnv2.json"),
-    ),
-    (
-        "rcp/rcps_gnn.json",
-        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_gnn.json"),
-    ),
-    (
-        "rcp/rcps_gpt3.json",
-        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_gpt3.json"),
-    ),
-    (
-        "rcp/rcps_llama2_70b_lora.json",
-        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_llama2_70b_lora.json"),
-    ),
-    (
-        "rcp/rcps_ssd.json",
-        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_ssd.json"),
-    ),
-    (
-        "rcp/rcps_stable_diffusion.json",
-        include_str!("../../../specs/rules/mlperf-training-4.1/rcp/rcps_stable_diffusion.json"),
-    ),
-];
+// `ROUNDS`: every `specs/rules/mlperf-training-X.Y/` folder, embedded by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/rounds.rs"));
 
 /// Everything needed to check one ruleset: compliance rule sets in order, and package data.
 #[derive(Debug, Clone)]
@@ -124,8 +22,10 @@ pub struct RuleBook {
     pub benchmarks: Vec<String>,
     /// Required `result_*.txt` count per benchmark.
     pub required_runs: BTreeMap<String, usize>,
-    /// Non-converged runs the olympic mean tolerates.
+    /// Non-converged runs the olympic mean tolerates (see [`RuleBook::dropped_allowed_for`]).
     pub dropped_allowed: usize,
+    /// Benchmarks whose olympic mean tolerates another count (v4.0 unet3d: 4).
+    pub dropped_allowed_by_benchmark: BTreeMap<String, usize>,
     /// Fields every system description must have.
     pub system_fields: Vec<String>,
     /// Valid `status` values.
@@ -137,24 +37,47 @@ pub struct RuleBook {
 }
 
 impl RuleBook {
-    /// The MLPerf Training 4.1.0 rules shipped in `specs/rules/mlperf-training-4.1/`.
+    /// The MLPerf Training 4.1 rules shipped in `specs/rules/mlperf-training-4.1/`.
     pub fn training_4_1() -> Result<Self, MlperfError> {
-        let base = Path::new("specs/rules/mlperf-training-4.1");
-        Self::build("mlperf-training-4.1", base, |name| {
-            TRAINING_4_1
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, text)| (*text).to_owned())
-                .ok_or_else(|| MlperfError::Io {
-                    path: base.join(name),
-                    cause: std::io::Error::from(std::io::ErrorKind::NotFound),
-                })
-        })
+        Self::by_name("mlperf-training-4.1").ok_or_else(|| MlperfError::Io {
+            path: PathBuf::from("specs/rules/mlperf-training-4.1"),
+            cause: std::io::Error::from(std::io::ErrorKind::NotFound),
+        })?
     }
 
-    /// The rules of `name` by ruleset name (`mlperf-training-4.1` is the one there is).
+    /// The names of the rounds this build carries, oldest first.
+    pub fn rounds() -> Vec<&'static str> {
+        ROUNDS.iter().map(|(name, _)| *name).collect()
+    }
+
+    /// The newest round this build carries (the default `--ruleset`).
+    pub fn newest() -> &'static str {
+        ROUNDS.last().map(|(name, _)| *name).unwrap_or_default()
+    }
+
+    /// Each round this build carries, oldest first, with its closed-division benchmarks.
+    pub fn round_benchmarks() -> Result<Vec<(String, Vec<String>)>, MlperfError> {
+        Self::rounds()
+            .into_iter()
+            .filter_map(Self::by_name)
+            .map(|book| book.map(|b| (b.name, b.benchmarks)))
+            .collect()
+    }
+
+    /// The rules of round `name` (a folder under `specs/rules/`), if this build carries it.
     pub fn by_name(name: &str) -> Option<Result<Self, MlperfError>> {
-        (name == "mlperf-training-4.1").then(Self::training_4_1)
+        let (_, files) = ROUNDS.iter().find(|(n, _)| *n == name)?;
+        let base = Path::new("specs/rules").join(name);
+        Some(Self::build(name, &base, |file| {
+            files
+                .iter()
+                .find(|(n, _)| *n == file)
+                .map(|(_, text)| (*text).to_owned())
+                .ok_or_else(|| MlperfError::Io {
+                    path: base.join(file),
+                    cause: std::io::Error::from(std::io::ErrorKind::NotFound),
+                })
+        }))
     }
 
     /// Reads a rule folder from disk (same layout as the shipped one).
@@ -208,17 +131,45 @@ impl RuleBook {
                 ))
             })
             .collect::<Result<_, MlperfError>>()?;
+        let dropped_allowed_by_benchmark =
+            match package.attribute("olympic_dropped_allowed_by_benchmark") {
+                None => BTreeMap::new(),
+                Some(_) => data
+                    .record("olympic_dropped_allowed_by_benchmark")?
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let n = v.as_u64().ok_or_else(|| {
+                            data.bad(
+                                "olympic_dropped_allowed_by_benchmark",
+                                "values must be counts",
+                            )
+                        })?;
+                        Ok((k, n as usize))
+                    })
+                    .collect::<Result<_, MlperfError>>()?,
+            };
         Ok(RuleBook {
             name: name.to_owned(),
             sets,
             benchmarks: data.strings("benchmarks")?,
             required_runs,
             dropped_allowed: data.number("olympic_dropped_allowed")? as usize,
+            dropped_allowed_by_benchmark,
             system_fields: data.strings("system_fields")?,
             statuses: data.strings("statuses")?,
             rcp,
             sd_bounds: (data.number("sd_fid_max")?, data.number("sd_clip_min")?),
         })
+    }
+}
+
+impl RuleBook {
+    /// Non-converged runs the olympic mean of `benchmark` tolerates in this round.
+    pub fn dropped_allowed_for(&self, benchmark: &str) -> usize {
+        self.dropped_allowed_by_benchmark
+            .get(benchmark)
+            .copied()
+            .unwrap_or(self.dropped_allowed)
     }
 }
 

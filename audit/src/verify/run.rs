@@ -31,14 +31,25 @@ pub enum VerifyError {
     #[error(transparent)]
     Rules(#[from] MlperfError),
     /// Unknown `--ruleset`.
-    #[error("unknown ruleset `{0}`\nhelp: the ruleset this build knows is `mlperf-training-4.1`")]
-    UnknownRuleset(String),
+    #[error("unknown ruleset `{name}`\nhelp: the rounds this build knows are {known}")]
+    UnknownRuleset {
+        /// The name asked for.
+        name: String,
+        /// The rounds there are, in backticks.
+        known: String,
+    },
 }
 
 /// Verifies `paths` (see [`discover`] for what a PATH may be).
 pub fn verify(paths: &[PathBuf], opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
-    let book = RuleBook::by_name(&opts.ruleset)
-        .ok_or_else(|| VerifyError::UnknownRuleset(opts.ruleset.clone()))??;
+    let book = RuleBook::by_name(&opts.ruleset).ok_or_else(|| VerifyError::UnknownRuleset {
+        name: opts.ruleset.clone(),
+        known: RuleBook::rounds()
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    })??;
     let mut dirs = Vec::new();
     for p in paths {
         dirs.extend(discover(p)?);
@@ -146,21 +157,37 @@ fn benchmark_report(
         None
     };
     if let Some(t) = &table {
-        findings.extend(rcp_outliers(t));
+        findings.extend(rcp_outliers(&book.name, t));
     }
-    if !d.single_file {
-        if !known {
+    if !known {
+        {
+            let have: Vec<String> = RuleBook::round_benchmarks()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(_, benches)| benches.contains(&d.benchmark))
+                .map(|(name, _)| format!("`{name}`"))
+                .collect();
+            let help = if have.is_empty() {
+                "no round this build knows has it (`repro rules list`)".to_owned()
+            } else {
+                format!(
+                    "pass `--ruleset` with a round that has it: {}",
+                    have.join(", ")
+                )
+            };
             let msg = format!(
-                "`{}` is not a benchmark of {}; skipped",
+                "`{}` is not a benchmark of `{}`\nhelp: {help}",
                 d.benchmark, book.name
             );
             findings.push(Finding::new(
-                Severity::Warning,
+                Severity::Error,
                 "benchmark",
                 msg,
                 Some(d.path.display().to_string()),
             ));
         }
+    }
+    if !d.single_file {
         findings.extend(package::check_runs(&d.benchmark, &runs, closed, book));
         findings.extend(merge_repeats(package::check_contradictions(
             &d.benchmark,
@@ -180,7 +207,7 @@ fn benchmark_report(
     if let Some(p) = pins {
         findings.extend(check_pins(p, desc, &runs));
     }
-    let mut score = score_benchmark(runs, table.as_ref(), book.dropped_allowed);
+    let mut score = score_benchmark(runs, table.as_ref(), book.dropped_allowed_for(&d.benchmark));
     if d.single_file {
         score.olympic_mean = None;
         score.score = None;
@@ -220,10 +247,13 @@ fn benchmark_report(
             ));
         }
     }
-    let verdict = if !known && !d.single_file {
-        Verdict::Skipped
-    } else {
+    // a benchmark the round lacks is one error, not a pile of rule failures from a round
+    // that does not describe it
+    let verdict = if known {
         verdict_of(&findings)
+    } else {
+        findings.retain(|f| f.check == "benchmark" || f.check == "read");
+        Verdict::Fail
     };
     findings.sort_by_key(|f| f.severity);
     BenchmarkReport {
@@ -237,12 +267,20 @@ fn benchmark_report(
         olympic_mean: score.olympic_mean,
         scaling_factor,
         scaling_source,
-        no_score_reason: score.no_score_reason.clone(),
+        no_score_reason: if known {
+            score.no_score_reason.clone()
+        } else {
+            None
+        },
         runs_used: score.runs.iter().filter(|r| r.used == RunUse::Used).count(),
         runs_total: score.runs.len(),
         rcp: score.rcp.clone(),
         findings,
-        runs: score.runs.iter().map(run_report).collect(),
+        runs: if known {
+            score.runs.iter().map(run_report).collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -271,7 +309,7 @@ fn run_report(r: &RunResult) -> RunReport {
 /// Reference records holding a gross outlier: a run more than twice, or less than half, the
 /// record's median. The official checker uses such records as they are, which can make the
 /// bound meaningless (gpt3's 3072 record holds 13790871552, about 10x the others).
-fn rcp_outliers(t: &RcpTable) -> Vec<Finding> {
+fn rcp_outliers(round: &str, t: &RcpTable) -> Vec<Finding> {
     let mut out = Vec::new();
     for r in &t.records {
         let median = r.runs[r.runs.len() / 2];
@@ -285,8 +323,8 @@ fn rcp_outliers(t: &RcpTable) -> Vec<Finding> {
                 r.name, r.bs, r.max_speedup
             );
             let loc = format!(
-                "specs/rules/mlperf-training-4.1/rcp/rcps_{}.json record `{}`",
-                t.benchmark, r.name
+                "specs/rules/{}/rcp/rcps_{}.json record `{}`",
+                round, t.benchmark, r.name
             );
             out.push(Finding::new(
                 Severity::Warning,

@@ -49,6 +49,7 @@ impl MlperfScorer {
             benchmarks: Vec::new(),
             required_runs: Default::default(),
             dropped_allowed: 1,
+            dropped_allowed_by_benchmark: Default::default(),
             system_fields: Vec::new(),
             statuses: Vec::new(),
             rcp: Default::default(),

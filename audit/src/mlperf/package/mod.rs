@@ -50,11 +50,11 @@ pub fn check_runs(
             Some(r.path.display().to_string()),
         ));
     }
-    if failed.len() > book.dropped_allowed {
+    let allowed = book.dropped_allowed_for(benchmark);
+    if failed.len() > allowed {
         let msg = format!(
-            "{} runs fail compliance, olympic scoring accepts at most {}",
+            "{} runs fail compliance, olympic scoring accepts at most {allowed}",
             failed.len(),
-            book.dropped_allowed
         );
         out.push(Finding::new(Severity::Error, "compliance", msg, None));
     }

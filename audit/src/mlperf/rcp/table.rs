@@ -27,13 +27,15 @@ impl RcpTable {
         let obj = json
             .as_object()
             .ok_or("the RCP file is not a JSON object")?;
-        let unit = if benchmark == "llama2_70b_lora" {
-            "samples to converge"
-        } else {
-            "Epochs to converge"
-        };
         let mut records = Vec::new();
         for (name, r) in obj {
+            // the RCP data names its own unit: epochs for most benchmarks, samples for the
+            // LLM fine-tuning ones (llama2_70b_lora and its successors)
+            let unit = if r.get("samples to converge").is_some() {
+                "samples to converge"
+            } else {
+                "Epochs to converge"
+            };
             let bs = r
                 .get("BS")
                 .and_then(Value::as_f64)
