@@ -284,6 +284,7 @@ fn session_exit(error: &SessionError) -> Exit {
     match error {
         SessionError::Drift(_) => Exit::Drift,
         SessionError::Probe(_)
+        | SessionError::Health(_)
         | SessionError::Launch(_)
         | SessionError::NoRuns(_)
         | SessionError::Store(StoreError::PlanName { .. }) => Exit::Invalid,

@@ -8,6 +8,8 @@ pub enum SessionError {
     #[error("{0}")]
     Probe(#[from] crate::probe::ProbeError),
     #[error("{0}")]
+    Health(#[from] crate::health::HealthError),
+    #[error("{0}")]
     Launch(#[from] crate::launch::LaunchError),
     #[error("{0}")]
     Exec(#[from] crate::exec::ExecError),
