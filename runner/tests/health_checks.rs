@@ -102,14 +102,8 @@ fn record_from_xml(xml: &str) -> HealthRecord {
         // one-GPU machine has no NVLink (`topo.txt`): no links.
         nvlink_active: Vec::new(),
         temperature_c: Some(number(xml, &["temperature", "gpu_temp"])),
-        power_limit_w: Some(number(
-            xml,
-            &["gpu_power_readings", "current_power_limit"],
-        )),
-        power_limit_default_w: Some(number(
-            xml,
-            &["gpu_power_readings", "default_power_limit"],
-        )),
+        power_limit_w: Some(number(xml, &["gpu_power_readings", "current_power_limit"])),
+        power_limit_default_w: Some(number(xml, &["gpu_power_readings", "default_power_limit"])),
         bandwidth: Some(h200_bandwidth()),
     };
     HealthRecord {
@@ -218,17 +212,18 @@ fn pending_and_failed_row_remapping_is_refused() {
     );
     assert_eq!(
         refused(&failed),
-        one(HealthCheck::RowRemapFailed, "no failure", "remapping failed")
+        one(
+            HealthCheck::RowRemapFailed,
+            "no failure",
+            "remapping failed"
+        )
     );
 }
 
 #[test]
 fn active_slowdowns_are_refused() {
     for (tag, check) in [
-        (
-            "clocks_event_reason_hw_slowdown",
-            HealthCheck::HwSlowdown,
-        ),
+        ("clocks_event_reason_hw_slowdown", HealthCheck::HwSlowdown),
         (
             "clocks_event_reason_hw_thermal_slowdown",
             HealthCheck::ThermalSlowdown,
@@ -246,7 +241,11 @@ fn active_slowdowns_are_refused() {
             &format!("<{tag}>Not Active</{tag}>"),
             &format!("<{tag}>Active</{tag}>"),
         );
-        assert_eq!(refused(&record), one(check, "not active", "active"), "{tag}");
+        assert_eq!(
+            refused(&record),
+            one(check, "not active", "active"),
+            "{tag}"
+        );
     }
     // The SW power cap is how a GPU normally holds its power limit: not a refusal.
     let cap = corrupted(
@@ -299,7 +298,11 @@ fn nvlink_down_is_refused() {
     record.gpus[0].nvlink_active[11] = false;
     assert_eq!(
         refused(&record),
-        one(HealthCheck::Nvlink, "18 of 18 links active", "link 7, 11 down")
+        one(
+            HealthCheck::Nvlink,
+            "18 of 18 links active",
+            "link 7, 11 down"
+        )
     );
 }
 
@@ -336,7 +339,11 @@ fn bandwidth_below_the_fraction_of_the_envelope_is_refused() {
         fraction: 0.7,
         ..HealthPolicy::default()
     };
-    assert_eq!(findings(&lenient, &record), vec![], "the spec sets the fraction");
+    assert_eq!(
+        findings(&lenient, &record),
+        vec![],
+        "the spec sets the fraction"
+    );
     record.gpus[0].bandwidth = None;
     let not_measured = refused(&record);
     assert_eq!(not_measured.len(), 1);
@@ -391,18 +398,28 @@ fn the_envelope_registry_finds_skus_by_their_exact_names() {
 fn broken_envelope_files_are_refused_with_the_file_named() {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
-    write("a.toml", "sku = \"A\"\nnames = [\"GPU A\"]\nsources = []\nd2d_gbps = \"fast\"\n");
+    write(
+        "a.toml",
+        "sku = \"A\"\nnames = [\"GPU A\"]\nsources = []\nd2d_gbps = \"fast\"\n",
+    );
     let err = EnvelopeRegistry::load(dir.path()).unwrap_err();
-    let text = err.to_string().replace(&dir.path().display().to_string(), "<dir>");
+    let text = err
+        .to_string()
+        .replace(&dir.path().display().to_string(), "<dir>");
     insta::assert_snapshot!("envelope_bad_type", text);
 
     write("a.toml", "sku = \"A\"\nnames = [\"GPU A\"]\nsources = []\n");
     write("b.toml", "sku = \"B\"\nnames = [\"gpu a\"]\nsources = []\n");
     let err = EnvelopeRegistry::load(dir.path()).unwrap_err();
     assert!(matches!(err, HealthError::Duplicate { .. }));
-    let text = err.to_string().replace(&dir.path().display().to_string(), "<dir>");
+    let text = err
+        .to_string()
+        .replace(&dir.path().display().to_string(), "<dir>");
     insta::assert_snapshot!("envelope_duplicate_name", text);
 
     let missing = EnvelopeRegistry::load(&dir.path().join("none")).unwrap();
-    assert!(missing.is_empty(), "no folder: no envelopes, and the preflight notes it");
+    assert!(
+        missing.is_empty(),
+        "no folder: no envelopes, and the preflight notes it"
+    );
 }
