@@ -423,3 +423,17 @@ fn broken_envelope_files_are_refused_with_the_file_named() {
         "no folder: no envelopes, and the preflight notes it"
     );
 }
+
+/// `h200-healthy.json` is the healthy report as a health record, for the end-to-end tests
+/// (`REPRO_HEALTH_OVERRIDE`); it must stay what the report says. `REPRO_WRITE_FIXTURES=1`
+/// rewrites it.
+#[test]
+fn the_committed_healthy_record_is_the_report() {
+    let derived = record_from_xml(&h200_xml());
+    let path = fixture("h200-healthy.json");
+    if std::env::var_os("REPRO_WRITE_FIXTURES").is_some() {
+        let text = serde_json::to_string_pretty(&derived).unwrap() + "\n";
+        std::fs::write(&path, text).unwrap();
+    }
+    assert_eq!(HealthRecord::read(&path).unwrap(), derived);
+}
