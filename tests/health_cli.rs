@@ -45,12 +45,30 @@ fn error_part(out: &Output) -> String {
 fn workload_log(seed: u32) -> String {
     let out = Command::new("python3")
         .arg(Path::new(ROOT).join("workloads/torch-reference/train.py"))
-        .args(["--backend", "python", "--features", "16", "--train-samples", "2000"])
-        .args(["--eval-samples", "500", "--global-batch-size", "50", "--lr", "0.5"])
+        .args([
+            "--backend",
+            "python",
+            "--features",
+            "16",
+            "--train-samples",
+            "2000",
+        ])
+        .args([
+            "--eval-samples",
+            "500",
+            "--global-batch-size",
+            "50",
+            "--lr",
+            "0.1",
+        ])
         .args(["--target", "0.9", "--seed", &seed.to_string()])
         .output()
         .expect("python3 runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -87,14 +105,23 @@ fn a_healthy_h200_runs_three_times_and_keeps_its_health_figures() {
         &fixture("health/h200-healthy.json"),
         Some(&fake),
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let result = &report["result"];
     assert_eq!(result["verdict"], "pass");
     assert_eq!(result["runs"].as_array().unwrap().len(), 3);
     for run in result["runs"].as_array().unwrap() {
         assert_eq!(run["metrics"]["converged"], true, "{run}");
-        assert_eq!(run["metrics"]["messages"], json!([]), "the rule set accepts the log");
+        assert_eq!(
+            run["metrics"]["messages"],
+            json!([]),
+            "the rule set accepts the log"
+        );
     }
     let health = &result["health"][0];
     assert_eq!(health["findings"], json!([]));
@@ -129,7 +156,11 @@ fn the_workload_prints_the_nccl_version_as_nccl_does() {
         .current_dir(ROOT)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         "NCCL version 2.28.9+cuda13.0\nNCCL version 2.28.9+cuda13.0\nNCCL version 2.7.8+cuda11.0\n"
@@ -141,12 +172,30 @@ fn a_log_that_misses_the_target_is_not_converged() {
     let scratch = tempfile::tempdir().unwrap();
     let out = Command::new("python3")
         .arg(Path::new(ROOT).join("workloads/torch-reference/train.py"))
-        .args(["--backend", "python", "--features", "16", "--train-samples", "200"])
-        .args(["--eval-samples", "200", "--global-batch-size", "50", "--lr", "0.0001"])
+        .args([
+            "--backend",
+            "python",
+            "--features",
+            "16",
+            "--train-samples",
+            "200",
+        ])
+        .args([
+            "--eval-samples",
+            "200",
+            "--global-batch-size",
+            "50",
+            "--lr",
+            "0.0001",
+        ])
         .args(["--target", "0.99", "--max-epochs", "1", "--seed", "1"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "the workload says it did not converge");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the workload says it did not converge"
+    );
     let log = String::from_utf8(out.stdout).unwrap();
     assert!(log.contains("\"status\": \"aborted\""));
     let runs: Vec<Value> = (0..3)
@@ -176,7 +225,10 @@ fn probe_health_without_nvml_says_so_and_passes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("unchecked no GPU health: the NVML library (libnvidia-ml) is not installed"), "{text}");
+    assert!(
+        text.contains("unchecked no GPU health: the NVML library (libnvidia-ml) is not installed"),
+        "{text}"
+    );
 }
 
 #[test]
