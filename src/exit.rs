@@ -59,6 +59,7 @@ impl Exit {
         match error {
             SessionError::Drift(_) => Exit::Drift,
             SessionError::Probe(_)
+            | SessionError::Health(_)
             | SessionError::Launch(_)
             | SessionError::NoRuns(_)
             | SessionError::Store(StoreError::PlanName { .. }) => Exit::Invalid,

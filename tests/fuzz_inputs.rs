@@ -286,6 +286,7 @@ fn record_seed() -> Vec<u8> {
         environment: EnvRecord::read(&env).unwrap(),
         drift: vec![],
         reproducible: true,
+        health: Vec::new(),
         executor: "local".into(),
         created_unix_ms: 1,
         runs: vec![run],

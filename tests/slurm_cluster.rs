@@ -591,6 +591,79 @@ fn drift_on_one_node_stops_the_job_before_the_workload() {
     );
 }
 
+/// Every node runs the GPU health checks after identity, in the same preflight step; a
+/// refused check stops the job before the workload and the node keeps its figures.
+#[test]
+fn unhealthy_gpus_stop_the_job_on_every_node() {
+    if !cluster_up("unhealthy_gpus_stop_the_job_on_every_node") {
+        return;
+    }
+    let records = tempfile::tempdir().unwrap();
+    for node in ["n1", "n2", "n3", "n4"] {
+        let json = serde_json::to_string(&h100_record("560.35.03")).unwrap();
+        std::fs::write(records.path().join(format!("{node}.json")), json).unwrap();
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut health: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root.join("runner/tests/fixtures/health/h200-healthy.json")).unwrap(),
+    )
+    .unwrap();
+    health["gpus"][0]["name"] = json!("NVIDIA H100 80GB HBM3");
+    health["gpus"][0]["bandwidth"]["d2d_gbps"] = json!(2950.0);
+    health["gpus"][0]["ecc_uncorrectable_dram"] = json!(1);
+    let health_path = records.path().join("health.json");
+    std::fs::write(&health_path, health.to_string()).unwrap();
+    let mut req = request("health", 2, 1, workload(0, 0));
+    req.gpus_per_node = 1;
+    req.ranks_per_node = 1;
+    req.pins = Pins {
+        gpu: Some("NVIDIA H100-SXM5-80GB".into()),
+        driver: Some("560.35.03".into()),
+        health: Some(repro_compiler::HealthPolicy::default()),
+        ..Pins::default()
+    };
+    req.env = vec![
+        (
+            slurm::preflight::OVERRIDE_DIR_VAR.into(),
+            records.path().display().to_string(),
+        ),
+        (
+            repro_runner::health::OVERRIDE_VAR.into(),
+            health_path.display().to_string(),
+        ),
+        (
+            repro_runner::health::ENVELOPES_VAR.into(),
+            root.join("envelopes").display().to_string(),
+        ),
+    ];
+    let (_dir, folder, mut state) = submit(&req);
+    let (_, finished) = track(&folder, &mut state, OnInterrupt::Leave, &CancelFlag::new());
+    let SlurmOutcome::Drift { nodes } = &finished[0].1 else {
+        panic!("expected drift, got {:?}", finished[0].1);
+    };
+    assert_eq!(nodes.len(), 2, "both nodes of the job refuse");
+    for node in nodes {
+        assert_eq!(node.drift.len(), 1, "{node:?}");
+        assert_eq!(node.drift[0].field, "health gpu 0 `ecc_dram`");
+        assert_eq!(node.drift[0].found, "1 uncorrectable");
+    }
+    let kept = slurm::preflight::read_health(&folder.preflight(0)).unwrap();
+    assert_eq!(kept.len(), 2, "each node keeps its figures");
+    assert_eq!(
+        kept[0].envelope.as_deref(),
+        Some(
+            root.join("envelopes/nvidia-h100-sxm.toml")
+                .to_str()
+                .unwrap()
+        )
+    );
+    assert_eq!(finished[0].1.exit_code(), slurm::EXIT_DRIFT);
+    assert!(
+        !folder.rank_log(0, 0).exists(),
+        "the workload must not have started"
+    );
+}
+
 #[test]
 fn missing_sbatch_suggests_dry_run_or_local() {
     let err = SlurmError::NoSbatch.to_string();

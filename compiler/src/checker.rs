@@ -86,6 +86,12 @@ pub fn check(
     }
     executor(&def, &mut out, &mut diags);
     container_pin(&mut out, strict, &mut diags);
+    let fraction_span = out.spans.get("health.fraction").copied();
+    diags.extend(crate::health_policy::check_fraction(
+        &out.groups,
+        fraction_span,
+    ));
+    crate::health_policy::fill_defaults(&mut out.groups);
     if diags.is_empty() {
         Ok(out)
     } else {

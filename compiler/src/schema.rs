@@ -145,6 +145,23 @@ pub const LAUNCH: &[Field] = &[
     opt("workload", Kind::Str),
 ];
 
+/// `health { ... }`: the GPU health preflight. Every check is on unless turned off; the
+/// defaults are [`crate::health_policy::HealthPolicy::default`].
+pub const HEALTH: &[Field] = &[
+    // A node below this fraction of its SKU's bandwidth envelope is refused.
+    opt("fraction", Kind::Percent),
+    opt("ecc", Kind::Bool),
+    opt("row_remap", Kind::Bool),
+    opt("clock_events", Kind::Bool),
+    opt("pcie", Kind::Bool),
+    opt("nvlink", Kind::Bool),
+    opt("temperature", Kind::Bool),
+    // Degrees Celsius; an idle GPU at the preflight above this is refused.
+    opt("max_temperature", Kind::Natural),
+    opt("power_limit", Kind::Bool),
+    opt("bandwidth", Kind::Bool),
+];
+
 /// `scoring { ... }`.
 pub const SCORING: &[Field] = &[req("tolerance", Kind::Percent)];
 
@@ -167,6 +184,7 @@ pub const BLOCKS: &[BlockSchema] = &[
     block("hparams", &[], true, false, Group::Hparams),
     block("launch", LAUNCH, false, true, Group::Launch),
     block("scoring", SCORING, false, false, Group::Run),
+    block("health", HEALTH, false, false, Group::Health),
 ];
 
 const fn block(

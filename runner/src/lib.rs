@@ -6,6 +6,7 @@
 pub mod diff;
 pub mod events;
 pub mod exec;
+pub mod health;
 pub mod launch;
 pub mod probe;
 pub mod report;

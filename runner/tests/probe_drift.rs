@@ -23,6 +23,7 @@ fn eos_pins() -> Pins {
         driver: Some("560.35.03".into()),
         cuda: Some("12.6.1".into()),
         nccl: Some("2.22.3".into()),
+        health: None,
     }
 }
 
@@ -35,6 +36,7 @@ fn h200_pins() -> Pins {
         driver: Some("550.90.07".into()),
         cuda: Some("12.6.1".into()),
         nccl: Some("2.22.3".into()),
+        health: None,
     }
 }
 

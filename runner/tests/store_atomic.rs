@@ -53,6 +53,7 @@ fn record(n: u64, padding: usize) -> ResultRecord {
         environment: environment(),
         drift: vec![],
         reproducible: true,
+        health: Vec::new(),
         executor: "local".into(),
         created_unix_ms: n,
         runs: vec![run],

@@ -1,5 +1,8 @@
-//! `repro probe`: print this machine's environment record.
+//! `repro probe`: print this machine's environment record; `--health` runs the GPU health
+//! checks by hand (default policy, envelope from `envelopes/` or `REPRO_ENVELOPES`).
 
+use repro_compiler::HealthPolicy;
+use repro_runner::health::{self, EnvelopeRegistry, NodeHealth};
 use repro_runner::probe::{self, EnvRecord};
 
 use crate::exit::Exit;
@@ -8,9 +11,17 @@ use crate::exit::Exit;
 pub struct Args {
     #[arg(long, value_enum, default_value_t = super::run::Format::Human)]
     pub format: super::run::Format,
+    /// Run the GPU health checks (ECC, row remapping, clock events, PCIe, NVLink,
+    /// temperature, power limit, copy bandwidth against the SKU's envelope); exit 3 when one
+    /// is refused
+    #[arg(long)]
+    pub health: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
+    if args.health {
+        return run_health(args.format);
+    }
     let record = match probe::probe() {
         Ok(record) => record,
         Err(e) => return Ok(super::run::fail(Exit::Invalid, &anyhow::Error::new(e))),
@@ -18,6 +29,24 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     match args.format {
         super::run::Format::Json => println!("{}", serde_json::to_string_pretty(&record)?),
         super::run::Format::Human => print!("{}", human(&record)),
+    }
+    Ok(Exit::Pass)
+}
+
+fn run_health(format: super::run::Format) -> anyhow::Result<Exit> {
+    let node = EnvelopeRegistry::load(&EnvelopeRegistry::default_dir()).and_then(|registry| {
+        NodeHealth::probe(&HealthPolicy::default(), &health::hostname(), &registry)
+    });
+    let node = match node {
+        Ok(node) => node,
+        Err(e) => return Ok(super::run::fail(Exit::Invalid, &anyhow::Error::new(e))),
+    };
+    match format {
+        super::run::Format::Json => println!("{}", serde_json::to_string_pretty(&node)?),
+        super::run::Format::Human => print!("{}", health::render(&node)),
+    }
+    if node.checked() && !node.findings.is_empty() {
+        return Ok(Exit::Drift);
     }
     Ok(Exit::Pass)
 }

@@ -17,16 +17,21 @@ pub enum Group {
     Hparams,
     /// Executor and its settings (partition, time, script, env, ...).
     Launch,
+    /// The GPU health checks the preflight runs (which are on, thresholds, the fraction of
+    /// the SKU's bandwidth envelope); filled with the defaults for a GPU run without a
+    /// `health` block, empty for a CPU-only run.
+    Health,
 }
 
 impl Group {
     /// All groups, in file order.
-    pub const ALL: [Group; 5] = [
+    pub const ALL: [Group; 6] = [
         Group::Run,
         Group::Hardware,
         Group::Software,
         Group::Hparams,
         Group::Launch,
+        Group::Health,
     ];
 
     /// The table name in the lock.
@@ -37,6 +42,7 @@ impl Group {
             Group::Software => "software",
             Group::Hparams => "hparams",
             Group::Launch => "launch",
+            Group::Health => "health",
         }
     }
 }

@@ -45,4 +45,4 @@ pub use value::{flatten, format_float, LockValue, Table};
 pub use writer::HEADER;
 
 /// The lock format version this repro writes and reads.
-pub const FORMAT_VERSION: i64 = 1;
+pub const FORMAT_VERSION: i64 = 2;

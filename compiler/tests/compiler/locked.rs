@@ -85,7 +85,7 @@ fn other_format_version_is_refused() {
     let path = p.path("lockfiles/gpt3-512xh200.lock");
     let text = std::fs::read_to_string(&path)
         .unwrap()
-        .replace("version = 1", "version = 2");
+        .replace("version = 2", "version = 3");
     let err =
         Lockfile::parse(std::path::Path::new("lockfiles/gpt3-512xh200.lock"), &text).unwrap_err();
     insta::assert_snapshot!(err.to_string());
@@ -95,7 +95,7 @@ fn other_format_version_is_refused() {
 fn relocking_an_unreadable_lock_says_it_replaced_it() {
     let (p, _) = locked_project();
     let path = "lockfiles/gpt3-512xh200.lock";
-    let text = p.read(path).replace("version = 1", "version = 2");
+    let text = p.read(path).replace("version = 2", "version = 3");
     p.write(path, &text);
     let (_, updates) = p.lock_ok(SPEC);
     assert!(matches!(

@@ -99,3 +99,50 @@ fn plan_as_json_and_text() {
     assert_eq!(plan.settings().tolerance, Some(0.05));
     assert_eq!(plan.settings().runs, 3);
 }
+
+/// A `health` block is its own lock group: what it sets is kept, every other check gets its
+/// default; a CPU-only run has an empty group.
+#[test]
+fn health_block_is_locked_with_the_defaults_filled_in() {
+    let p = Project::new();
+    p.write(
+        "specs/h.run",
+        r#"run "gpu" {
+  hardware {
+    nodes = 2
+    gpus_per_node = 8
+    gpu = "NVIDIA H200"
+  }
+  health {
+    fraction = 90%
+    nvlink = false
+    max_temperature = 75
+  }
+  launch local {
+    command = "true"
+  }
+  runs = 1
+}
+
+run "cpu" {
+  hardware {
+    nodes = 1
+    gpus_per_node = 0
+  }
+  launch local {
+    command = "true"
+  }
+  runs = 1
+}
+"#,
+    );
+    let (compiled, _) = p.lock_ok("specs/h.run");
+    insta::assert_snapshot!("health_gpu", p.read("lockfiles/gpu.lock"));
+    let gpu = repro_compiler::HealthPolicy::from_lock(&compiled.plans[0].lock).unwrap();
+    assert_eq!(gpu.fraction, 0.9);
+    assert!(!gpu.nvlink && gpu.ecc && gpu.bandwidth);
+    assert_eq!(gpu.max_temperature_c, 75);
+    let cpu = &compiled.plans[1].lock;
+    assert!(cpu.group(Group::Health).is_empty());
+    assert_eq!(repro_compiler::HealthPolicy::from_lock(cpu), None);
+}

@@ -35,7 +35,7 @@ fn lock() -> impl Strategy<Value = Lockfile> {
     (
         any::<String>(),
         prop::collection::btree_map(any::<String>(), any::<String>(), 0..3),
-        prop::collection::vec(table(), 5),
+        prop::collection::vec(table(), Group::ALL.len()),
     )
         .prop_map(|(name, inputs, tables)| {
             let groups: BTreeMap<Group, Table> = Group::ALL.into_iter().zip(tables).collect();

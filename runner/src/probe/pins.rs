@@ -14,4 +14,7 @@ pub struct Pins {
     /// CUDA toolkit version, e.g. `12.6.1`; the driver must support its major version.
     pub cuda: Option<String>,
     pub nccl: Option<String>,
+    /// The GPU health checks to run after identity (`None`: a CPU-only plan, no checks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<repro_compiler::HealthPolicy>,
 }

@@ -3,10 +3,12 @@ use crate::probe::Drift;
 /// Why a session stopped before producing a result.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
-    #[error("this machine does not match the plan's pins:\n{}\nhelp: run on a matching machine, or pass `--allow-drift` to run anyway (the result is then marked not reproducible)", table(.0))]
+    #[error("this machine does not match the plan's pins or failed its GPU health checks:\n{}\nhelp: run on a matching machine, or pass `--allow-drift` to run anyway (the result is then marked not reproducible)", table(.0))]
     Drift(Vec<Drift>),
     #[error("{0}")]
     Probe(#[from] crate::probe::ProbeError),
+    #[error("{0}")]
+    Health(#[from] crate::health::HealthError),
     #[error("{0}")]
     Launch(#[from] crate::launch::LaunchError),
     #[error("{0}")]

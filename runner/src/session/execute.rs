@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::{score_runs, RunPlan, Scorer, SessionError};
 use crate::events::Event;
 use crate::exec::{CancelFlag, Executor, Job, RunOutcome, RunStatus};
+use crate::health::{EnvelopeRegistry, HealthFinding, NodeHealth};
 use crate::launch::Template;
 use crate::probe::{self, Drift, EnvRecord};
 use crate::store::{LogDigest, ResultRecord, ResultStore, RunRecord, RunVerdict, Stored, FORMAT};
@@ -49,7 +50,7 @@ pub fn run_session(
         runs: plan.runs,
         executor: executor.name().to_string(),
     });
-    let (environment, drift) = preflight(plan, options, emit)?;
+    let (environment, drift, health) = preflight(plan, options, emit)?;
     let context = Context {
         plan,
         template: Template::load(&plan.launch.template)?,
@@ -69,7 +70,8 @@ pub fn run_session(
             break;
         }
     }
-    let record = result_record(&context, environment, drift, executor, runs);
+    let mut record = result_record(&context, environment, drift, executor, runs);
+    record.health = health.into_iter().collect();
     for path in store.remove_leftovers(&record.plan)? {
         let path = path.display().to_string();
         emit(Event::LeftoverRemoved { path });
@@ -82,14 +84,24 @@ pub fn run_session(
     Ok(stored)
 }
 
-/// Probes and compares with the pins; refuses on drift unless allowed.
+/// Probes and compares with the pins, then runs the GPU health checks the plan asks for;
+/// refuses on drift or a refused health check unless allowed.
 fn preflight(
     plan: &RunPlan,
     options: &SessionOptions,
     emit: &mut dyn FnMut(Event),
-) -> Result<(EnvRecord, Vec<Drift>), SessionError> {
+) -> Result<(EnvRecord, Vec<Drift>, Option<NodeHealth>), SessionError> {
     let environment = probe::probe()?;
-    let drift = probe::compare(&plan.pins, &environment);
+    let mut drift = probe::compare(&plan.pins, &environment);
+    let health = match &plan.pins.health {
+        Some(policy) => {
+            let registry = EnvelopeRegistry::load(&EnvelopeRegistry::default_dir())?;
+            let node = NodeHealth::probe(policy, &crate::health::hostname(), &registry)?;
+            drift.extend(node.findings.iter().map(HealthFinding::to_drift));
+            Some(node)
+        }
+        None => None,
+    };
     emit(Event::ProbeFinished {
         drift: drift.clone(),
         allowed: options.allow_drift,
@@ -97,7 +109,7 @@ fn preflight(
     if !drift.is_empty() && !options.allow_drift {
         return Err(SessionError::Drift(drift));
     }
-    Ok((environment, drift))
+    Ok((environment, drift, health))
 }
 
 fn run_one(
@@ -259,6 +271,7 @@ pub fn record_for(
         software: plan.software.clone(),
         tolerance: plan.tolerance,
         reproducible: drift.is_empty() && !runs.iter().any(|r| r.hparams_drifted()),
+        health: Vec::new(),
         environment,
         drift,
         executor: String::new(),

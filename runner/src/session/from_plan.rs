@@ -54,7 +54,10 @@ impl RunPlan {
             name: plan.name().to_string(),
             plan_hash: plan.lock.plan().to_string(),
             lock_hash: plan.lock.file_hash(),
-            pins: runner_pins(&pins),
+            pins: Pins {
+                health: repro_compiler::HealthPolicy::from_lock(&plan.lock),
+                ..runner_pins(&pins)
+            },
             hardware: strings(plan.lock.group(Group::Hardware)),
             software: strings(plan.lock.group(Group::Software)),
             launch: LaunchPlan {
@@ -106,6 +109,7 @@ fn runner_pins(p: &repro_compiler::pins::Pins) -> Pins {
         driver: p.driver.clone(),
         cuda: p.cuda.clone(),
         nccl: p.nccl.clone(),
+        health: None,
     }
 }
 

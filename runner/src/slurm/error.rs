@@ -47,6 +47,8 @@ pub enum SlurmError {
     #[error("{0}")]
     Probe(#[from] crate::probe::ProbeError),
     #[error("{0}")]
+    Health(#[from] crate::health::HealthError),
+    #[error("{0}")]
     Score(#[from] crate::session::ScoreError),
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),

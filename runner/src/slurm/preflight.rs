@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::atomic::{read_json, write_json};
 use super::SlurmError;
+use crate::health::{EnvelopeRegistry, HealthFinding, NodeHealth};
 use crate::probe::{self, Drift, EnvRecord, Pins};
 
 /// Tests only: a folder of `<nodename>.json` probe records, one per node, so that one node
@@ -18,16 +19,26 @@ pub struct NodeDrift {
 }
 
 /// The node-side preflight, run once per allocated node by the sbatch script's first step:
-/// probe this node, store the record as `OUT/<node>.json`, compare it with the lock's pins
-/// and store any drift as `OUT/<node>.drift.json`. Returns the drift (empty: node matches).
+/// probe this node, store the record as `OUT/<node>.json`, compare it with the lock's pins,
+/// then run the GPU health checks the pins ask for (`OUT/<node>.health.json`), and store any
+/// drift or refused health check as `OUT/<node>.drift.json`. Returns the drift (empty: the
+/// node matches and is healthy).
 pub fn run_node(pins: &Pins, out: &Path) -> Result<NodeDrift, SlurmError> {
     let node = std::env::var("SLURMD_NODENAME").map_err(|_| SlurmError::NotInStep)?;
     let record = probe_node(&node)?;
     write_json(&out.join(format!("{node}.json")), &record)?;
-    let drift = NodeDrift {
+    let mut drift = NodeDrift {
         drift: probe::compare(pins, &record),
         node,
     };
+    if let Some(policy) = &pins.health {
+        let registry = EnvelopeRegistry::load(&EnvelopeRegistry::default_dir())?;
+        let health = NodeHealth::probe(policy, &drift.node, &registry)?;
+        write_json(&health_path(out, &drift.node), &health)?;
+        drift
+            .drift
+            .extend(health.findings.iter().map(HealthFinding::to_drift));
+    }
     if !drift.drift.is_empty() {
         write_json(&drift_path(out, &drift.node), &drift)?;
     }
@@ -45,6 +56,16 @@ fn probe_node(node: &str) -> Result<EnvRecord, SlurmError> {
     }
 }
 
+fn health_path(out: &Path, node: &str) -> PathBuf {
+    out.join(format!("{node}.health.json"))
+}
+
+/// Every node's health preflight recorded in a run's `preflight/` folder, by node name.
+pub fn read_health(preflight: &Path) -> Result<Vec<NodeHealth>, SlurmError> {
+    let paths = list(preflight, |name| name.ends_with(".health.json"))?;
+    paths.iter().map(|p| read_json(p)).collect()
+}
+
 fn drift_path(out: &Path, node: &str) -> PathBuf {
     out.join(format!("{node}.drift.json"))
 }
@@ -58,7 +79,7 @@ pub fn read_drift(preflight: &Path) -> Result<Vec<NodeDrift>, SlurmError> {
 /// The first `<node>.json` probe record (by node name) in a run's `preflight/` folder.
 pub fn first_record(preflight: &Path) -> Result<Option<PathBuf>, SlurmError> {
     let records = list(preflight, |name| {
-        name.ends_with(".json") && !name.ends_with(".drift.json")
+        name.ends_with(".json") && !name.ends_with(".drift.json") && !name.ends_with(".health.json")
     })?;
     Ok(records.into_iter().next())
 }

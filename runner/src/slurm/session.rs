@@ -191,6 +191,11 @@ fn result_record(
     let drift = all_drift(folder, state)?;
     let environment = first_node_record(folder, state)?;
     let mut record = record_for(plan, environment, drift, runs, true);
+    for run in &state.runs {
+        record
+            .health
+            .extend(preflight::read_health(&folder.preflight(run.index))?);
+    }
     record.executor = "slurm".to_string();
     record.created_unix_ms = state.submitted_unix_ms;
     Ok(record)

@@ -33,6 +33,9 @@ pub struct ResultRecord {
     pub drift: Vec<Drift>,
     /// False when the run went ahead despite drift.
     pub reproducible: bool,
+    /// The GPU health preflight of every node (per run for Slurm), with its figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub health: Vec<crate::health::NodeHealth>,
     pub executor: String,
     pub created_unix_ms: u64,
     pub runs: Vec<RunRecord>,
