@@ -243,7 +243,16 @@ fn benchmark_report(
         rcp: score.rcp.clone(),
         findings,
         runs: score.runs.iter().map(run_report).collect(),
+        accelerators: desc.and_then(accelerators),
+        accelerator: desc.and_then(|s| s.field("accelerator_model_name")),
     }
+}
+
+/// `number_of_nodes` × `accelerators_per_node` (either may be logged as a string).
+fn accelerators(desc: &SystemDesc) -> Option<u32> {
+    let n = |f: &str| desc.field(f)?.trim().trim_matches('"').parse::<f64>().ok();
+    let total = n("number_of_nodes")? * n("accelerators_per_node")?;
+    (total.is_finite() && total >= 1.0 && total < 1e7).then_some(total.round() as u32)
 }
 
 fn run_report(r: &RunResult) -> RunReport {
@@ -265,6 +274,7 @@ fn run_report(r: &RunResult) -> RunReport {
         olympic: r.used,
         messages,
         samples_to_converge: r.rcp.epochs,
+        curve: r.curve.iter().map(|&(x, y)| [x, y]).collect(),
     }
 }
 
