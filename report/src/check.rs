@@ -33,12 +33,18 @@ pub fn render(files: &[CheckedFile], format: Format) -> Result<String, ReportErr
             .filter(|f| f.ok)
             .map(|f| {
                 let n = f.plans.len();
-                format!("ok {} ({n} plan{})\n", f.file, if n == 1 { "" } else { "s" })
+                format!(
+                    "ok {} ({n} plan{})\n",
+                    f.file,
+                    if n == 1 { "" } else { "s" }
+                )
             })
             .collect(),
         Format::Json => serde_json::to_string_pretty(files)? + "\n",
         Format::Markdown => {
-            let mut s = String::from("| spec | result | plans | diagnostics |\n| --- | --- | ---: | --- |\n");
+            let mut s = String::from(
+                "| spec | result | plans | diagnostics |\n| --- | --- | ---: | --- |\n",
+            );
             for f in files {
                 let diags = f
                     .diagnostics
@@ -83,13 +89,24 @@ pub fn render(files: &[CheckedFile], format: Format) -> Result<String, ReportErr
                 .map(|f| {
                     vec![
                         format!("<code>{}</code>", esc(&f.file)),
-                        if f.ok { verdict("ok", "pass") } else { verdict("error", "fail") },
+                        if f.ok {
+                            verdict("ok", "pass")
+                        } else {
+                            verdict("error", "fail")
+                        },
                         esc(&f.plans.join(", ")),
-                        f.diagnostics.iter().map(|d| esc(&position(d))).collect::<Vec<_>>().join("<br>"),
+                        f.diagnostics
+                            .iter()
+                            .map(|d| esc(&position(d)))
+                            .collect::<Vec<_>>()
+                            .join("<br>"),
                     ]
                 })
                 .collect();
-            page("repro check", &table(&["spec", "result", "plans", "diagnostics"], &rows))
+            page(
+                "repro check",
+                &table(&["spec", "result", "plans", "diagnostics"], &rows),
+            )
         }
     })
 }

@@ -151,10 +151,9 @@ impl Cost {
             _ => None,
         };
         let unpriced = match (prices, accelerator, &price) {
-            (Some(p), Some(a), None) => Some(format!(
-                "no price for `{a}` in `{}`",
-                p.path.display()
-            )),
+            (Some(p), Some(a), None) => {
+                Some(format!("no price for `{a}` in `{}`", p.path.display()))
+            }
             (Some(_), None, _) => Some("the accelerator model is not known".into()),
             _ => None,
         };
@@ -185,7 +184,11 @@ impl Cost {
         }
         match (&self.price, self.usd, &self.unpriced) {
             (Some((key, p)), Some(d), _) => {
-                s.push_str(&format!(", {} per result at {}/GPU-h (`{key}`)", usd(d), usd(*p)));
+                s.push_str(&format!(
+                    ", {} per result at {}/GPU-h (`{key}`)",
+                    usd(d),
+                    usd(*p)
+                ));
                 if let Some(w) = self.wall_usd {
                     s.push_str(&format!(", {} wall", usd(w)));
                 }
@@ -219,9 +222,19 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("p.toml`:2:"), "{e}");
-        let c = Cost::new(16, Some("NVIDIA H100 80GB HBM3"), 90.0, Some(6000.0), Some(&p));
+        let c = Cost::new(
+            16,
+            Some("NVIDIA H100 80GB HBM3"),
+            90.0,
+            Some(6000.0),
+            Some(&p),
+        );
         assert_eq!(c.gpu_hours, 24.0);
         assert_eq!(c.usd, Some(48.0));
-        assert!(c.line().contains("$48.00 per result at $2.00/GPU-h"), "{}", c.line());
+        assert!(
+            c.line().contains("$48.00 per result at $2.00/GPU-h"),
+            "{}",
+            c.line()
+        );
     }
 }

@@ -8,12 +8,14 @@ use crate::{Format, ReportError};
 /// Renders the record; JUnit does not apply (there is nothing to pass or fail).
 pub fn render(r: &EnvRecord, format: Format) -> Result<String, ReportError> {
     Ok(match format {
-        Format::Human => rows(r)
-            .iter()
-            .map(|(k, v)| format!("{k:<9} {v}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n",
+        Format::Human => {
+            rows(r)
+                .iter()
+                .map(|(k, v)| format!("{k:<9} {v}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        }
         // the record itself: `REPRO_PROBE_OVERRIDE` reads this back
         Format::Json => serde_json::to_string_pretty(r)? + "\n",
         Format::Markdown => {
@@ -24,7 +26,8 @@ pub fn render(r: &EnvRecord, format: Format) -> Result<String, ReportError> {
             s
         }
         Format::Html => {
-            let rows: Vec<Vec<String>> = rows(r).iter().map(|(k, v)| vec![esc(k), esc(v)]).collect();
+            let rows: Vec<Vec<String>> =
+                rows(r).iter().map(|(k, v)| vec![esc(k), esc(v)]).collect();
             page("repro probe", &table(&["field", "value"], &rows))
         }
         Format::Junit => {
@@ -69,9 +72,15 @@ fn rows(r: &EnvRecord) -> Vec<(&'static str, String)> {
                 or_none(&r.gpu.nccl_version)
             ),
         ),
-        ("cpu", format!("{} ({} cores)", or_none(&r.cpu.model), r.cpu.cores)),
+        (
+            "cpu",
+            format!("{} ({} cores)", or_none(&r.cpu.model), r.cpu.cores),
+        ),
         ("memory", or_none(&r.memory_bytes.map(gib))),
-        ("os", format!("{} (kernel {})", or_none(&r.os.name), or_none(&r.os.kernel))),
+        (
+            "os",
+            format!("{} (kernel {})", or_none(&r.os.name), or_none(&r.os.kernel)),
+        ),
         ("ib", list(&r.infiniband)),
         ("runtimes", list(&r.container_runtimes)),
     ]

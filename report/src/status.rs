@@ -30,7 +30,13 @@ pub fn render(report: &StatusReport, format: Format) -> Result<String, ReportErr
                 report.plan, report.job_id
             );
             for row in &report.rows {
-                let _ = writeln!(s, "| {} | {} | {} |", row.index, row.task, row.status.replace('|', "\\|"));
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} |",
+                    row.index,
+                    row.task,
+                    row.status.replace('|', "\\|")
+                );
             }
             s
         }
@@ -56,9 +62,15 @@ pub fn render(report: &StatusReport, format: Format) -> Result<String, ReportErr
                 .map(|r| {
                     let s = r.status.to_lowercase();
                     let done = s.starts_with("succeeded") || s.starts_with("success");
-                    let waiting = ["pending", "running", "configuring", "completing", "ended, not collected"]
-                        .iter()
-                        .any(|w| s.starts_with(w));
+                    let waiting = [
+                        "pending",
+                        "running",
+                        "configuring",
+                        "completing",
+                        "ended, not collected",
+                    ]
+                    .iter()
+                    .any(|w| s.starts_with(w));
                     crate::junit::Case {
                         name: format!("run {}", r.index),
                         classname: format!("status.{}", report.plan),

@@ -78,7 +78,10 @@ impl Plot {
             pts.join(" "),
             esc(label)
         );
-        for &(x, y) in points.iter().filter(|(x, y)| x.is_finite() && y.is_finite()) {
+        for &(x, y) in points
+            .iter()
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+        {
             let _ = writeln!(
                 self.body,
                 r#"<circle class="series-point" cx="{:.1}" cy="{:.1}" r="2.2" fill="{color}"/>"#,
@@ -91,7 +94,10 @@ impl Plot {
 
     /// Dots at `points`, hollow when `hollow`.
     pub fn dots(&mut self, points: &[(f64, f64)], color: &str, hollow: bool, label: &str) {
-        for &(x, y) in points.iter().filter(|(x, y)| x.is_finite() && y.is_finite()) {
+        for &(x, y) in points
+            .iter()
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+        {
             let fill = if hollow { "white" } else { color };
             let _ = writeln!(
                 self.body,
@@ -305,7 +311,9 @@ fn nice_range((lo, hi): (f64, f64)) -> (f64, f64) {
     let (lo, hi) = if !lo.is_finite() || !hi.is_finite() {
         (0.0, 1.0)
     } else if hi - lo <= f64::EPSILON * lo.abs().max(1.0) {
-        let pad = (lo.abs() * 0.1).max(1e-9).max(if lo == 0.0 { 1.0 } else { 0.0 });
+        let pad = (lo.abs() * 0.1)
+            .max(1e-9)
+            .max(if lo == 0.0 { 1.0 } else { 0.0 });
         (lo - pad, hi + pad)
     } else {
         (lo, hi)
@@ -387,11 +395,21 @@ mod tests {
     #[test]
     fn points_land_inside_the_frame_and_are_labelled() {
         let mut p = Plot::new("t <1>", "x", "y", (0.0, 10.0), (0.0, 1.0));
-        p.line(&[(0.0, 0.0), (5.0, 0.5), (10.0, 1.0), (f64::NAN, 1.0)], PALETTE[0], "run 0");
+        p.line(
+            &[(0.0, 0.0), (5.0, 0.5), (10.0, 1.0), (f64::NAN, 1.0)],
+            PALETTE[0],
+            "run 0",
+        );
         p.hline(0.75, "red", "target", "target 0.75");
         let svg = p.finish();
         assert!(svg.contains("t &lt;1&gt;"));
-        let pts = svg.split("points=\"").nth(1).unwrap().split('"').next().unwrap();
+        let pts = svg
+            .split("points=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         let pairs: Vec<(f64, f64)> = pts
             .split(' ')
             .map(|p| {

@@ -35,7 +35,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     if args.format == Format::Human {
         files.iter().for_each(|f| eprint!("{}", f.rendered));
     }
-    if let Err(exit) = super::format::print(repro_report::check::render(&files, args.format.into())) {
+    if let Err(exit) = super::format::print(repro_report::check::render(&files, args.format.into()))
+    {
         return Ok(exit);
     }
     Ok(if files.iter().all(|r| r.ok) {

@@ -186,10 +186,7 @@ fn run_plan(args: &Args, plan: RunPlan) -> anyhow::Result<Exit> {
     if let Err(exit) = print_result(&stored, diff, args.format, prices.as_ref()) {
         return Ok(exit);
     }
-    Ok(exit_for(
-        stored.record.verdict,
-        verdict,
-    ))
+    Ok(exit_for(stored.record.verdict, verdict))
 }
 
 /// A runner plan given as JSON (tests and tools that build plans themselves).

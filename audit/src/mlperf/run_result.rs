@@ -75,7 +75,10 @@ impl RunResult {
             .filter(|l| l.key == "eval_accuracy")
             .filter_map(|l| {
                 let md = |k: &str| l.metadata.get(k).and_then(serde_json::Value::as_f64);
-                Some((md("samples_count").or_else(|| md("epoch_num"))?, l.value.as_f64()?))
+                Some((
+                    md("samples_count").or_else(|| md("epoch_num"))?,
+                    l.value.as_f64()?,
+                ))
             })
             .collect();
         RunResult {

@@ -18,7 +18,10 @@ pub fn render(r: &CompareReport, prices: Option<&Prices>) -> String {
             ClaimVerdict::NotSupported => "fail",
             ClaimVerdict::Inconclusive => "other",
         };
-        body.push_str(&format!("<p>Claim: {}</p>\n", verdict(verdict_word(v), class)));
+        body.push_str(&format!(
+            "<p>Claim: {}</p>\n",
+            verdict(verdict_word(v), class)
+        ));
     }
     body.push_str("<div class=\"why\">\n");
     if let Some(line) = claim_sentence(r) {
@@ -37,11 +40,15 @@ pub fn render(r: &CompareReport, prices: Option<&Prices>) -> String {
                 (*n).to_owned(),
                 format!("<code>{}</code>", esc(&p.display().to_string())),
                 format!("{s:.6} min"),
-                cost.as_ref().map_or("-".into(), |c| esc(c.line().trim_start_matches("cost "))),
+                cost.as_ref()
+                    .map_or("-".into(), |c| esc(c.line().trim_start_matches("cost "))),
             ]
         })
         .collect::<Vec<_>>();
-    body.push_str(&table(&["side", "folder or record", "official score", "cost"], &rows));
+    body.push_str(&table(
+        &["side", "folder or record", "official score", "cost"],
+        &rows,
+    ));
     let parts = r
         .parts
         .iter()
@@ -87,7 +94,10 @@ pub fn split_plot(r: &CompareReport) -> String {
         plot.vline(c, "#cf222e", "claim", &format!("claim {c:.3}x"));
     }
     for (i, p) in r.parts.iter().enumerate() {
-        let label = format!("{:.3}x [{:.3}x, {:.3}x]", p.ci.estimate, p.ci.low, p.ci.high);
+        let label = format!(
+            "{:.3}x [{:.3}x, {:.3}x]",
+            p.ci.estimate, p.ci.low, p.ci.high
+        );
         let ci = (p.ci.estimate, p.ci.low, p.ci.high);
         plot.interval(i, ci, PALETTE[i % PALETTE.len()], &label);
     }
@@ -96,6 +106,7 @@ pub fn split_plot(r: &CompareReport) -> String {
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+    c.next().map_or_else(String::new, |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
 }

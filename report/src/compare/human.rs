@@ -11,10 +11,8 @@ use crate::Prices;
 pub fn render(r: &CompareReport, prices: Option<&Prices>) -> String {
     let c = costs(r, prices);
     let mut s = String::new();
-    for (name, path, score, cost) in [
-        ("A", &r.a, r.score_a, &c[0]),
-        ("B", &r.b, r.score_b, &c[1]),
-    ] {
+    for (name, path, score, cost) in [("A", &r.a, r.score_a, &c[0]), ("B", &r.b, r.score_b, &c[1])]
+    {
         let _ = writeln!(s, "{name}: {}", path.display());
         let _ = writeln!(s, "   official score {score:.6} min");
         if let Some(cost) = cost {

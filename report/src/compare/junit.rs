@@ -9,17 +9,21 @@ use crate::ReportError;
 
 /// The JUnit XML.
 pub fn render(r: &CompareReport) -> Result<String, ReportError> {
-    let name = format!(
-        "{} over {}",
-        r.a.display(),
-        r.b.display()
-    );
+    let name = format!("{} over {}", r.a.display(), r.b.display());
     let sentence = claim_sentence(r).unwrap_or_else(|| "no claim".into());
-    let failed = matches!(r.verdict, Some(ClaimVerdict::NotSupported | ClaimVerdict::Inconclusive));
+    let failed = matches!(
+        r.verdict,
+        Some(ClaimVerdict::NotSupported | ClaimVerdict::Inconclusive)
+    );
     let parts = r
         .parts
         .iter()
-        .map(|p| format!("{} {:.3}x [{:.3}x, {:.3}x]", p.name, p.ci.estimate, p.ci.low, p.ci.high))
+        .map(|p| {
+            format!(
+                "{} {:.3}x [{:.3}x, {:.3}x]",
+                p.name, p.ci.estimate, p.ci.low, p.ci.high
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n");
     let case = Case {

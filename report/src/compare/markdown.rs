@@ -12,12 +12,14 @@ use crate::Prices;
 pub fn render(r: &CompareReport, prices: Option<&Prices>) -> String {
     let c = costs(r, prices);
     let mut s = String::from("# repro compare\n\n| side | folder or record | score | cost |\n| --- | --- | ---: | --- |\n");
-    for (name, path, score, cost) in [("A", &r.a, r.score_a, &c[0]), ("B", &r.b, r.score_b, &c[1])] {
+    for (name, path, score, cost) in [("A", &r.a, r.score_a, &c[0]), ("B", &r.b, r.score_b, &c[1])]
+    {
         let _ = writeln!(
             s,
             "| {name} | `{}` | {score:.6} min | {} |",
             cell(&path.display().to_string()),
-            cost.as_ref().map_or("-".into(), |c| cell(c.line().trim_start_matches("cost ")))
+            cost.as_ref()
+                .map_or("-".into(), |c| cell(c.line().trim_start_matches("cost ")))
         );
     }
     let _ = writeln!(

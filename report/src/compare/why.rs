@@ -57,7 +57,11 @@ pub fn attribution(r: &CompareReport) -> String {
     };
     let same_sign = (lt >= 0.0) == (lc >= 0.0);
     if !same_sign {
-        let (helps, hurts) = if (lt >= 0.0) == (s >= 1.0) { (thr, conv) } else { (conv, thr) };
+        let (helps, hurts) = if (lt >= 0.0) == (s >= 1.0) {
+            (thr, conv)
+        } else {
+            (conv, thr)
+        };
         return format!("{total} comes from {helps}, partly undone by {hurts}");
     }
     if lt.abs() + lc.abs() < 1e-12 {

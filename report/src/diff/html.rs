@@ -27,7 +27,8 @@ pub fn section(diff: &Diff) -> String {
                 esc(m.name),
                 esc(m.unit),
                 format!("{}/{}", m.current.len(), m.baseline.len()),
-                m.ratio.map_or("-".into(), |ci| format!("{:.3}", ci.estimate)),
+                m.ratio
+                    .map_or("-".into(), |ci| format!("{:.3}", ci.estimate)),
                 m.ratio
                     .map_or("-".into(), |ci| format!("[{:.3}, {:.3}]", ci.low, ci.high)),
                 verdict(verdict_word(m.verdict), verdict_class(m.verdict)),
@@ -35,7 +36,14 @@ pub fn section(diff: &Diff) -> String {
         })
         .collect();
     s.push_str(&table(
-        &["metric", "unit", "runs (current/baseline)", "ratio", "95 % interval", "verdict"],
+        &[
+            "metric",
+            "unit",
+            "runs (current/baseline)",
+            "ratio",
+            "95 % interval",
+            "verdict",
+        ],
         &rows,
     ));
     for d in &diff.lock_differences {
@@ -88,7 +96,11 @@ pub fn ttt_plot(m: &MetricDiff, tolerance: f64) -> String {
             "ratio {:.3} [{:.3}, {:.3}] x baseline mean",
             ci.estimate, ci.low, ci.high
         );
-        let at = (base_mean * ci.estimate, base_mean * ci.low, base_mean * ci.high);
+        let at = (
+            base_mean * ci.estimate,
+            base_mean * ci.low,
+            base_mean * ci.high,
+        );
         plot.interval(1, at, PALETTE[5], &label);
     }
     plot.finish()

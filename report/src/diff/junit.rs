@@ -22,7 +22,10 @@ pub fn case(diff: &Diff, plan: Option<&str>) -> Case {
         .filter(|m| m.verdict == diff.verdict)
         .map(|m| m.name)
         .collect();
-    let failed = matches!(diff.verdict, DiffVerdict::Regressed | DiffVerdict::Inconclusive);
+    let failed = matches!(
+        diff.verdict,
+        DiffVerdict::Regressed | DiffVerdict::Inconclusive
+    );
     Case {
         name: format!(
             "{} vs baseline {}",

@@ -16,7 +16,10 @@ pub fn render(diff: &Diff) -> String {
     );
     for m in &diff.metrics {
         let (r, iv) = m.ratio.map_or(("-".into(), "-".into()), |ci| {
-            (format!("{:.3}", ci.estimate), format!("[{:.3}, {:.3}]", ci.low, ci.high))
+            (
+                format!("{:.3}", ci.estimate),
+                format!("[{:.3}, {:.3}]", ci.low, ci.high),
+            )
         });
         let _ = writeln!(
             s,

@@ -33,7 +33,11 @@ pub fn render(diff: &Diff, format: Format) -> Result<String, ReportError> {
         Format::Markdown => markdown::render(diff),
         Format::Junit => crate::junit::render("repro diff", "diff", vec![junit::case(diff, None)])?,
         Format::Html => crate::html::page(
-            &format!("repro diff {} vs {}", short(&diff.current), short(&diff.baseline)),
+            &format!(
+                "repro diff {} vs {}",
+                short(&diff.current),
+                short(&diff.baseline)
+            ),
             &html::section(diff),
         ),
     })

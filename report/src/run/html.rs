@@ -10,7 +10,11 @@ use crate::Prices;
 /// distribution when compared), the runs, and the diff.
 pub fn render(report: &ResultReport, prices: Option<&Prices>) -> String {
     let r = &report.result;
-    let class = if r.verdict == RunVerdict::Pass { "pass" } else { "fail" };
+    let class = if r.verdict == RunVerdict::Pass {
+        "pass"
+    } else {
+        "fail"
+    };
     let mut body = format!(
         "<p>Result <code>{}</code> ({} executor), stored in <code>{}</code>: {}</p>\n<ul>\n<li><b>score</b> (olympic mean of time to train): {}</li>\n<li>{}</li>\n",
         esc(crate::diff::short(&report.id)),
@@ -27,16 +31,11 @@ pub fn render(report: &ResultReport, prices: Option<&Prices>) -> String {
         ));
     }
     body.push_str("</ul>\n");
-    match report.diff.as_ref().and_then(|d| {
-        d.metrics
-            .iter()
-            .find(|m| m.name == "time_to_train")
-            .map(|m| (m, d.tolerance))
-    }) {
-        Some((m, tolerance)) => body.push_str(&crate::diff::ttt_plot(m, tolerance)),
-        None => body.push_str(&ttt_alone(report)),
+    // with a baseline, the diff section below plots the runs against its distribution
+    if report.diff.is_none() {
+        body.push_str(&ttt_alone(report));
+        body.push('\n');
     }
-    body.push('\n');
     let rows: Vec<Vec<String>> = r
         .runs
         .iter()
@@ -47,15 +46,25 @@ pub fn render(report: &ResultReport, prices: Option<&Prices>) -> String {
                 run.seed.to_string(),
                 esc(run.status.label()),
                 crate::units::seconds(run.elapsed_s),
-                m.and_then(|m| m.ttt_s).map_or("-".into(), crate::units::seconds),
-                m.map_or("-", |m| if m.converged { "yes" } else { "no" }).into(),
+                m.and_then(|m| m.ttt_s)
+                    .map_or("-".into(), crate::units::seconds),
+                m.map_or("-", |m| if m.converged { "yes" } else { "no" })
+                    .into(),
                 m.and_then(|m| m.samples_to_converge)
                     .map_or("-".into(), |n| crate::units::count(n, "samples")),
             ]
         })
         .collect();
     body.push_str(&table(
-        &["run", "seed", "status", "elapsed", "time to train", "converged", "samples to converge"],
+        &[
+            "run",
+            "seed",
+            "status",
+            "elapsed",
+            "time to train",
+            "converged",
+            "samples to converge",
+        ],
         &rows,
     ));
     if let Some(diff) = &report.diff {
@@ -76,7 +85,12 @@ fn ttt_alone(report: &ResultReport) -> String {
     let score = report.result.score_s.map(|s| s / 60.0);
     let (lo, hi) = extent(ttt.iter().copied().chain(score)).unwrap_or((0.0, 1.0));
     let pad = ((hi - lo) * 0.1).max(1e-6);
-    let mut plot = Plot::categorical("time to train per run", "time to train (min)", (lo - pad, hi + pad), &["runs"]);
+    let mut plot = Plot::categorical(
+        "time to train per run",
+        "time to train (min)",
+        (lo - pad, hi + pad),
+        &["runs"],
+    );
     if let Some(s) = score {
         plot.vline(s, "#555555", "score", "score");
     }

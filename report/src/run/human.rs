@@ -57,10 +57,12 @@ fn run_line(run: &RunRecord) -> String {
     let ttt = metrics
         .and_then(|m| m.ttt_s)
         .map_or("-".into(), |t| format!("{t:.3}s"));
-    let converged = metrics.map_or("-".to_owned(), |m| match (m.converged, m.samples_to_converge) {
-        (true, Some(n)) => format!("yes, at {}", crate::units::count(n, "samples")),
-        (true, None) => "yes".into(),
-        (false, _) => "no".into(),
+    let converged = metrics.map_or("-".to_owned(), |m| {
+        match (m.converged, m.samples_to_converge) {
+            (true, Some(n)) => format!("yes, at {}", crate::units::count(n, "samples")),
+            (true, None) => "yes".into(),
+            (false, _) => "no".into(),
+        }
     });
     let mut line = format!(
         "  {:>3}  {:>20}  {:<10}  {:>8.2}s  {:>9}  {converged}\n",

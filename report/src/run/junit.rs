@@ -18,8 +18,13 @@ pub fn render(report: &ResultReport) -> Result<String, ReportError> {
                 run.index,
                 run.seed,
                 run.status.label(),
-                m.and_then(|m| m.ttt_s).map_or("-".into(), crate::units::seconds),
-                if m.is_some_and(|m| m.converged) { "converged" } else { "not converged" }
+                m.and_then(|m| m.ttt_s)
+                    .map_or("-".into(), crate::units::seconds),
+                if m.is_some_and(|m| m.converged) {
+                    "converged"
+                } else {
+                    "not converged"
+                }
             )
         })
         .collect();

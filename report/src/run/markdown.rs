@@ -24,7 +24,8 @@ pub fn render(report: &ResultReport, prices: Option<&Prices>) -> String {
             run.seed,
             run.status.label(),
             crate::units::seconds(run.elapsed_s),
-            m.and_then(|m| m.ttt_s).map_or("-".into(), crate::units::seconds),
+            m.and_then(|m| m.ttt_s)
+                .map_or("-".into(), crate::units::seconds),
             m.map_or("-", |m| if m.converged { "yes" } else { "no" }),
             m.and_then(|m| m.samples_to_converge)
                 .map_or("-".into(), |n| crate::units::count(n, "samples"))
@@ -44,7 +45,11 @@ pub fn render(report: &ResultReport, prices: Option<&Prices>) -> String {
         }
     }
     if !r.reproducible {
-        let _ = writeln!(s, "- **not reproducible**: the environment drifted from the pins ({} field(s))", r.drift.len());
+        let _ = writeln!(
+            s,
+            "- **not reproducible**: the environment drifted from the pins ({} field(s))",
+            r.drift.len()
+        );
     }
     let _ = writeln!(s, "- **verdict**: {}", r.verdict.label());
     if let Some(diff) = &report.diff {

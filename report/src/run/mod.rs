@@ -28,7 +28,10 @@ pub fn render(
                 (v.as_object_mut(), serde_json::to_value(report)?)
             {
                 obj.extend(rest);
-                obj.insert("cost".into(), serde_json::to_value(cost(&report.result, prices))?);
+                obj.insert(
+                    "cost".into(),
+                    serde_json::to_value(cost(&report.result, prices))?,
+                );
             }
             serde_json::to_string_pretty(&v)? + "\n"
         }
@@ -42,7 +45,9 @@ pub fn render(
 /// wall time of every run including initialization. `None` when the record names no GPU
 /// (a CPU run) or has no score.
 pub fn cost(r: &ResultRecord, prices: Option<&Prices>) -> Option<Cost> {
-    let gpus = u32::try_from(r.environment.gpu.devices.len()).ok().filter(|&n| n > 0)?;
+    let gpus = u32::try_from(r.environment.gpu.devices.len())
+        .ok()
+        .filter(|&n| n > 0)?;
     let wall: f64 = r.runs.iter().map(|run| run.elapsed_s).sum();
     Some(Cost::new(
         gpus,

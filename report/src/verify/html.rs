@@ -39,7 +39,14 @@ pub fn render(r: &VerifyReport, prices: Option<&Prices>) -> String {
         }
     ));
     body.push_str(&table(
-        &["submitter", "system", "benchmark", "verdict", "score", "runs used"],
+        &[
+            "submitter",
+            "system",
+            "benchmark",
+            "verdict",
+            "score",
+            "runs used",
+        ],
         &rows,
     ));
     for b in &r.benchmarks {
@@ -72,10 +79,16 @@ fn benchmark(b: &BenchmarkReport, prices: Option<&Prices>) -> String {
         _ => {}
     }
     if let Some(line) = rcp_line(b) {
-        s.push_str(&format!("<li><b>RCP</b>: {}</li>\n", esc(line.trim_start_matches("RCP "))));
+        s.push_str(&format!(
+            "<li><b>RCP</b>: {}</li>\n",
+            esc(line.trim_start_matches("RCP "))
+        ));
     }
     if let Some(c) = cost(b, prices) {
-        s.push_str(&format!("<li><b>cost</b>: {}</li>\n", esc(c.line().trim_start_matches("cost "))));
+        s.push_str(&format!(
+            "<li><b>cost</b>: {}</li>\n",
+            esc(c.line().trim_start_matches("cost "))
+        ));
     }
     s.push_str("</ul>\n");
     if let Some(svg) = convergence_plot(b) {
@@ -88,7 +101,8 @@ fn benchmark(b: &BenchmarkReport, prices: Option<&Prices>) -> String {
         .map(|run| {
             vec![
                 esc(&file_name(&run.file)),
-                run.ttt_minutes.map_or("-".into(), |t| format!("{t:.6} min")),
+                run.ttt_minutes
+                    .map_or("-".into(), |t| format!("{t:.6} min")),
                 esc(use_word(run.olympic)),
                 esc(&converged_at(b, run.samples_to_converge)),
                 esc(&run.messages.join("; ")),
@@ -115,10 +129,9 @@ pub fn convergence_plot(b: &BenchmarkReport) -> Option<String> {
     if let Some(t) = target {
         (y0, y1) = (y0.min(t.value), y1.max(t.value));
     }
-    if let Some(r) = reference {
-        if let Some((lo, hi)) = extent(r.runs.iter().copied()) {
-            (x0, x1) = (x0.min(lo), x1.max(hi));
-        }
+    let band = reference.map(rcp_band);
+    if let Some((lo, hi, _)) = &band {
+        (x0, x1) = (x0.min(*lo), x1.max(*hi));
     }
     let unit = crate::units::convergence_unit(&b.benchmark);
     let metric = target.map_or("eval_accuracy", |t| t.metric);
@@ -126,24 +139,41 @@ pub fn convergence_plot(b: &BenchmarkReport) -> Option<String> {
         &format!("{}: convergence of each run", b.benchmark),
         unit,
         metric,
-        (x0.min(0.0), x1),
+        (x0, x1),
         (y0, y1),
     );
-    if let Some(r) = reference {
-        if let Some((lo, hi)) = extent(r.runs.iter().copied()) {
-            plot.xband(lo, hi, "#999999", "rcp-band", &format!("RCP reference runs `{}`", r.name));
-            plot.vline(r.mean, "#555555", "rcp-mean", "RCP mean");
-        }
+    if let (Some(r), Some((lo, hi, label))) = (reference, band) {
+        plot.xband(lo, hi, "#999999", "rcp-band", &label);
+        plot.vline(r.mean, "#555555", "rcp-mean", "RCP mean");
     }
     if let Some(t) = target {
         let dir = if t.lower_is_better { "≤" } else { "≥" };
-        plot.hline(t.value, "#cf222e", "target", &format!("target {dir} {}", t.value));
+        plot.hline(
+            t.value,
+            "#cf222e",
+            "target",
+            &format!("target {dir} {}", t.value),
+        );
     }
     for (i, run) in b.runs.iter().enumerate() {
         let pts: Vec<(f64, f64)> = run.curve.iter().map(|p| (p[0], p[1])).collect();
         plot.line(&pts, PALETTE[i % PALETTE.len()], &file_name(&run.file));
     }
     Some(plot.finish())
+}
+
+/// The RCP band: the spread of the reference runs; an interpolated reference has no runs of
+/// its own, so its band is the accepted range, from the fastest allowed mean to the mean
+/// plus one standard deviation.
+fn rcp_band(r: &repro_audit::mlperf::rcp::RcpRecord) -> (f64, f64, String) {
+    match extent(r.runs.iter().copied()) {
+        Some((lo, hi)) if hi > lo => (lo, hi, format!("RCP reference runs `{}`", r.name)),
+        _ => (
+            r.min_epochs,
+            r.mean + r.stdev,
+            format!("RCP `{}`: fastest allowed mean to mean + 1 sd", r.name),
+        ),
+    }
 }
 
 fn findings(list: &[repro_audit::mlperf::package::Finding]) -> String {

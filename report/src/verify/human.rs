@@ -101,5 +101,11 @@ fn write_finding(s: &mut String, f: &Finding) {
         .location
         .as_ref()
         .map_or(String::new(), |l| format!("\n      at {l}"));
-    let _ = writeln!(s, "  {}: [{}] {}{at}", severity(f.severity), f.check, f.message);
+    let _ = writeln!(
+        s,
+        "  {}: [{}] {}{at}",
+        severity(f.severity),
+        f.check,
+        f.message
+    );
 }

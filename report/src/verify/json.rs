@@ -11,16 +11,15 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// Pretty JSON: `schema_version`, `passed`, the report's fields, and per benchmark its `cost`.
 pub fn render(r: &VerifyReport, prices: Option<&Prices>) -> Result<String, ReportError> {
     let mut v = serde_json::json!({ "schema_version": SCHEMA_VERSION, "passed": r.passed() });
-    if let (Some(obj), serde_json::Value::Object(rest)) = (v.as_object_mut(), serde_json::to_value(r)?) {
+    if let (Some(obj), serde_json::Value::Object(rest)) =
+        (v.as_object_mut(), serde_json::to_value(r)?)
+    {
         obj.extend(rest);
     }
     if let Some(list) = v.get_mut("benchmarks").and_then(|b| b.as_array_mut()) {
         for (json, b) in list.iter_mut().zip(&r.benchmarks) {
             if let Some(obj) = json.as_object_mut() {
-                obj.insert(
-                    "cost".into(),
-                    serde_json::to_value(super::cost(b, prices))?,
-                );
+                obj.insert("cost".into(), serde_json::to_value(super::cost(b, prices))?);
             }
         }
     }

@@ -26,7 +26,13 @@ pub fn render(r: &VerifyReport) -> Result<String, ReportError> {
         .flatten()
         .collect::<Vec<_>>()
         .join("\n");
-        cases.push(case(name, "verify.benchmark", b.verdict, &b.findings, output));
+        cases.push(case(
+            name,
+            "verify.benchmark",
+            b.verdict,
+            &b.findings,
+            output,
+        ));
     }
     for sys in &r.systems {
         cases.push(case(
@@ -44,15 +50,26 @@ fn case(name: String, classname: &str, v: Verdict, findings: &[Finding], output:
     let details = findings
         .iter()
         .map(|f| {
-            let at = f.location.as_deref().map_or(String::new(), |l| format!(" at {l}"));
-            format!("{}: [{}] {}{at}", super::human::severity(f.severity), f.check, f.message)
+            let at = f
+                .location
+                .as_deref()
+                .map_or(String::new(), |l| format!(" at {l}"));
+            format!(
+                "{}: [{}] {}{at}",
+                super::human::severity(f.severity),
+                f.check,
+                f.message
+            )
         })
         .collect::<Vec<_>>()
         .join("\n");
     let first = findings
         .iter()
         .find(|f| f.severity == Severity::Error)
-        .map_or_else(|| "verdict FAIL".to_owned(), |f| format!("[{}] {}", f.check, f.message));
+        .map_or_else(
+            || "verdict FAIL".to_owned(),
+            |f| format!("[{}] {}", f.check, f.message),
+        );
     Case {
         name,
         classname: classname.to_owned(),

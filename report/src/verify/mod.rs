@@ -134,10 +134,7 @@ pub(crate) fn rcp_line(b: &BenchmarkReport) -> Option<String> {
         )
     });
     let subm = c.submission_mean.map_or(String::new(), |m| {
-        format!(
-            "; submission mean {}",
-            crate::units::count(m, unit)
-        )
+        format!("; submission mean {}", crate::units::count(m, unit))
     });
     Some(format!(
         "RCP {} ({}{reference}{subm}); scaling factor {:.6}",

@@ -40,7 +40,12 @@ pub fn compare_side(path: &Path) -> Result<Side, CompareError> {
         accelerators: u32::try_from(record.environment.gpu.devices.len())
             .ok()
             .filter(|&n| n > 0),
-        accelerator: record.environment.gpu.devices.first().map(|g| g.name.clone()),
+        accelerator: record
+            .environment
+            .gpu
+            .devices
+            .first()
+            .map(|g| g.name.clone()),
     })
 }
 
