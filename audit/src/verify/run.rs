@@ -252,7 +252,7 @@ fn benchmark_report(
 fn accelerators(desc: &SystemDesc) -> Option<u32> {
     let n = |f: &str| desc.field(f)?.trim().trim_matches('"').parse::<f64>().ok();
     let total = n("number_of_nodes")? * n("accelerators_per_node")?;
-    (total.is_finite() && total >= 1.0 && total < 1e7).then_some(total.round() as u32)
+    (1.0..1e7).contains(&total).then_some(total.round() as u32)
 }
 
 fn run_report(r: &RunResult) -> RunReport {

@@ -189,7 +189,7 @@ fn findings(list: &[repro_audit::mlperf::package::Finding]) -> String {
         s.push_str(&format!(
             "<li><span class=\"{class}\">{}</span> <code>{}</code>: {}{}</li>\n",
             super::human::severity(f.severity),
-            esc(&f.check),
+            esc(f.check),
             esc(&f.message),
             f.location
                 .as_ref()

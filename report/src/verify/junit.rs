@@ -73,7 +73,7 @@ fn case(name: String, classname: &str, v: Verdict, findings: &[Finding], output:
     Case {
         name,
         classname: classname.to_owned(),
-        failure: (v == Verdict::Fail).then(|| (first, details)),
+        failure: (v == Verdict::Fail).then_some((first, details)),
         skipped: (v == Verdict::Skipped).then(|| "not a benchmark of the ruleset".to_owned()),
         output,
     }
