@@ -2,7 +2,8 @@
 # A 4-node virtual Slurm cluster on loopback, for developing and testing repro's Slurm executor.
 #
 #   scripts/slurm-dev.sh start    install Slurm + munge when missing, start the cluster (idempotent)
-#   scripts/slurm-dev.sh stop     stop the daemons this script started
+#   scripts/slurm-dev.sh stop     stop the daemons this script started (munged too, if it
+#                                 started it)
 #   scripts/slurm-dev.sh status   print `sinfo` for the cluster
 #
 # Nodes n1..n4 all run on this host (NodeHostname=localhost, one slurmd per node on ports
@@ -90,8 +91,13 @@ install_system_config() {
   sudo_ cp "$DIR/gres.conf" /etc/slurm/gres.conf
 }
 
+# munged is stopped by `stop` only when this script started it (its pid is kept here).
+MUNGE_MARK="$DIR/munged.started-by-slurm-dev"
+
 start_munge() {
   if pgrep -x munged >/dev/null; then return; fi
+  mkdir -p "$DIR"
+  touch "$MUNGE_MARK"
   if [ ! -s /etc/munge/munge.key ]; then
     sudo_ mkdir -p /etc/munge
     sudo_ dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 status=none
@@ -148,9 +154,15 @@ stop_daemons() {
     for f in "$DIR"/slurmd.*.pid "$DIR/slurmctld.pid"; do
       if alive "$f"; then left=1; fi
     done
-    [ "$left" -eq 0 ] && return 0
+    [ "$left" -eq 0 ] && break
     sleep 0.1
   done
+  if [ -e "$MUNGE_MARK" ]; then
+    local pid
+    pid=$(cat /run/munge/munged.pid 2>/dev/null || pgrep -xo munged || true)
+    if [ -n "$pid" ]; then sudo_ kill "$pid" 2>/dev/null || true; fi
+    rm -f "$MUNGE_MARK"
+  fi
 }
 
 case "${1:-}" in

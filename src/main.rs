@@ -5,7 +5,7 @@
 mod cmd;
 mod exit;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use exit::Exit;
 
 #[derive(Parser)]
@@ -52,6 +52,14 @@ enum Command {
     Status(cmd::status::Args),
     /// Wait for the Slurm jobs of a run folder and record their results
     Collect(cmd::collect::Args),
+    /// Print a shell completion script: `repro completions bash > /etc/bash_completion.d/repro`
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `repro man > repro.1; man ./repro.1`
+    Man,
     /// Node side of the Slurm preflight (run by the sbatch script)
     #[command(hide = true)]
     SlurmPreflight(cmd::slurm_preflight::Args),
@@ -75,6 +83,14 @@ fn main() {
         Command::Status(args) => cmd::status::run(args),
         Command::Collect(args) => cmd::collect::run(args),
         Command::SlurmPreflight(args) => cmd::slurm_preflight::run(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "repro", &mut std::io::stdout());
+            Ok(Exit::Pass)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map(|()| Exit::Pass)
+            .map_err(anyhow::Error::from),
     };
     let code = match outcome {
         Ok(exit) => exit,

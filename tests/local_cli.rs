@@ -294,7 +294,12 @@ fn converged_runs_pass_with_the_olympic_score() {
         stderr.contains("running `smoke`: 3 run(s) on the fake executor"),
         "{stderr}"
     );
-    assert!(stderr.contains("[run 0 rank 0] :::MLLOG"), "{stderr}");
+    // raw MLLOG lines are echoed only with --verbose
+    assert!(!stderr.contains(":::MLLOG"), "{stderr}");
+    let verbose = case.run(&["--verbose"]);
+    assert!(case
+        .redact(&verbose.stderr)
+        .contains("[run 0 rank 0] :::MLLOG"));
 }
 
 #[test]
@@ -756,7 +761,9 @@ fn compare_reads_saved_result_records() {
             .to_string()
     };
     let (fast, slow) = (record(&ids[1]), record(&ids[0]));
-    let out = case.repro(&["compare", &fast, &slow, "--claim", "50%", "--json"]);
+    let out = case.repro(&[
+        "compare", &fast, &slow, "--claim", "50%", "--format", "json",
+    ]);
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     // olympic means of 3 runs are the medians: 61 s over 30.5 s

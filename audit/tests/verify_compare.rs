@@ -39,14 +39,9 @@ fn azure_h200_over_oracle_h100_is_1_284x() {
     assert_eq!(r.verdict, Some(ClaimVerdict::Inconclusive));
     let again = compare(side(&a), side(&b), Some(1.28)).unwrap();
     assert_eq!(
-        again.render(),
-        r.render(),
+        serde_json::to_string(&again).unwrap(),
+        serde_json::to_string(&r).unwrap(),
         "bootstrap must be deterministic"
-    );
-    assert!(
-        r.render().contains("speedup         1.284x"),
-        "{}",
-        r.render()
     );
     let modest = compare(side(&a), side(&b), Some(1.10)).unwrap();
     assert_eq!(modest.verdict, Some(ClaimVerdict::Supported));

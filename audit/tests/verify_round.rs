@@ -1,6 +1,6 @@
 //! `repro verify` on the published fixtures and on derived rounds: verdicts, scores (held
 //! against the official summarizer when it is installed), package checks, read-only
-//! behaviour, report formats.
+//! behaviour (the report formats are tested in the `repro-report` crate).
 
 mod mlperf_support;
 
@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use repro_audit::mlperf::package::Severity;
-use repro_audit::verify::{
-    render_json, render_markdown, verify, BenchmarkReport, Verdict, VerifyOptions, VerifyReport,
-};
+use repro_audit::verify::{verify, BenchmarkReport, Verdict, VerifyOptions, VerifyReport};
 use sha2::{Digest, Sha256};
 
 fn opts() -> VerifyOptions {
@@ -448,27 +446,6 @@ fn repeated_seeds_fail_the_seed_check() {
             .any(|f| f.check == "seeds" && f.message.contains("repeats the seed")),
         "{:?}",
         b.findings
-    );
-}
-
-fn redact(text: &str, root: &Path) -> String {
-    text.replace(&root.display().to_string(), "[FIXTURES]")
-}
-
-#[test]
-fn json_and_markdown_reports() {
-    let Some(fixtures) = mlperf_support::fixtures() else {
-        return;
-    };
-    let report = verify(std::slice::from_ref(&fixtures), &opts()).unwrap();
-    let json = render_json(&report);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["schema_version"], 1);
-    assert_eq!(v["passed"], true);
-    insta::assert_snapshot!("verify_fixtures_json", redact(&json, &fixtures));
-    insta::assert_snapshot!(
-        "verify_fixtures_markdown",
-        redact(&render_markdown(&report), &fixtures)
     );
 }
 

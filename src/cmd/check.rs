@@ -8,10 +8,9 @@ use std::path::PathBuf;
 
 use repro_compiler::compile::compile;
 use repro_compiler::options::Options;
-use repro_lang::{Diagnostic, JsonDiagnostic, SourceMap};
-use serde::Serialize;
+use repro_report::check::CheckedFile;
 
-use super::compile_flags::Format;
+use super::format::Format;
 use crate::exit::Exit;
 
 #[derive(clap::Args)]
@@ -25,16 +24,8 @@ pub struct Args {
     /// Let `use` and `script` name files outside the project root
     #[arg(long)]
     pub allow_outside_root: bool,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t)]
     pub format: Format,
-}
-
-#[derive(Serialize)]
-struct FileReport {
-    file: String,
-    ok: bool,
-    plans: Vec<String>,
-    diagnostics: Vec<JsonDiagnostic>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -44,53 +35,36 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         allow_outside_root: args.allow_outside_root,
         ..Options::default()
     };
-    let mut reports = Vec::new();
-    for file in &args.files {
-        let (ok, plans, sources, diagnostics) = match compile(file, &opts) {
-            Ok(c) => (
-                true,
-                c.plans.iter().map(|p| p.name().to_string()).collect(),
-                c.sources,
-                c.warnings,
-            ),
-            Err(f) => (false, Vec::new(), f.sources, f.diagnostics),
-        };
-        if args.format == Format::Text {
-            eprint!("{}", repro_lang::render_all(&diagnostics, &sources));
-            if ok {
-                println!(
-                    "ok {} ({} plan{})",
-                    file.display(),
-                    plans.len(),
-                    plural(plans.len())
-                );
-            }
-        }
-        reports.push(FileReport {
-            file: file.display().to_string(),
-            ok,
-            plans,
-            diagnostics: to_json(&diagnostics, &sources),
-        });
+    let files: Vec<CheckedFile> = args.files.iter().map(|f| check(f, &opts)).collect();
+    if args.format == Format::Human {
+        files.iter().for_each(|f| eprint!("{}", f.rendered));
     }
-    if args.format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&reports)?);
+    if let Err(exit) = super::format::print(repro_report::check::render(&files, args.format.into()))
+    {
+        return Ok(exit);
     }
-    Ok(if reports.iter().all(|r| r.ok) {
+    Ok(if files.iter().all(|r| r.ok) {
         Exit::Pass
     } else {
         Exit::Invalid
     })
 }
 
-fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<JsonDiagnostic> {
-    diagnostics.iter().map(|d| d.to_json(sources)).collect()
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
+fn check(file: &std::path::Path, opts: &Options) -> CheckedFile {
+    let (ok, plans, sources, diagnostics) = match compile(file, opts) {
+        Ok(c) => (
+            true,
+            c.plans.iter().map(|p| p.name().to_string()).collect(),
+            c.sources,
+            c.warnings,
+        ),
+        Err(f) => (false, Vec::new(), f.sources, f.diagnostics),
+    };
+    CheckedFile {
+        file: file.display().to_string(),
+        ok,
+        plans,
+        rendered: repro_lang::render_all(&diagnostics, &sources),
+        diagnostics: diagnostics.iter().map(|d| d.to_json(&sources)).collect(),
     }
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use repro_audit::verify::compare;
 
+use super::format::Format;
 use crate::exit::Exit;
 
 #[derive(clap::Args)]
@@ -19,9 +20,11 @@ pub struct Args {
     /// Rule set to score with
     #[arg(long, default_value_t = repro_audit::mlperf::RuleBook::newest().to_owned())]
     pub ruleset: String,
-    /// Print JSON instead of text
-    #[arg(long)]
-    pub json: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Price table ($ per GPU-hour per accelerator SKU): the cost-per-result ratio in dollars
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
 }
 
 fn parse_claim(s: &str) -> Result<f64, String> {
@@ -34,11 +37,14 @@ fn parse_claim(s: &str) -> Result<f64, String> {
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     let a = repro_runner::store::read_side(&args.a, &args.ruleset)?;
     let b = repro_runner::store::read_side(&args.b, &args.ruleset)?;
+    let prices = match super::format::prices(args.prices.as_deref()) {
+        Ok(p) => p,
+        Err(exit) => return Ok(exit),
+    };
     let report = compare(a, b, args.claim)?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", report.render());
+    let rendered = repro_report::compare::render(&report, args.format.into(), prices.as_ref());
+    if let Err(exit) = super::format::print(rendered) {
+        return Ok(exit);
     }
     use repro_audit::verify::ClaimVerdict as V;
     Ok(match report.verdict {

@@ -42,10 +42,11 @@ impl CompileFlags {
     }
 }
 
-/// `--format text|json`.
+/// `--format human|json` (`text` is an old spelling of `human`).
 #[derive(clap::ValueEnum, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Format {
     #[default]
+    #[value(name = "human", alias = "text")]
     Text,
     Json,
 }

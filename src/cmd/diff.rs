@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use repro_runner::diff::{diff, DiffOptions};
-use repro_runner::report::summary;
 use repro_runner::store::ResultStore;
 
-use super::run::{fail, Format};
+use super::format::Format;
+use super::run::fail;
 use crate::exit::Exit;
 
 #[derive(clap::Args)]
@@ -20,7 +20,7 @@ pub struct Args {
     /// Compare even when hardware or software groups differ (lists the differences)
     #[arg(long)]
     pub across_locks: bool,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
 
@@ -45,9 +45,8 @@ fn compare(args: &Args) -> anyhow::Result<Exit> {
             across_locks: args.across_locks,
         },
     )?;
-    match args.format {
-        Format::Human => print!("{}", summary::diff(&diff)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&diff)?),
+    if let Err(exit) = super::format::print(repro_report::diff::render(&diff, args.format.into())) {
+        return Ok(exit);
     }
     Ok(Exit::for_diff(diff.verdict))
 }

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod compile_flags;
 pub mod diff;
 pub mod fmt;
+pub mod format;
 pub mod lock;
 pub mod plan;
 pub mod probe;

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use repro_runner::diff::{diff, DiffOptions};
 use repro_runner::exec::{CancelFlag, Executor, Fake, Local};
-use repro_runner::report::{summary, Plain, Progress, Reporter, Silent};
+use repro_runner::report::{Plain, Progress, Reporter, ResultReport, Silent};
 use repro_runner::session::{run_session, MlperfScorer, RunPlan, SessionOptions};
 use repro_runner::store::{ResultStore, Stored};
 
+pub use super::format::Format;
 use crate::exit::Exit;
 use repro_compiler::executor_kind::ExecutorKind;
 
@@ -39,8 +40,14 @@ pub struct Args {
     /// Compare even when hardware or software groups differ (lists the differences)
     #[arg(long)]
     pub across_locks: bool,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Price table ($ per GPU-hour per accelerator SKU) for the cost of the result
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Echo every line the ranks print, raw MLLOG lines included
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Where to run: the spec's `launch` block decides unless this says otherwise
     #[arg(long, value_enum)]
     pub executor: Option<ExecutorArg>,
@@ -69,12 +76,6 @@ impl From<ExecutorArg> for ExecutorKind {
             ExecutorArg::Slurm => ExecutorKind::Slurm,
         }
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -175,7 +176,11 @@ fn run_plan(args: &Args, plan: RunPlan) -> anyhow::Result<Exit> {
         runs_dir: args.runs_dir.clone(),
     };
     let cancel = CancelFlag::on_signals().context("cannot install the Ctrl-C handler")?;
-    let mut reporter = reporter(args.format);
+    let prices = match super::format::prices(args.prices.as_deref()) {
+        Ok(p) => p,
+        Err(exit) => return Ok(exit),
+    };
+    let mut reporter = reporter(args.format, args.verbose);
     let outcome = run_session(
         &plan,
         executor.as_ref(),
@@ -197,15 +202,15 @@ fn run_plan(args: &Args, plan: RunPlan) -> anyhow::Result<Exit> {
     let diff = match compared.transpose() {
         Ok(diff) => diff,
         Err(e) => {
-            print_result(&stored, None, args.format);
+            let _ = print_result(&stored, None, args.format, prices.as_ref());
             return Ok(fail(Exit::Invalid, &e));
         }
     };
-    print_result(&stored, diff.as_ref(), args.format);
-    Ok(Exit::for_result(
-        &stored.record,
-        diff.as_ref().map(|d| d.verdict),
-    ))
+    let verdict = diff.as_ref().map(|d| d.verdict);
+    if let Err(exit) = print_result(&stored, diff, args.format, prices.as_ref()) {
+        return Ok(exit);
+    }
+    Ok(Exit::for_result(&stored.record, verdict))
 }
 
 /// A runner plan given as JSON (tests and tools that build plans themselves).
@@ -244,11 +249,11 @@ fn executor() -> anyhow::Result<Box<dyn Executor>> {
     Ok(Box::new(fake))
 }
 
-fn reporter(format: Format) -> Box<dyn Reporter> {
+fn reporter(format: Format, verbose: bool) -> Box<dyn Reporter> {
     match format {
         Format::Json => Box::new(Silent),
-        Format::Human if std::io::stderr().is_terminal() => Box::new(Progress::new()),
-        Format::Human => Box::new(Plain::new(std::io::stderr())),
+        _ if std::io::stderr().is_terminal() => Box::new(Progress::new()),
+        _ => Box::new(Plain::new(std::io::stderr()).verbose(verbose)),
     }
 }
 
@@ -266,24 +271,14 @@ fn compare(
     Ok(diff(stored, &baseline, DiffOptions { across_locks })?)
 }
 
-fn print_result(stored: &Stored, diff: Option<&repro_runner::diff::Diff>, format: Format) {
-    match format {
-        Format::Human => {
-            print!("{}", summary::result(stored));
-            if let Some(diff) = diff {
-                print!("{}", summary::diff(diff));
-            }
-        }
-        Format::Json => {
-            let report = serde_json::json!({
-                "id": stored.id,
-                "path": stored.path,
-                "result": stored.record,
-                "diff": diff,
-            });
-            println!("{report:#}");
-        }
-    }
+fn print_result(
+    stored: &Stored,
+    diff: Option<repro_runner::diff::Diff>,
+    format: Format,
+    prices: Option<&repro_report::Prices>,
+) -> Result<(), Exit> {
+    let report = ResultReport::new(stored, diff);
+    super::format::print(repro_report::run::render(&report, format.into(), prices))
 }
 
 /// Prints `error` the way main does and returns the exit code to use.

@@ -1,22 +1,12 @@
-//! `repro verify PATH... [--spec SPEC] [--ruleset R] [--format human|json|markdown]`:
+//! `repro verify PATH... [--spec SPEC] [--ruleset R] [--format F] [--prices FILE]`:
 //! official verdicts and scores of published MLPerf results, read-only.
 
 use std::path::PathBuf;
 
-use repro_audit::verify::{render_human, render_json, render_markdown, verify, VerifyOptions};
+use repro_audit::verify::{verify, VerifyOptions};
 
+use super::format::Format;
 use crate::exit::Exit;
-
-/// Output format.
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum Format {
-    /// Tables for a terminal.
-    Human,
-    /// The stable JSON schema of docs/verify.md.
-    Json,
-    /// Markdown tables.
-    Markdown,
-}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -30,8 +20,11 @@ pub struct Args {
     #[arg(long, default_value_t = repro_audit::mlperf::RuleBook::newest().to_owned())]
     pub ruleset: String,
     /// Output format
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Price table ($ per GPU-hour per accelerator SKU) for the cost of each score
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
 }
 
 /// Exit 0: every verdict passed; 1: some verdict failed; 2: the input could not be read.
@@ -47,13 +40,15 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         ruleset: args.ruleset,
         pins,
     };
-    let report = verify(&args.paths, &opts)?;
-    let text = match args.format {
-        Format::Human => render_human(&report),
-        Format::Json => render_json(&report),
-        Format::Markdown => render_markdown(&report),
+    let prices = match super::format::prices(args.prices.as_deref()) {
+        Ok(p) => p,
+        Err(exit) => return Ok(exit),
     };
-    print!("{text}");
+    let report = verify(&args.paths, &opts)?;
+    let rendered = repro_report::verify::render(&report, args.format.into(), prices.as_ref());
+    if let Err(exit) = super::format::print(rendered) {
+        return Ok(exit);
+    }
     Ok(if report.passed() {
         Exit::Pass
     } else {

@@ -33,6 +33,9 @@ pub struct RunResult {
     pub seed: Option<(serde_json::Value, serde_json::Value, serde_json::Value)>,
     /// Whether any `seed` was logged.
     pub seed_count: usize,
+    /// Every `eval_accuracy`: `(epoch_num or samples_count, value)`, in log order (the
+    /// convergence curve of the HTML report).
+    pub curve: Vec<(f64, f64)>,
 }
 
 impl RunResult {
@@ -66,7 +69,20 @@ impl RunResult {
             let md = |k: &str| l.metadata.get(k).cloned().unwrap_or_default();
             (l.value.clone(), md("file"), md("lineno"))
         });
+        let curve = log
+            .lines
+            .iter()
+            .filter(|l| l.key == "eval_accuracy")
+            .filter_map(|l| {
+                let md = |k: &str| l.metadata.get(k).and_then(serde_json::Value::as_f64);
+                Some((
+                    md("samples_count").or_else(|| md("epoch_num"))?,
+                    l.value.as_f64()?,
+                ))
+            })
+            .collect();
         RunResult {
+            curve,
             path: path.to_owned(),
             used: if ttt.is_some() {
                 RunUse::Used

@@ -60,6 +60,16 @@ pub struct CompareReport {
     pub claim: Option<f64>,
     /// The claim's verdict.
     pub verdict: Option<ClaimVerdict>,
+    /// The benchmark compared, when both sides name it.
+    pub benchmark: Option<String>,
+    /// Accelerators of A and B, if known (for the cost per result).
+    pub accelerators: [Option<u32>; 2],
+    /// Accelerator models of A and B, if known.
+    pub accelerator: [Option<String>; 2],
+    /// Bootstrap resamples behind every interval.
+    pub resamples: usize,
+    /// The intervals' confidence level (0.95).
+    pub level: f64,
 }
 
 /// Why compare could not run.
@@ -116,6 +126,10 @@ pub struct Side {
     pub samples: Vec<f64>,
     /// Samples per minute of the runs the score used.
     pub throughput: Vec<f64>,
+    /// Accelerators the result ran on, if known (for its cost).
+    pub accelerators: Option<u32>,
+    /// Their model name, if known.
+    pub accelerator: Option<String>,
 }
 
 impl Side {
@@ -151,6 +165,8 @@ impl Side {
                 .map(|x| x.samples_to_converge / x.ttt_minutes.unwrap_or(f64::NAN))
                 .collect(),
             benchmark: Some(r.benchmark),
+            accelerators: r.accelerators,
+            accelerator: r.accelerator,
         })
     }
 }
@@ -210,6 +226,11 @@ pub fn compare(ra: Side, rb: Side, claim: Option<f64>) -> Result<CompareReport, 
         }
     });
     Ok(CompareReport {
+        benchmark: ra.benchmark.or(rb.benchmark),
+        accelerators: [ra.accelerators, rb.accelerators],
+        accelerator: [ra.accelerator, rb.accelerator],
+        resamples: REPLICATES,
+        level: LEVEL,
         a: ra.path,
         b: rb.path,
         score_a,
@@ -238,48 +259,5 @@ fn one(path: &Path, mut report: VerifyReport) -> Result<BenchmarkReport, Compare
     match report.benchmarks.len() {
         1 => Ok(report.benchmarks.remove(0)),
         n => Err(CompareError::NotOne(path.to_owned(), n)),
-    }
-}
-
-impl CompareReport {
-    /// The human rendering.
-    pub fn render(&self) -> String {
-        let mut s = format!(
-            "A: {}\n   official score {:.6} min\nB: {}\n   official score {:.6} min\n\n",
-            self.a.display(),
-            self.score_a,
-            self.b.display(),
-            self.score_b
-        );
-        s.push_str(&format!(
-            "{:<12} {:>9}   {:>4.0}% CI (bootstrap, {} resamples, seeded)\n",
-            "part",
-            "A over B",
-            LEVEL * 100.0,
-            REPLICATES
-        ));
-        for p in &self.parts {
-            s.push_str(&format!(
-                "{:<12} {:>8.3}x   [{:.3}x, {:.3}x]\n",
-                p.name, p.ci.estimate, p.ci.low, p.ci.high
-            ));
-        }
-        s.push_str(&format!(
-            "\nthroughput x convergence = {:.3}x (residual {:.4} from averaging)\n",
-            self.parts[1].ci.estimate * self.parts[2].ci.estimate,
-            self.residual
-        ));
-        if let (Some(c), Some(v)) = (self.claim, self.verdict) {
-            let v = match v {
-                ClaimVerdict::Supported => "supported",
-                ClaimVerdict::NotSupported => "not supported",
-                ClaimVerdict::Inconclusive => "inconclusive",
-            };
-            s.push_str(&format!(
-                "claim {:.1}% faster ({c:.3}x): {v}\n",
-                (c - 1.0) * 100.0
-            ));
-        }
-        s
     }
 }

@@ -3,7 +3,7 @@
 //! Design. [`discover`] turns the PATHs into benchmark folders (a result file, a benchmark
 //! folder, a submitter folder or a whole round); [`verify`] checks every result file in
 //! parallel (rayon), then scores and package-checks each folder and system into a
-//! [`VerifyReport`]: plain data that the renderers (`human`, `markdown`, `json`) turn into text.
+//! [`VerifyReport`]: plain data that the renderers of the `repro-report` crate turn into text.
 //! Nothing is ever written into the tree being verified.
 
 mod claim;
@@ -11,9 +11,6 @@ mod compare;
 mod discover;
 mod from_plan;
 pub mod pins;
-mod render_human;
-mod render_json;
-mod render_markdown;
 mod report;
 mod run;
 
@@ -21,8 +18,5 @@ pub use claim::{Claim, ClaimError};
 pub use compare::{compare, ClaimVerdict, CompareError, CompareReport, Part, Side};
 pub use discover::{discover, BenchmarkDir};
 pub use pins::{check_pins, Pin, Pins};
-pub use render_human::render_human;
-pub use render_json::{render_json, SCHEMA_VERSION};
-pub use render_markdown::render_markdown;
 pub use report::{BenchmarkReport, RunReport, SystemReport, Verdict, VerifyReport};
 pub use run::{verify, VerifyError, VerifyOptions};

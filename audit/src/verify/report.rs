@@ -33,6 +33,8 @@ pub struct RunReport {
     pub messages: Vec<String>,
     /// Epochs/samples to converge as the RCP check reads them.
     pub samples_to_converge: f64,
+    /// The run's evaluations: `[epoch_num or samples_count, eval_accuracy]`.
+    pub curve: Vec<[f64; 2]>,
 }
 
 /// One benchmark folder.
@@ -71,6 +73,11 @@ pub struct BenchmarkReport {
     pub findings: Vec<Finding>,
     /// The runs.
     pub runs: Vec<RunReport>,
+    /// Accelerators of the system (`number_of_nodes` × `accelerators_per_node` of the
+    /// system description), for the cost of the result.
+    pub accelerators: Option<u32>,
+    /// `accelerator_model_name` of the system description.
+    pub accelerator: Option<String>,
 }
 
 /// One system description.

@@ -281,7 +281,16 @@ fn benchmark_report(
         } else {
             Vec::new()
         },
+        accelerators: desc.and_then(accelerators),
+        accelerator: desc.and_then(|s| s.field("accelerator_model_name")),
     }
+}
+
+/// `number_of_nodes` × `accelerators_per_node` (either may be logged as a string).
+fn accelerators(desc: &SystemDesc) -> Option<u32> {
+    let n = |f: &str| desc.field(f)?.trim().trim_matches('"').parse::<f64>().ok();
+    let total = n("number_of_nodes")? * n("accelerators_per_node")?;
+    (1.0..1e7).contains(&total).then_some(total.round() as u32)
 }
 
 fn run_report(r: &RunResult) -> RunReport {
@@ -303,6 +312,7 @@ fn run_report(r: &RunResult) -> RunReport {
         olympic: r.used,
         messages,
         samples_to_converge: r.rcp.epochs,
+        curve: r.curve.iter().map(|&(x, y)| [x, y]).collect(),
     }
 }
 

@@ -4,7 +4,7 @@
 //! indicatif bar on a terminal: runs done, the current run's elapsed time, its last log
 //! line), [`Plain`] (one line per event, rank output prefixed by run and rank, for logs and
 //! CI) and [`Silent`] (for `--format json`, where only the final report is printed). The final
-//! report is rendered by [`summary`] (human) or serialized (JSON); nothing here runs
+//! report is a [`ResultReport`], which the `repro-report` crate renders; nothing here runs
 //! anything.
 //!
 //! [`Event`]: crate::events::Event
@@ -12,8 +12,10 @@
 mod plain;
 mod progress;
 mod reporter;
+mod result_report;
 pub mod summary;
 
 pub use plain::Plain;
 pub use progress::Progress;
 pub use reporter::{Reporter, Silent};
+pub use result_report::ResultReport;

@@ -4,14 +4,26 @@ use super::Reporter;
 use crate::events::{Event, Stream};
 
 /// One line per event on a writer (stderr off a terminal); rank output is prefixed with
-/// `[run N rank R]` so interleaved ranks stay readable.
+/// `[run N rank R]` so interleaved ranks stay readable. Raw MLLOG lines (`:::MLLOG {...}`)
+/// are left out unless [`Plain::verbose`]: the scorer reads them from the log files, and a
+/// person reads the rest.
 pub struct Plain<W: Write> {
     out: W,
+    verbose: bool,
 }
 
 impl<W: Write> Plain<W> {
     pub fn new(out: W) -> Plain<W> {
-        Plain { out }
+        Plain {
+            out,
+            verbose: false,
+        }
+    }
+
+    /// Echo raw MLLOG lines too (`repro run --verbose`).
+    pub fn verbose(mut self, verbose: bool) -> Plain<W> {
+        self.verbose = verbose;
+        self
     }
 
     pub fn into_inner(self) -> W {
@@ -75,7 +87,15 @@ pub fn line(event: &Event) -> String {
 
 impl<W: Write> Reporter for Plain<W> {
     fn event(&mut self, event: &Event) {
+        if !self.verbose && is_mllog(event) {
+            return;
+        }
         // A closed stderr must not stop the run; the result is still stored.
         let _ = writeln!(self.out, "{}", line(event));
     }
+}
+
+/// A rank's raw MLLOG line.
+pub fn is_mllog(event: &Event) -> bool {
+    matches!(event, Event::RankOutput { line, .. } if line.trim_start().starts_with(":::MLLOG"))
 }

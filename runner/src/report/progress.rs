@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::plain::line;
+use super::plain::{is_mllog, line};
 use super::Reporter;
 use crate::events::Event;
 
@@ -41,6 +41,7 @@ impl Reporter for Progress {
                 self.bar.enable_steady_tick(Duration::from_millis(100));
                 self.bar.println(line(event));
             }
+            Event::RankOutput { .. } if is_mllog(event) => {}
             Event::RankOutput { rank, line, .. } => {
                 self.bar.set_message(format!("rank {rank}: {line}"))
             }

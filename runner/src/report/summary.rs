@@ -1,32 +1,9 @@
-//! Human renderings of a stored result and of a diff (the JSON ones are serde's).
+//! The plain-text verdict line and drift tables of a result, shared by every human
+//! rendering of a result (`repro run`, `repro collect`, the report crate's human format).
 
 use std::fmt::Write;
 
-use crate::diff::Diff;
-use crate::store::{ResultRecord, RunRecord, Stored};
-
-/// The result as a short table: one line per run, then score and verdict.
-pub fn result(stored: &Stored) -> String {
-    let r = &stored.record;
-    let mut out = String::new();
-    let _ = writeln!(out, "plan `{}`  result {}", r.plan, short(&stored.id));
-    let _ = writeln!(
-        out,
-        "  {:>3}  {:>20}  {:<10}  {:>9}  {:>9}  converged",
-        "run", "seed", "status", "elapsed", "ttt"
-    );
-    for run in &r.runs {
-        out.push_str(&run_line(run));
-    }
-    let score = r.score_s.map_or("none".to_string(), |s| format!("{s:.3}s"));
-    let _ = writeln!(out, "score (olympic mean of time to train): {score}");
-    if !r.reproducible {
-        out.push_str(&drift(r));
-    }
-    out.push_str(&verdict_line(r));
-    let _ = writeln!(out, "stored: {}", stored.path.display());
-    out
-}
+use crate::store::ResultRecord;
 
 /// `verdict: pass`, or why nothing was measured: a workload that never started is not a
 /// failed benchmark.
@@ -105,82 +82,4 @@ pub fn drift(r: &ResultRecord) -> String {
         }
     }
     out
-}
-
-fn run_line(run: &RunRecord) -> String {
-    let metrics = run.metrics.as_ref();
-    let ttt = metrics
-        .and_then(|m| m.ttt_s)
-        .map_or("-".into(), |t| format!("{t:.3}s"));
-    let converged = metrics.map_or("-", |m| if m.converged { "yes" } else { "no" });
-    let mut line = format!(
-        "  {:>3}  {:>20}  {:<10}  {:>8.2}s  {:>9}  {converged}\n",
-        run.index,
-        run.seed,
-        run.status.label(),
-        run.elapsed_s,
-        ttt
-    );
-    for message in metrics
-        .map(|m| m.messages.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .take(3)
-    {
-        let _ = writeln!(line, "       {message}");
-    }
-    line
-}
-
-/// The diff as a table of metrics with their ratio intervals.
-pub fn diff(diff: &Diff) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} vs baseline {}  (tolerance {:.1}%)",
-        short(&diff.current),
-        short(&diff.baseline),
-        diff.tolerance * 100.0
-    );
-    let score = |s: Option<f64>| s.map_or("none".to_string(), |s| format!("{s:.3}s"));
-    let _ = writeln!(
-        out,
-        "  score                {} vs {}",
-        score(diff.score_s),
-        score(diff.baseline_score_s)
-    );
-    for d in &diff.lock_differences {
-        let _ = writeln!(out, "  lock differs: {d}");
-    }
-    for m in &diff.metrics {
-        let ratio = m.ratio.map_or("-".into(), |ci| {
-            format!("{:.3} [{:.3}, {:.3}]", ci.estimate, ci.low, ci.high)
-        });
-        let _ = writeln!(
-            out,
-            "  {:<20} n={}/{}  ratio {:<24} {}",
-            m.name,
-            m.current.len(),
-            m.baseline.len(),
-            ratio,
-            verdict_word(m.verdict)
-        );
-    }
-    let _ = writeln!(out, "verdict: {}", verdict_word(diff.verdict));
-    out
-}
-
-fn verdict_word(v: crate::diff::DiffVerdict) -> &'static str {
-    match v {
-        crate::diff::DiffVerdict::Pass => "pass",
-        crate::diff::DiffVerdict::Regressed => "regressed",
-        crate::diff::DiffVerdict::Improved => "improved",
-        crate::diff::DiffVerdict::Inconclusive => {
-            "inconclusive (too few runs or too wide an interval)"
-        }
-    }
-}
-
-fn short(id: &str) -> &str {
-    &id[..12.min(id.len())]
 }

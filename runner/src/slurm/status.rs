@@ -4,14 +4,14 @@ use super::{RunFolder, RunState, SlurmCli, SlurmError};
 
 /// Where every run of a submission stands, for `repro status RUN`. Read-only: it never
 /// records outcomes (that is `repro collect`'s job), so it can run beside a live runner.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StatusReport {
     pub plan: String,
     pub job_id: String,
     pub rows: Vec<StatusRow>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StatusRow {
     pub index: u32,
     pub task: String,

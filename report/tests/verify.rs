@@ -1,0 +1,135 @@
+//! `verify` reports of the published fixtures in every format.
+
+mod support;
+
+use repro_audit::verify::{verify, VerifyOptions, VerifyReport};
+use repro_report::{verify::render, Format, Prices};
+
+fn report(fixtures: &std::path::Path) -> VerifyReport {
+    let opts = VerifyOptions {
+        ruleset: "mlperf-training-4.1".into(),
+        pins: None,
+    };
+    verify(std::slice::from_ref(&fixtures.to_path_buf()), &opts).unwrap()
+}
+
+fn prices() -> Prices {
+    Prices::read(&support::repo().join("examples/prices.toml")).unwrap()
+}
+
+#[test]
+fn json_and_markdown_reports() {
+    let Some(fixtures) = support::fixtures() else {
+        return;
+    };
+    let r = report(&fixtures);
+    let json = render(&r, Format::Json, None).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["passed"], true);
+    assert_eq!(v["benchmarks"][0]["accelerators"], 512);
+    insta::assert_snapshot!("verify_fixtures_json", support::redact(&json, &fixtures));
+    let md = render(&r, Format::Markdown, Some(&prices())).unwrap();
+    // the score, how it was formed, the RCP check and the cost stay in the markdown
+    for line in [
+        "- **score**: olympic mean 1.608517 min over 8 of 10 runs",
+        "- **RCP**: pass (RCP Interpolation",
+        "- **cost**: 13.7 GPU-h (512 x NVIDIA H200-SXM5-141GB), $",
+    ] {
+        assert!(md.contains(line), "`{line}` missing:\n{md}");
+    }
+    insta::assert_snapshot!("verify_fixtures_markdown", support::redact(&md, &fixtures));
+}
+
+#[test]
+fn human_report_names_units() {
+    let Some(fixtures) = support::fixtures() else {
+        return;
+    };
+    let text = render(&report(&fixtures), Format::Human, None).unwrap();
+    assert!(text.contains("converged at 7296 samples"), "{text}");
+    assert!(text.contains("RCP pass (RCP Interpolation; reference `llama2_70b_lora_interp_64`: mean 7131.4 samples, fastest allowed mean 6705.4 samples; submission mean 7440 samples)"), "{text}");
+    assert!(
+        text.contains("cost 13.7 GPU-h (512 x NVIDIA H200-SXM5-141GB)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn html_has_a_convergence_plot_per_benchmark_with_target_and_rcp_band() {
+    let Some(fixtures) = support::fixtures() else {
+        return;
+    };
+    let r = report(&fixtures);
+    let html = render(&r, Format::Html, Some(&prices())).unwrap();
+    support::assert_self_contained(&html);
+    let svgs = support::svgs(&html);
+    assert_eq!(
+        svgs.len(),
+        r.benchmarks.len(),
+        "one convergence plot per benchmark"
+    );
+    for (svg, b) in svgs.iter().zip(&r.benchmarks) {
+        // one curve per run, every point inside the frame
+        assert_eq!(
+            svg.matches("class=\"series\"").count(),
+            b.runs.len(),
+            "{}",
+            b.benchmark
+        );
+        let points: usize = b.runs.iter().map(|run| run.curve.len()).sum();
+        assert!(points > b.runs.len(), "runs have several evaluations");
+        assert_eq!(svg.matches("class=\"series-point\"").count(), points);
+        assert!(
+            svg.contains("class=\"target\""),
+            "target line in {}",
+            b.benchmark
+        );
+        assert!(
+            svg.contains("class=\"rcp-band\""),
+            "RCP band in {}",
+            b.benchmark
+        );
+        assert!(svg.contains("class=\"rcp-mean\""));
+    }
+    // the llama2 target is eval loss <= 0.925, and every Azure run ends below it
+    let azure = &r.benchmarks[0];
+    assert!(azure
+        .runs
+        .iter()
+        .all(|run| run.curve.last().unwrap()[1] <= 0.925));
+    assert!(svgs[0].contains("target ≤ 0.925"));
+    assert!(html.contains("olympic mean 1.608517 min over 8 of 10 runs"));
+    assert!(html.contains("class=\"pass\">PASS"));
+}
+
+#[test]
+fn junit_has_one_case_per_benchmark_and_system() {
+    let Some(fixtures) = support::fixtures() else {
+        return;
+    };
+    let mut r = report(&fixtures);
+    // fail one benchmark the way a package check would
+    r.benchmarks[1].verdict = repro_audit::verify::Verdict::Fail;
+    r.benchmarks[1]
+        .findings
+        .push(repro_audit::mlperf::package::Finding::new(
+            repro_audit::mlperf::package::Severity::Error,
+            "seeds",
+            "the runs share a seed".into(),
+            Some("result_1.txt".into()),
+        ));
+    let xml = render(&r, Format::Junit, None).unwrap();
+    let parsed = support::junit(&xml);
+    let suite = &parsed.test_suites[0];
+    assert_eq!(suite.test_cases.len(), r.benchmarks.len() + r.systems.len());
+    assert_eq!(suite.failures, 1);
+    assert!(
+        xml.contains("message=\"[seeds] the runs share a seed\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("name=\"NVIDIA/eos_n64_ngc24.09_nemo/gpt3\""),
+        "{xml}"
+    );
+}
