@@ -87,6 +87,17 @@ impl Flagship {
                 "REPRO_TEST_HOST_WORKDIR",
                 self.path("tests/fixtures/flagship"),
             )
+            // The nodes' GPU health is the recorded H200's too (its `nvidia-smi -q`, read
+            // into a health record), held against the shipped envelopes.
+            .env(
+                "REPRO_HEALTH_OVERRIDE",
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("runner/tests/fixtures/health/h200-healthy.json"),
+            )
+            .env(
+                "REPRO_ENVELOPES",
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("envelopes"),
+            )
             .env_remove("REPRO_PROBE_OVERRIDE")
             .env_remove("NCCL_DEBUG")
             .output()
@@ -112,7 +123,14 @@ fn the_flagship_shape_passes_on_the_recorded_h200_nodes() {
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("verdict: pass"), "{}", show(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("run folder: runs/gpt3-2x2-h200/"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("run folder: runs/gpt3-2x2-h200/"));
+    // While the array runs, the queue is reported with counts, the last line with all done.
+    assert!(
+        stderr.contains("slurm: 0 pending, 0 running, 3/3 finished, ETA"),
+        "{}",
+        show(&out)
+    );
     // The stored result: compliant runs with a score, the NCCL rank 0 loaded, no drift.
     let results = f.path("results/gpt3-2x2-h200");
     let file = std::fs::read_dir(&results)

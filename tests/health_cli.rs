@@ -97,19 +97,45 @@ fn without_a_gpu_the_reference_run_is_refused_with_exit_3_and_the_drift_table() 
 
 #[test]
 fn a_healthy_h200_runs_three_times_and_keeps_its_health_figures() {
+    // The job proves its hparams (its MLLOG is held against the lock), so the runs here are
+    // of a CPU-sized spec that extends the shipped one, in a scratch copy of the project:
+    // the pure-Python path of the same workload, with the hparams this spec pins.
     let scratch = tempfile::tempdir().unwrap();
+    let project = scratch.path().join("project");
+    for dir in ["specs", "envelopes", "templates"] {
+        copy_dir(&Path::new(ROOT).join(dir), &project.join(dir));
+    }
+    std::fs::write(
+        project.join("specs/h200-reference-small.run"),
+        "use \"h200-reference.run\"\n\n\
+         run \"h200-reference-small\" extends \"h200-reference\" {\n\
+         \x20 hparams.features = 16\n\
+         \x20 hparams.train_samples = 2000\n\
+         \x20 hparams.global_batch_size = 50\n\
+         \x20 hparams.opt_base_learning_rate = 0.1\n\
+         }\n",
+    )
+    .unwrap();
     let fake = fake_runs(scratch.path());
-    let out = run_reference(
-        scratch.path(),
-        "probe/h200-reference.json",
-        &fixture("health/h200-healthy.json"),
-        Some(&fake),
-    );
+    let out = Command::new(env!("CARGO_BIN_EXE_repro"))
+        .args(["run", "specs/h200-reference-small.run", "--format", "json"])
+        .arg("--store")
+        .arg(scratch.path().join("results"))
+        .arg("--runs-dir")
+        .arg(scratch.path().join("runs"))
+        .current_dir(&project)
+        .env("REPRO_PROBE_OVERRIDE", fixture("probe/h200-reference.json"))
+        .env("REPRO_HEALTH_OVERRIDE", fixture("health/h200-healthy.json"))
+        .env("REPRO_FAKE_EXECUTOR", &fake)
+        .env_remove("REPRO_ENVELOPES")
+        .output()
+        .unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "{}{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let result = &report["result"];
@@ -252,4 +278,17 @@ fn probe_health_on_a_recorded_h200_prints_its_figures() {
         .collect::<Vec<_>>()
         .join("\n");
     insta::assert_snapshot!(text);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }

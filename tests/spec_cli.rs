@@ -498,3 +498,48 @@ fn rules_list_shows_every_round_and_which_rounds_have_a_benchmark() {
         "error: no round has the benchmark `nope`\nhelp: `repro rules list` shows every round's benchmarks\n"
     );
 }
+
+#[test]
+fn completions_cover_every_subcommand_and_bash_accepts_them() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (shell, marker) in [
+        ("bash", "_repro()"),
+        ("zsh", "#compdef repro"),
+        ("fish", "complete -c repro"),
+    ] {
+        let out = repro(root, &["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", text(&out.stderr));
+        let script = text(&out.stdout);
+        assert!(script.contains(marker), "{shell}: no `{marker}`");
+        for sub in ["verify", "compare", "run", "lock", "rules", "probe"] {
+            assert!(script.contains(sub), "{shell}: `{sub}` missing");
+        }
+    }
+    let bash = repro(root, &["completions", "bash"]).stdout;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("repro.bash");
+    std::fs::write(&file, bash).unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(syntax.status.success(), "{}", text(&syntax.stderr));
+    let bad = repro(root, &["completions", "tcsh"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn the_man_page_is_roff_and_lists_the_commands() {
+    let out = repro(Path::new(env!("CARGO_MANIFEST_DIR")), &["man"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = text(&out.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH repro"),
+        "{page}"
+    );
+    assert!(page.contains(".TH repro"));
+    for sub in ["verify", "compare", "run", "completions"] {
+        assert!(page.contains(sub), "`{sub}` missing from the man page");
+    }
+}

@@ -138,7 +138,11 @@ fn every_final_state_maps_to_an_outcome_and_exit_code() {
             &folder,
             &mut state,
             &CancelFlag::new(),
-            &mut |e| events.push(e),
+            &mut |e| {
+                if matches!(e, Event::RunFinished { .. }) {
+                    events.push(e)
+                }
+            },
             &mut |_, _| Ok(()),
         )
         .unwrap();

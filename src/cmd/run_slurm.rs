@@ -72,6 +72,7 @@ fn print_event(event: Event) {
         Event::RunFinished { index, status, .. } => {
             eprintln!("run {index} finished: {}", status.label())
         }
+        Event::QueueChanged { .. } => eprintln!("{}", repro_runner::report::line(&event)),
         _ => {}
     }
 }

@@ -90,7 +90,7 @@ mod tests {
         assert_eq!(v.len(), 2, "{v:?}");
         assert_eq!(v[0].key, "opt_base_learning_rate");
         assert_eq!(v[0].check.text, "value == 2e-5 or value == 3e-5");
-        assert_eq!(v[0].check.pos.line, 16);
+        assert_eq!(v[0].check.pos.line, 17);
         assert_eq!(
             (v[1].key.as_str(), v[1].error.is_none()),
             ("max_sequence_length", true)

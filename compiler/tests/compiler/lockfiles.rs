@@ -119,7 +119,7 @@ fn health_block_is_locked_with_the_defaults_filled_in() {
     max_temperature = 75
   }
   launch local {
-    command = "true"
+    command = ["true"]
   }
   runs = 1
 }
@@ -130,7 +130,7 @@ run "cpu" {
     gpus_per_node = 0
   }
   launch local {
-    command = "true"
+    command = ["true"]
   }
   runs = 1
 }

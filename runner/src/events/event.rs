@@ -36,6 +36,16 @@ pub enum Event {
         status: RunStatus,
         elapsed_s: f64,
     },
+    /// Where a Slurm run set stands, emitted when a poll saw a task change state: tasks
+    /// waiting in the queue, running, and finished, of `total`. `eta_s` estimates the time
+    /// left from the mean run time of the finished tasks (`None` until one finished).
+    QueueChanged {
+        pending: u32,
+        running: u32,
+        finished: u32,
+        total: u32,
+        eta_s: Option<f64>,
+    },
     /// The result record was written to the store.
     ResultStored { id: String, path: String },
     /// A temporary file that an interrupted run left in the store was removed (its write

@@ -15,7 +15,7 @@ mod reporter;
 mod result_report;
 pub mod summary;
 
-pub use plain::Plain;
+pub use plain::{line, Plain};
 pub use progress::Progress;
 pub use reporter::{Reporter, Silent};
 pub use result_report::ResultReport;

@@ -82,6 +82,52 @@ pub fn line(event: &Event) -> String {
         Event::ResultStored { id, path } => {
             format!("result {} stored in {path}", &id[..12.min(id.len())])
         }
+        Event::QueueChanged {
+            pending,
+            running,
+            finished,
+            total,
+            eta_s,
+        } => {
+            let eta = eta_s.map_or("ETA unknown until a run finishes".into(), |s| {
+                format!("ETA {}", duration(s))
+            });
+            format!(
+                "slurm: {pending} pending, {running} running, {finished}/{total} finished, {eta}"
+            )
+        }
+    }
+}
+
+/// `1h 02m`, `4m 10s`, `12s`.
+fn duration(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    match (s / 3600, s % 3600 / 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, min, sec) => format!("{min}m {sec:02}s"),
+        (h, min, _) => format!("{h}h {min:02}m"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_lines_carry_counts_and_an_eta() {
+        let event = Event::QueueChanged {
+            pending: 2,
+            running: 1,
+            finished: 3,
+            total: 6,
+            eta_s: Some(250.0),
+        };
+        assert_eq!(
+            line(&event),
+            "slurm: 2 pending, 1 running, 3/6 finished, ETA 4m 10s"
+        );
+        assert_eq!(duration(3720.0), "1h 02m");
+        assert_eq!(duration(12.4), "12s");
     }
 }
 

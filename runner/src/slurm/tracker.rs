@@ -86,6 +86,7 @@ impl Tracker<'_> {
         }
         if changed {
             state.save(folder)?;
+            emit(queue_changed(state));
         }
         Ok(())
     }
@@ -183,4 +184,35 @@ fn detach_message(folder: &RunFolder, state: &RunState) -> String {
         state.unfinished(),
         state.job_id
     )
+}
+
+/// Counts of a run set's tasks, and the time left: the mean run time of the finished tasks
+/// times the waves still to come (the tasks not finished, `running` at a time).
+fn queue_changed(state: &RunState) -> Event {
+    let total = state.runs.len() as u32;
+    let done: Vec<f64> = state
+        .runs
+        .iter()
+        .filter(|r| r.outcome.is_some())
+        .map(|r| r.elapsed_s)
+        .collect();
+    let running = state
+        .runs
+        .iter()
+        .filter(|r| r.outcome.is_none() && r.state == JobState::Running)
+        .count() as u32;
+    let finished = done.len() as u32;
+    let pending = total - finished - running;
+    let eta_s = (finished > 0).then(|| {
+        let mean = done.iter().sum::<f64>() / f64::from(finished);
+        let waves = f64::from(pending + running) / f64::from(running.max(1));
+        mean * waves.ceil()
+    });
+    Event::QueueChanged {
+        pending,
+        running,
+        finished,
+        total,
+        eta_s,
+    }
 }
