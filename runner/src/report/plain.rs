@@ -109,6 +109,21 @@ fn duration(seconds: f64) -> String {
     }
 }
 
+impl<W: Write> Reporter for Plain<W> {
+    fn event(&mut self, event: &Event) {
+        if !self.verbose && is_mllog(event) {
+            return;
+        }
+        // A closed stderr must not stop the run; the result is still stored.
+        let _ = writeln!(self.out, "{}", line(event));
+    }
+}
+
+/// A rank's raw MLLOG line.
+pub fn is_mllog(event: &Event) -> bool {
+    matches!(event, Event::RankOutput { line, .. } if line.trim_start().starts_with(":::MLLOG"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,19 +144,4 @@ mod tests {
         assert_eq!(duration(3720.0), "1h 02m");
         assert_eq!(duration(12.4), "12s");
     }
-}
-
-impl<W: Write> Reporter for Plain<W> {
-    fn event(&mut self, event: &Event) {
-        if !self.verbose && is_mllog(event) {
-            return;
-        }
-        // A closed stderr must not stop the run; the result is still stored.
-        let _ = writeln!(self.out, "{}", line(event));
-    }
-}
-
-/// A rank's raw MLLOG line.
-pub fn is_mllog(event: &Event) -> bool {
-    matches!(event, Event::RankOutput { line, .. } if line.trim_start().starts_with(":::MLLOG"))
 }
