@@ -100,3 +100,14 @@ fn junit_fails_an_unsupported_claim_with_the_reason() {
         0
     );
 }
+
+/// The JSON schema of `compare` (docs/formats.md), snapshot-tested on the published folders.
+#[test]
+fn compare_json_schema() {
+    let (Some(r), Some(f)) = (report(1.28), support::fixtures()) else {
+        return;
+    };
+    let prices = Prices::read(&support::repo().join("examples/prices.toml")).unwrap();
+    let json = render(&r, Format::Json, Some(&prices)).unwrap();
+    insta::assert_snapshot!("compare_json", support::redact(&json, &f));
+}

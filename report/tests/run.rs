@@ -146,3 +146,17 @@ fn the_shipped_price_file_parses_and_prices_every_fixture_accelerator() {
     }
     assert_eq!(p.lookup("NVIDIA H100 NVL").unwrap().0, "H100 NVL");
 }
+
+/// The JSON schemas of `run` and `diff` (docs/formats.md), snapshot-tested: a field renamed
+/// or dropped is a reviewed change. The store's temporary folder is redacted.
+#[test]
+fn run_and_diff_json_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cur, _, diff) = support::two_results(dir.path(), 1.5);
+    let diff_json = repro_report::diff::render(&diff, Format::Json).unwrap();
+    let report = ResultReport::new(&cur, Some(diff));
+    let run_json = repro_report::run::render(&report, Format::Json, Some(&prices())).unwrap();
+    let redact = |t: &str| t.replace(&dir.path().display().to_string(), "[STORE]");
+    insta::assert_snapshot!("run_json", redact(&run_json));
+    insta::assert_snapshot!("diff_json", redact(&diff_json));
+}
