@@ -160,3 +160,26 @@ fn run_and_diff_json_schemas() {
     insta::assert_snapshot!("run_json", redact(&run_json));
     insta::assert_snapshot!("diff_json", redact(&diff_json));
 }
+
+/// The JSON schema of `status` (docs/formats.md), snapshot-tested on a three-run array in
+/// each of the states `repro status` reports.
+#[test]
+fn status_json_schema() {
+    use repro_runner::slurm::{StatusReport, StatusRow};
+    let row = |index: u32, status: &str| StatusRow {
+        index,
+        task: format!("4242_{index}"),
+        status: status.to_string(),
+    };
+    let report = StatusReport {
+        plan: "gpt3-2x2-h200".into(),
+        job_id: "4242".into(),
+        rows: vec![
+            row(0, "completed"),
+            row(1, "running"),
+            row(2, "ended, not collected yet (run `repro collect`)"),
+        ],
+    };
+    let json = repro_report::status::render(&report, Format::Json).unwrap();
+    insta::assert_snapshot!("status_json", json);
+}
