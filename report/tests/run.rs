@@ -183,3 +183,18 @@ fn status_json_schema() {
     let json = repro_report::status::render(&report, Format::Json).unwrap();
     insta::assert_snapshot!("status_json", json);
 }
+
+/// A multi-node result costs every node's GPUs: the lock's `nodes` × `gpus_per_node`, not
+/// the one node's environment record.
+#[test]
+fn a_multi_node_result_costs_every_nodes_gpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut cur, _, _) = support::two_results(dir.path(), 1.0);
+    cur.record.hardware.insert("nodes".into(), "64".into());
+    cur.record
+        .hardware
+        .insert("gpus_per_node".into(), "8".into());
+    assert_eq!(cur.record.accelerators(), Some(512));
+    let cost = repro_report::run::cost(&cur.record, None).unwrap();
+    assert_eq!(cost.accelerators, 512);
+}

@@ -45,9 +45,7 @@ pub fn render(
 /// wall time of every run including initialization. `None` when the record names no GPU
 /// (a CPU run) or has no score.
 pub fn cost(r: &ResultRecord, prices: Option<&Prices>) -> Option<Cost> {
-    let gpus = u32::try_from(r.environment.gpu.devices.len())
-        .ok()
-        .filter(|&n| n > 0)?;
+    let gpus = r.accelerators()?;
     let wall: f64 = r.runs.iter().map(|run| run.elapsed_s).sum();
     Some(Cost::new(
         gpus,
@@ -60,7 +58,7 @@ pub fn cost(r: &ResultRecord, prices: Option<&Prices>) -> Option<Cost> {
 
 /// Why there is no cost line, in words.
 pub(crate) fn no_cost(r: &ResultRecord) -> &'static str {
-    if r.environment.gpu.devices.is_empty() {
+    if r.accelerators().is_none() {
         "cost: no GPU in the environment record, so no GPU-hours"
     } else {
         "cost: no score, so no cost per result"

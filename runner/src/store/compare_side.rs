@@ -37,9 +37,7 @@ pub fn compare_side(path: &Path) -> Result<Side, CompareError> {
             .collect(),
         samples: runs.iter().filter_map(|m| m.samples_to_converge).collect(),
         throughput: runs.iter().map(per_minute).collect(),
-        accelerators: u32::try_from(record.environment.gpu.devices.len())
-            .ok()
-            .filter(|&n| n > 0),
+        accelerators: record.accelerators(),
         accelerator: record
             .environment
             .gpu

@@ -67,6 +67,26 @@ impl RunVerdict {
 }
 
 impl ResultRecord {
+    /// The accelerators the result used: the plan's `nodes` × `gpus_per_node` when the lock
+    /// pins both and they are not zero (a multi-node run's environment record describes one
+    /// node only), else the GPUs the probe saw; `None` when neither names a GPU.
+    pub fn accelerators(&self) -> Option<u32> {
+        let pin = |key: &str| {
+            self.hardware
+                .get(key)?
+                .trim_matches('"')
+                .parse::<u32>()
+                .ok()
+        };
+        let pinned = pin("nodes")
+            .zip(pin("gpus_per_node"))
+            .map(|(n, g)| n.saturating_mul(g));
+        pinned
+            .filter(|&n| n > 0)
+            .or_else(|| u32::try_from(self.environment.gpu.devices.len()).ok())
+            .filter(|&n| n > 0)
+    }
+
     /// Every run failed because its workload could not be started (see
     /// [`crate::exec::RunStatus::workload_not_found`]): nothing was measured.
     pub fn workload_not_found(&self) -> bool {
