@@ -12,6 +12,7 @@ use repro_lang::Diagnostic;
 use serde::{Deserialize, Serialize};
 
 use crate::lockfile::{Group, LockValue, Lockfile, Table};
+use crate::run_settings::percent;
 
 /// The GPU health checks of a plan. Every check is on by default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,14 +147,6 @@ pub fn check_fraction(
         Diagnostic::error(span?, format!("`fraction` must be above 0% and at most 100%, found `{lexeme}`"))
             .with_help("write the share of the GPU's envelope a healthy node must reach, e.g. `fraction = 85%`"),
     )
-}
-
-fn percent(lexeme: &str) -> Option<f64> {
-    lexeme
-        .strip_suffix('%')?
-        .parse::<f64>()
-        .ok()
-        .map(|p| p / 100.0)
 }
 
 #[cfg(test)]

@@ -47,7 +47,8 @@ impl RunSettings {
     }
 }
 
-fn percent(lexeme: &str) -> Option<f64> {
+/// `85%` as the share 0.85; `None` for anything that is not a number followed by `%`.
+pub(crate) fn percent(lexeme: &str) -> Option<f64> {
     lexeme
         .strip_suffix('%')?
         .parse::<f64>()

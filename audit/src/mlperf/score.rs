@@ -74,8 +74,7 @@ pub fn score_benchmark(
         if ttts.is_empty() {
             no_score_reason = Some("no run left to average after olympic dropping".to_owned());
         } else {
-            olympic_mean = Some(ttts.iter().sum::<f64>() / ttts.len() as f64);
-            debug_assert!(olympic_mean == Some(mean(&ttts)));
+            olympic_mean = Some(mean(&ttts));
         }
     }
     let rcp = rcp_table.map(|t| {

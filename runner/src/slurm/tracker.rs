@@ -204,9 +204,8 @@ fn queue_changed(state: &RunState) -> Event {
     let finished = done.len() as u32;
     let pending = total - finished - running;
     let eta_s = (finished > 0).then(|| {
-        let mean = done.iter().sum::<f64>() / f64::from(finished);
         let waves = f64::from(pending + running) / f64::from(running.max(1));
-        mean * waves.ceil()
+        repro_audit::stats::mean(&done) * waves.ceil()
     });
     Event::QueueChanged {
         pending,
