@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 
 use std::sync::OnceLock;
 
+use repro_compiler::Pins;
 use repro_runner::events::Event;
 use repro_runner::exec::CancelFlag;
-use repro_runner::probe::{self, EnvRecord, Gpu, Pins};
+use repro_runner::probe::{self, EnvRecord, Gpu};
 use repro_runner::session::{MlperfScorer, RunPlan};
 use repro_runner::slurm::{
     self, OnInterrupt, RunFolder, RunRecord, RunState, SlurmCli, SlurmEnd, SlurmError,
@@ -564,7 +565,7 @@ fn drift_on_one_node_stops_the_job_before_the_workload() {
     req.ranks_per_node = 1;
     req.pins = Pins {
         gpu: Some("NVIDIA H100-SXM5-80GB".into()),
-        gpus_per_node: Some(2),
+        gpus_per_node: 2,
         driver: Some("560.35.03".into()),
         ..Pins::default()
     };

@@ -72,7 +72,7 @@ fn main() -> std::io::Result<()> {
     );
     let opts = VerifyOptions {
         ruleset: "mlperf-training-4.1".into(),
-        pins: None,
+        spec: None,
     };
     let mut best = f64::INFINITY;
     for i in 0..3 {

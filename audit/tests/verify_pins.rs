@@ -4,15 +4,44 @@
 mod mlperf_support;
 
 use repro_audit::mlperf::package::Severity;
-use repro_audit::verify::pins::Pin;
-use repro_audit::verify::{verify, Pins, VerifyOptions};
+use repro_audit::verify::{verify, PinnedSpec, VerifyOptions};
+use repro_compiler::Pins;
 use serde_json::json;
 
-fn pin<T>(value: T, line: u32) -> Option<Pin<T>> {
-    Some(Pin {
-        value,
-        spec_location: format!("specs/azure.run:{line}"),
-    })
+/// The pins of a spec `specs/azure.run` that says `gpu` on line 3, ... and `lora_rank` on 12.
+fn azure_spec(hparams: Vec<(&str, serde_json::Value, u32)>) -> PinnedSpec {
+    let mut lines: Vec<(String, String)> = [
+        ("hardware.gpu", 3),
+        ("hardware.gpus_per_node", 4),
+        ("hardware.nodes", 5),
+        ("hardware.driver", 6),
+        ("software.cuda", 7),
+        ("software.nccl", 8),
+    ]
+    .iter()
+    .map(|(f, l)| (f.to_string(), format!("specs/azure.run:{l}")))
+    .collect();
+    lines.extend(
+        hparams
+            .iter()
+            .map(|(k, _, l)| (format!("hparams.{k}"), format!("specs/azure.run:{l}"))),
+    );
+    PinnedSpec {
+        pins: Pins {
+            gpu: Some("H100-SXM5-80GB".to_owned()),
+            gpus_per_node: 8,
+            nodes: 32,
+            driver: Some("550.90.07".to_owned()),
+            cuda: Some("12.6".to_owned()),
+            nccl: Some("2.21".to_owned()),
+            ..Pins::default()
+        },
+        hparams: hparams
+            .into_iter()
+            .map(|(k, v, _)| (k.to_owned(), v))
+            .collect(),
+        lines: lines.into_iter().collect(),
+    }
 }
 
 #[test]
@@ -20,36 +49,16 @@ fn mismatches_name_both_sides() {
     let Some(fixtures) = mlperf_support::fixtures() else {
         return;
     };
-    let pins = Pins {
-        gpu_model: pin("H100-SXM5-80GB".to_owned(), 3),
-        gpus_per_node: pin(8, 4),
-        nodes: pin(32, 5),
-        driver: pin("550.90.07".to_owned(), 6),
-        cuda: pin("12.6".to_owned(), 7),
-        nccl: pin("2.21".to_owned(), 8),
-        hparams: vec![
-            (
-                "lora_rank".to_owned(),
-                Pin {
-                    value: json!(16),
-                    spec_location: "specs/azure.run:12".into(),
-                },
-            ),
-            (
-                "global_batch_size".to_owned(),
-                Pin {
-                    value: json!(128),
-                    spec_location: "specs/azure.run:13".into(),
-                },
-            ),
-        ],
-    };
+    let pins = azure_spec(vec![
+        ("lora_rank", json!(16), 12),
+        ("global_batch_size", json!(128), 13),
+    ]);
     let dir = fixtures.join("Azure/results/ND_H200_v5_n64_nemo/llama2_70b_lora");
     let report = verify(
         &[dir],
         &VerifyOptions {
             ruleset: "mlperf-training-4.1".into(),
-            pins: Some(pins),
+            spec: Some(pins),
         },
     )
     .unwrap();
@@ -79,4 +88,45 @@ fn mismatches_name_both_sides() {
         .any(|s| s.starts_with("number_of_nodes: the spec pins \"32\"")));
     assert!(spec.iter().any(|s| s == "hparam `global_batch_size`: the spec pins \"128\" (specs/azure.run:13), the result has \"64\" @ [FIXTURES]/Azure/results/ND_H200_v5_n64_nemo/llama2_70b_lora/result_0.txt:9"), "{spec:#?}");
     assert!(report.benchmarks[0].verdict == repro_audit::verify::Verdict::Fail);
+}
+
+/// A spec sets launch-level hyperparameters (NeMo's `tensor_model_parallel_size`) that no
+/// MLLOG reports: they are skipped with one warning each, and the result still passes.
+#[test]
+fn hparams_no_log_reports_are_skipped_and_said() {
+    let Some(fixtures) = mlperf_support::fixtures() else {
+        return;
+    };
+    let mut spec = azure_spec(vec![
+        ("lora_rank", json!(16), 12),
+        ("tensor_model_parallel_size", json!(4), 14),
+    ]);
+    spec.pins.gpu = Some("NVIDIA H200-SXM5-141GB".to_owned());
+    spec.pins.nodes = 64;
+    spec.pins.nccl = Some("2.22".to_owned());
+    let dir = fixtures.join("Azure/results/ND_H200_v5_n64_nemo/llama2_70b_lora");
+    let report = verify(
+        &[dir],
+        &VerifyOptions {
+            ruleset: "mlperf-training-4.1".into(),
+            spec: Some(spec),
+        },
+    )
+    .unwrap();
+    let spec: Vec<_> = report.benchmarks[0]
+        .findings
+        .iter()
+        .filter(|f| f.check == "spec")
+        .collect();
+    assert_eq!(spec.len(), 1, "{spec:#?}");
+    assert_eq!(spec[0].severity, Severity::Warning);
+    assert_eq!(
+        spec[0].message,
+        "hparam `tensor_model_parallel_size` (specs/azure.run:14): no log reports it, so it is not checked"
+    );
+    assert!(
+        report.benchmarks[0].verdict == repro_audit::verify::Verdict::Pass,
+        "{:#?}",
+        report.benchmarks[0].findings
+    );
 }

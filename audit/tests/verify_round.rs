@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 fn opts() -> VerifyOptions {
     VerifyOptions {
         ruleset: "mlperf-training-4.1".into(),
-        pins: None,
+        spec: None,
     }
 }
 
@@ -382,7 +382,7 @@ fn unreadable_input_is_an_error_not_a_crash() {
         &[dir.path().to_owned()],
         &VerifyOptions {
             ruleset: "mlperf-training-9".into(),
-            pins: None,
+            spec: None,
         },
     )
     .unwrap_err()
@@ -460,7 +460,7 @@ fn a_benchmark_the_round_lacks_is_one_error_naming_the_rounds_that_have_it() {
         std::slice::from_ref(&fixtures),
         &VerifyOptions {
             ruleset: "mlperf-training-6.1".into(),
-            pins: None,
+            spec: None,
         },
     )
     .unwrap();

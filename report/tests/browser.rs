@@ -99,7 +99,7 @@ fn pages(dir: &Path) -> Vec<(String, String)> {
     if let Some(f) = support::fixtures() {
         let opts = repro_audit::verify::VerifyOptions {
             ruleset: "mlperf-training-4.1".into(),
-            pins: None,
+            spec: None,
         };
         let folder = f.join("Azure/results/ND_H200_v5_n64_nemo/llama2_70b_lora");
         let v = repro_audit::verify::verify(&[folder], &opts).unwrap();

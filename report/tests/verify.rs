@@ -8,7 +8,7 @@ use repro_report::{verify::render, Format, Prices};
 fn report(fixtures: &std::path::Path) -> VerifyReport {
     let opts = VerifyOptions {
         ruleset: "mlperf-training-4.1".into(),
-        pins: None,
+        spec: None,
     };
     verify(std::slice::from_ref(&fixtures.to_path_buf()), &opts).unwrap()
 }

@@ -8,8 +8,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use repro_compiler::Pins;
 use repro_runner::launch::{LaunchError, Template};
-use repro_runner::probe::Pins;
 use repro_runner::slurm::{Container, Paths, Script, SlurmError, SlurmRequest};
 use serde_json::{json, Value};
 

@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use repro_runner::probe::{compare, Drift, EnvRecord, Pins, ProbeError};
+use repro_compiler::Pins;
+use repro_runner::probe::{compare, Drift, EnvRecord, ProbeError};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,12 +19,12 @@ fn snapshot(name: &str) -> EnvRecord {
 fn eos_pins() -> Pins {
     Pins {
         gpu: Some("NVIDIA H100-SXM5-80GB".into()),
-        gpus_per_node: Some(8),
+        gpus_per_node: 8,
         gpu_memory_bytes: Some(81559 << 20),
         driver: Some("560.35.03".into()),
         cuda: Some("12.6.1".into()),
         nccl: Some("2.22.3".into()),
-        health: None,
+        ..Pins::default()
     }
 }
 
@@ -31,12 +32,12 @@ fn eos_pins() -> Pins {
 fn h200_pins() -> Pins {
     Pins {
         gpu: Some("NVIDIA H200-SXM5-141GB".into()),
-        gpus_per_node: Some(8),
+        gpus_per_node: 8,
         gpu_memory_bytes: Some(141_000_000_000),
         driver: Some("550.90.07".into()),
         cuda: Some("12.6.1".into()),
         nccl: Some("2.22.3".into()),
-        health: None,
+        ..Pins::default()
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use repro_runner::probe::Pins;
+use repro_compiler::Pins;
 use repro_runner::session::RunPlan;
 use repro_runner::slurm::{Container, DryRun, Paths, Script, SlurmError, SlurmRequest};
 use serde_json::json;
@@ -38,7 +38,7 @@ fn eos_gpt3() -> SlurmRequest {
         template: None,
         pins: Pins {
             gpu: Some("NVIDIA H100-SXM5-80GB".into()),
-            gpus_per_node: Some(8),
+            gpus_per_node: 8,
             driver: Some("560.35.03".into()),
             ..Pins::default()
         },

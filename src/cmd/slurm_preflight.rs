@@ -2,7 +2,7 @@
 //! runs it once per allocated node through `srun`; it probes the node, compares it with the
 //! lock's pins and exits 3 naming the node and field when they differ.
 
-use repro_runner::probe::Pins;
+use repro_compiler::Pins;
 use repro_runner::slurm::preflight;
 
 use crate::exit::Exit;

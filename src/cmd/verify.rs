@@ -29,16 +29,16 @@ pub struct Args {
 
 /// Exit 0: every verdict passed; 1: some verdict failed; 2: the input could not be read.
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pins = match &args.spec {
+    let pinned = match &args.spec {
         Some(spec) => match spec_pins(spec) {
-            Ok(pins) => Some(pins),
+            Ok(pinned) => Some(pinned),
             Err(exit) => return Ok(exit),
         },
         None => None,
     };
     let opts = VerifyOptions {
         ruleset: args.ruleset,
-        pins,
+        spec: pinned,
     };
     let prices = match super::format::prices(args.prices.as_deref()) {
         Ok(p) => p,
@@ -59,7 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 /// The spec's pins, compiled without resolving anything (a published result is held against
 /// what the spec says, not against a fresh lock). A spec that sweeps has no single set of
 /// pins and is refused.
-fn spec_pins(spec: &std::path::Path) -> Result<repro_audit::verify::Pins, Exit> {
+fn spec_pins(spec: &std::path::Path) -> Result<repro_audit::verify::PinnedSpec, Exit> {
     let opts = repro_compiler::options::Options {
         validate_only: true,
         ..Default::default()
@@ -69,7 +69,7 @@ fn spec_pins(spec: &std::path::Path) -> Result<repro_audit::verify::Pins, Exit> 
         Exit::Invalid
     })?;
     match compiled.plans.as_slice() {
-        [plan] => Ok(repro_audit::verify::Pins::from_plan(
+        [plan] => Ok(repro_audit::verify::PinnedSpec::from_plan(
             plan,
             &compiled.sources,
         )),

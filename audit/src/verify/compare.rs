@@ -137,7 +137,7 @@ impl Side {
     pub fn from_folder(path: &Path, ruleset: &str) -> Result<Side, CompareError> {
         let opts = VerifyOptions {
             ruleset: ruleset.to_owned(),
-            pins: None,
+            spec: None,
         };
         Side::from_report(path, one(path, verify(&[path.to_owned()], &opts)?)?)
     }

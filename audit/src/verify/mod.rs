@@ -9,14 +9,18 @@
 mod claim;
 mod compare;
 mod discover;
-mod from_plan;
-pub mod pins;
+mod hparams_vs_spec;
+mod mismatch;
+mod pinned_spec;
 mod report;
 mod run;
+mod system_vs_pins;
 
 pub use claim::{Claim, ClaimError};
 pub use compare::{compare, ClaimVerdict, CompareError, CompareReport, Part, Side};
 pub use discover::{discover, BenchmarkDir};
-pub use pins::{check_pins, Pin, Pins};
+pub use hparams_vs_spec::check_hparams;
+pub use pinned_spec::PinnedSpec;
 pub use report::{BenchmarkReport, RunReport, SystemReport, Verdict, VerifyReport};
 pub use run::{verify, VerifyError, VerifyOptions};
+pub use system_vs_pins::check_system;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::discover::{discover, BenchmarkDir, DiscoverError};
-use super::pins::{check_pins, Pins};
+use super::pinned_spec::PinnedSpec;
 use super::report::{BenchmarkReport, RunReport, SystemReport, Verdict, VerifyReport};
 use crate::mlperf::package::{self, Finding, Severity, SystemDesc};
 use crate::mlperf::rcp::RcpTable;
@@ -17,8 +17,8 @@ use crate::mlperf::{score_benchmark, MlperfError, RuleBook, RunResult, RunUse};
 pub struct VerifyOptions {
     /// The ruleset name (`mlperf-training-4.1`).
     pub ruleset: String,
-    /// Pins from a spec (`--spec`), if given.
-    pub pins: Option<Pins>,
+    /// The spec's pins and hparams (`--spec`), if given.
+    pub spec: Option<PinnedSpec>,
 }
 
 /// Why `verify` could not run at all (exit code 2).
@@ -85,7 +85,7 @@ pub fn verify(paths: &[PathBuf], opts: &VerifyOptions) -> Result<VerifyReport, V
     let benchmarks = dirs
         .iter()
         .zip(per_dir)
-        .map(|(d, runs)| benchmark_report(d, runs, &book, &systems, opts.pins.as_ref()))
+        .map(|(d, runs)| benchmark_report(d, runs, &book, &systems, opts.spec.as_ref()))
         .collect();
     let systems = systems
         .into_iter()
@@ -115,7 +115,7 @@ fn benchmark_report(
     results: Vec<Result<RunResult, MlperfError>>,
     book: &RuleBook,
     systems: &BTreeMap<PathBuf, (SystemDesc, Vec<Finding>)>,
-    pins: Option<&Pins>,
+    spec: Option<&PinnedSpec>,
 ) -> BenchmarkReport {
     let mut findings = Vec::new();
     let mut runs = Vec::new();
@@ -204,8 +204,8 @@ fn benchmark_report(
             ));
         }
     }
-    if let Some(p) = pins {
-        findings.extend(check_pins(p, desc, &runs));
+    if let Some(spec) = spec {
+        findings.extend(spec.check(desc, &runs));
     }
     let mut score = score_benchmark(runs, table.as_ref(), book.dropped_allowed_for(&d.benchmark));
     if d.single_file {

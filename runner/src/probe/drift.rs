@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 
-use super::{EnvRecord, GpuStack, Pins};
+use repro_compiler::Pins;
+
+use super::{EnvRecord, GpuStack};
 
 /// One pinned field whose value on this machine differs from the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,7 +51,7 @@ pub fn compare(pins: &Pins, found: &EnvRecord) -> Vec<Drift> {
             }
         }
     };
-    let count = pins.gpus_per_node.map(|n| n.to_string());
+    let count = pins.pinned_gpus_per_node().map(|n| n.to_string());
     check(
         "gpus_per_node",
         &count,

@@ -1,5 +1,5 @@
 //! Preflight probe: what this machine is, as a JSON [`EnvRecord`], and how it differs from the
-//! plan's [`Pins`] ([`Drift`]).
+//! plan's [`repro_compiler::Pins`] ([`Drift`]).
 //!
 //! Design: probing is split into small readers (GPU through cudarc with dynamic loading, CPU
 //! and memory from `/proc`, kernel from `uname`, InfiniBand from `/sys/class/infiniband`,
@@ -12,12 +12,10 @@ mod drift;
 mod error;
 mod gpu;
 mod host;
-mod pins;
 mod record;
 
 pub use drift::{compare, Drift};
 pub use error::ProbeError;
-pub use pins::Pins;
 pub use record::{Cpu, EnvRecord, Gpu, GpuStack, Os};
 
 /// The environment variable that replaces the live probe (tests, per-node drift tests).

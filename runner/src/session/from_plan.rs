@@ -15,7 +15,6 @@ use repro_compiler::plan::{table_json, Plan};
 use serde_json::{Map, Value};
 
 use super::{LaunchPlan, RunPlan};
-use crate::probe::Pins;
 
 /// The template `launch local` uses when the spec names none.
 pub const DEFAULT_LOCAL_TEMPLATE: &str = "templates/local.sh";
@@ -41,11 +40,12 @@ impl RunPlan {
         })?;
         let per_node = launch
             .ranks_per_node
-            .or((pins.gpus_per_node > 0).then_some(pins.gpus_per_node))
+            .or(pins.pinned_gpus_per_node().map(i64::from))
             .unwrap_or(1);
         // `launch local { script = ... }` is the local launcher; `launch slurm { script = ... }`
         // is an sbatch template, which the Slurm executor finds in `values.script`, while a
         // local fallback (`--executor local`) uses the default launcher.
+        let nodes = count(pins.nodes, "hardware.nodes").map_err(fail)?;
         let template = match (&launch.script, launch.executor) {
             (Some(script), ExecutorKind::Local) => script.clone(),
             _ => DEFAULT_LOCAL_TEMPLATE.to_string(),
@@ -54,15 +54,12 @@ impl RunPlan {
             name: plan.name().to_string(),
             plan_hash: plan.lock.plan().to_string(),
             lock_hash: plan.lock.file_hash(),
-            pins: Pins {
-                health: repro_compiler::HealthPolicy::from_lock(&plan.lock),
-                ..runner_pins(&pins)
-            },
+            pins,
             hardware: strings(plan.lock.group(Group::Hardware)),
             software: strings(plan.lock.group(Group::Software)),
             launch: LaunchPlan {
                 template: root.join(template),
-                nodes: count(pins.nodes, "hardware.nodes").map_err(fail)?,
+                nodes,
                 ranks_per_node: count(per_node, "launch.ranks_per_node").map_err(fail)?,
                 values: launch_values(plan, root),
             },
@@ -100,18 +97,6 @@ impl RunPlan {
 
 /// `scoring.tolerance` when the spec has no `scoring` block (documented in docs/language.md).
 pub const DEFAULT_TOLERANCE: f64 = 0.05;
-
-fn runner_pins(p: &repro_compiler::pins::Pins) -> Pins {
-    Pins {
-        gpu: (!p.gpu.is_empty()).then(|| p.gpu.clone()),
-        gpus_per_node: u32::try_from(p.gpus_per_node).ok().filter(|n| *n > 0),
-        gpu_memory_bytes: p.gpu_memory_bytes.and_then(|b| u64::try_from(b).ok()),
-        driver: p.driver.clone(),
-        cuda: p.cuda.clone(),
-        nccl: p.nccl.clone(),
-        health: None,
-    }
-}
 
 fn strings(t: &Table) -> BTreeMap<String, String> {
     t.iter().map(|(k, v)| (k.clone(), v.canonical())).collect()

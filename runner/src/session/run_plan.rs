@@ -3,15 +3,14 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::probe::Pins;
+use repro_compiler::Pins;
 
 /// What the runner needs from a locked plan. The integrator fills it from the compiler's
 /// `Plan`; until then `repro run` reads it as JSON (`repro run plan.json`).
 ///
 /// Mapping from the compiler (`Plan::pins()`, `launch()`, `settings()`, `lock`): `name` from
-/// `Plan::name()`; `plan_hash`/`lock_hash` from the lock's hashes; `pins` from `Pins` (gpu,
-/// gpus_per_node, gpu_memory_bytes, driver, cuda, nccl); `hardware`/`software` from the lock's
-/// groups as canonical strings; `launch.template` from `Launch::script` (default
+/// `Plan::name()`; `plan_hash`/`lock_hash` from the lock's hashes; `pins` is `Plan::pins()`;
+/// `hardware`/`software` from the lock's groups as canonical strings; `launch.template` from `Launch::script` (default
 /// `templates/local.sh`), `launch.values` = `{command: command[0], args: command[1..], env,
 /// hparams}`; `runs` and `tolerance` from `RunSettings`; `time_limit_s` from
 /// `Launch::time_ms`; `ruleset` from the lock's rule sets.

@@ -19,7 +19,7 @@ impl SlurmRequest {
             plan: plan.name.clone(),
             nodes: plan.launch.nodes,
             ranks_per_node: plan.launch.ranks_per_node,
-            gpus_per_node: plan.pins.gpus_per_node.unwrap_or(0),
+            gpus_per_node: plan.pins.pinned_gpus_per_node().unwrap_or(0),
             runs: plan.runs,
             seeds: (0..plan.runs).map(|i| plan.seed_of(i)).collect(),
             partition: string(values, "partition")?,

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::atomic::{read_json, write_json};
 use super::SlurmError;
 use crate::health::{EnvelopeRegistry, HealthFinding, NodeHealth};
-use crate::probe::{self, Drift, EnvRecord, Pins};
+use repro_compiler::Pins;
+
+use crate::probe::{self, Drift, EnvRecord};
 
 /// Tests only: a folder of `<nodename>.json` probe records, one per node, so that one node
 /// of a virtual cluster can be made to drift. The per-node form of `REPRO_PROBE_OVERRIDE`.

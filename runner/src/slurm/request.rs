@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::SlurmError;
-use crate::probe::Pins;
+use repro_compiler::Pins;
 
 /// Everything the Slurm executor needs from a locked plan: the `hardware` group (nodes,
 /// GPUs, pins for the per-node preflight), the `software` group (container) and the
