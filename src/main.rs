@@ -44,6 +44,8 @@ enum Command {
     Baseline(cmd::baseline::Args),
     /// Check published MLPerf results: official verdicts, scores, package checks
     Verify(cmd::verify::Args),
+    /// Write a spec (and its lock) from a published MLPerf benchmark folder
+    Import(cmd::import::Args),
     /// Speed-up of one MLPerf result over another, with its parts and a claim verdict
     Compare(cmd::compare::Args),
     /// The MLPerf rounds this build carries (`repro rules list`)
@@ -78,6 +80,7 @@ fn main() {
         Command::Diff(args) => cmd::diff::run(args),
         Command::Baseline(args) => cmd::baseline::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Import(args) => cmd::import::run(args),
         Command::Compare(args) => cmd::compare::run(args),
         Command::Rules(args) => cmd::rules::run(args),
         Command::Status(args) => cmd::status::run(args),

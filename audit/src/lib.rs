@@ -6,6 +6,7 @@
 //! [`stats`] holds the small pure statistics functions both sides share (olympic mean,
 //! bootstrap intervals, Student's t), each with its source cited.
 
+pub mod import;
 pub mod mlperf;
 pub mod stats;
 pub mod verify;

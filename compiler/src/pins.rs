@@ -35,6 +35,9 @@ pub struct Pins {
     pub driver: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interconnect: Option<String>,
+    /// Host CPU model, e.g. `Intel(R) Xeon(R) Platinum 8480C` (MLPerf naming).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
     /// CUDA toolkit version, e.g. `12.6.1`; the driver must support its major version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cuda: Option<String>,
@@ -70,6 +73,7 @@ impl Pins {
             gpu_memory,
             driver: string(hw, "driver"),
             interconnect: string(hw, "interconnect"),
+            cpu: string(hw, "cpu"),
             cuda: string(sw, "cuda"),
             nccl: string(sw, "nccl"),
             container: string(sw, "container"),

@@ -119,6 +119,8 @@ pub const HARDWARE: &[Field] = &[
     opt("gpu_memory", Kind::Size),
     opt("driver", Kind::Str),
     opt("interconnect", Kind::StrOrRate),
+    // Host CPU model as MLPerf system descriptions name it (`host_processor_model_name`).
+    opt("cpu", Kind::Str),
 ];
 
 /// `software { ... }`; sources are `source NAME = git(...)` lines.

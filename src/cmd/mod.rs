@@ -8,6 +8,7 @@ pub mod compile_flags;
 pub mod diff;
 pub mod fmt;
 pub mod format;
+pub mod import;
 pub mod lock;
 pub mod plan;
 pub mod probe;

@@ -14,7 +14,7 @@ mod mismatch;
 mod pinned_spec;
 mod report;
 mod run;
-mod system_vs_pins;
+pub(crate) mod system_vs_pins;
 
 pub use claim::{Claim, ClaimError};
 pub use compare::{compare, ClaimVerdict, CompareError, CompareReport, Part, Side};

@@ -1,5 +1,6 @@
 //! `check_system`: a result's system description (`systems/<system>.json`) held against a
-//! spec's [`Pins`]: GPU model, GPUs per node, node count, driver, CUDA and NCCL.
+//! spec's [`Pins`]: GPU model and memory, GPUs per node, node count, host CPU, driver, CUDA
+//! and NCCL.
 
 use repro_compiler::Pins;
 use serde_json::Value;
@@ -82,26 +83,68 @@ pub fn check_system(pins: &Pins, desc: &SystemDesc, line: &dyn Fn(&str) -> Strin
             field(name, name, spec_field, &n.to_string(), &eq);
         }
     }
+    if let Some(cpu) = &pins.cpu {
+        field(
+            "host CPU",
+            "host_processor_model_name",
+            "hardware.cpu",
+            cpu,
+            &eq,
+        );
+    }
+    if let (Some(written), Some(bytes)) = (&pins.gpu_memory, pins.gpu_memory_bytes) {
+        let same = |_: &str, found: &str| size_bytes(found) == Some(bytes);
+        field(
+            "GPU memory",
+            "accelerator_memory_capacity",
+            "hardware.gpu_memory",
+            written,
+            &same,
+        );
+    }
+    // The driver a node runs is its kernel module (`nvidia_kernel_driver`, what `repro probe`
+    // reads from /proc/driver/nvidia/version); `cuda_driver_version` is often the container's
+    // forward-compatibility driver (Eos: 560.35.03 in the container, 535.129.03 on the host).
+    // The pin is held against the kernel driver when the description states one.
     if let Some(driver) = &pins.driver {
-        for f in ["cuda_driver_version", "nvidia_kernel_driver"] {
-            if find_field(json, f).is_some() {
-                field("driver version", f, "hardware.driver", driver, &eq);
-            }
-        }
+        let f = if find_field(json, "nvidia_kernel_driver").is_some() {
+            "nvidia_kernel_driver"
+        } else {
+            "cuda_driver_version"
+        };
+        field("driver version", f, "hardware.driver", driver, &eq);
     }
     out
 }
 
-/// The first field called `name` anywhere in `v`, with its dotted path.
-fn find_field<'a>(v: &'a Value, name: &str) -> Option<(String, &'a Value)> {
-    let Value::Object(m) = v else { return None };
-    for (k, x) in m {
-        if k == name {
-            return Some((k.clone(), x));
+/// Bytes of a size as MLPerf descriptions write it (`143771 MiB`, `80 GB`, `80GB`).
+pub(crate) fn size_bytes(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, unit) = t.split_at(split);
+    let q = repro_lang::Quantity::parse(number, unit.trim()).ok()?;
+    u64::try_from(q.as_bytes()?).ok()
+}
+
+/// The first field called `name` anywhere in `v` (objects and the objects in lists: some
+/// descriptions write `other_software_stack` as a list of one object), with its dotted path.
+pub(crate) fn find_field<'a>(v: &'a Value, name: &str) -> Option<(String, &'a Value)> {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if k == name {
+                    return Some((k.clone(), x));
+                }
+                if let Some((p, y)) = find_field(x, name) {
+                    return Some((format!("{k}.{p}"), y));
+                }
+            }
+            None
         }
-        if let Some((p, y)) = find_field(x, name) {
-            return Some((format!("{k}.{p}"), y));
-        }
+        Value::Array(xs) => xs
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| find_field(x, name).map(|(p, y)| (format!("{i}.{p}"), y))),
+        _ => None,
     }
-    None
 }

@@ -1,0 +1,145 @@
+//! The hardware and software pins a system description states, read the way
+//! `repro verify --spec` reads them back (`verify::system_vs_pins`), so every pin written is
+//! one verify holds against the same description. What it does not state, or states twice
+//! differently, becomes a comment.
+
+use serde_json::Value;
+
+use super::line::Line;
+use crate::verify::system_vs_pins::{find_field, size_bytes};
+
+/// A field's text, trimmed; `None` when absent or empty.
+fn stated(json: &Value, name: &str) -> Option<(String, String)> {
+    let (path, v) = find_field(json, name)?;
+    let t = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+    let t = t.trim();
+    (!t.is_empty() && t != "null").then(|| (path, t.to_owned()))
+}
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+/// Two values in one field (`12.2.1; 12.4.1`, `A or B`): a contradiction, not a pin.
+fn several(t: &str) -> bool {
+    t.contains(';') || t.contains(',') || t.contains(" or ") || t.contains(" and ")
+}
+
+/// A count (`"64"` or `64`).
+pub fn count(json: &Value, name: &str) -> Option<u64> {
+    let (_, t) = stated(json, name)?;
+    t.parse::<u64>().ok().filter(|n| *n > 0)
+}
+
+/// `hardware { }` lines after `nodes` and `gpus_per_node`.
+pub fn hardware(json: &Value) -> Vec<Line> {
+    let mut out = Vec::new();
+    match stated(json, "accelerator_model_name") {
+        Some((_, gpu)) => out.push(Line::Field("gpu".into(), quote(&gpu), None)),
+        None => out.push(Line::Comment(
+            "gpu: not pinned, the description states no `accelerator_model_name`".into(),
+        )),
+    }
+    match stated(json, "accelerator_memory_capacity") {
+        Some((_, mem)) if size_bytes(&mem).is_some() => {
+            out.push(Line::Field("gpu_memory".into(), mem.replace(' ', ""), None));
+        }
+        Some((p, mem)) => out.push(Line::Comment(format!(
+            "gpu_memory: not pinned, `{p}` is \"{mem}\", not a size"
+        ))),
+        None => out.push(Line::Comment(
+            "gpu_memory: not pinned, the description states no `accelerator_memory_capacity`"
+                .into(),
+        )),
+    }
+    out.extend(driver(json));
+    match stated(json, "host_processor_model_name") {
+        Some((_, cpu)) => out.push(Line::Field("cpu".into(), quote(&cpu), None)),
+        None => out.push(Line::Comment(
+            "cpu: not pinned, the description states no `host_processor_model_name`".into(),
+        )),
+    }
+    out.push(Line::Comment(
+        "interconnect: not pinned, MLPerf descriptions state it as free text".into(),
+    ));
+    out
+}
+
+/// The driver: the kernel driver when stated (what a node runs and verify holds the pin
+/// against), else `cuda_driver_version`; two different ones are said.
+fn driver(json: &Value) -> Vec<Line> {
+    let kernel = stated(json, "nvidia_kernel_driver");
+    let cuda = stated(json, "cuda_driver_version");
+    match (kernel, cuda) {
+        (Some((kp, k)), Some((cp, c))) if k != c => vec![
+            Line::Comment(format!("The description states two drivers: `{kp}` \"{k}\"")),
+            Line::Comment(format!(
+                "and `{cp}` \"{c}\" (the container's). Pinned: the kernel driver, the one a node runs."
+            )),
+            Line::Field("driver".into(), quote(&k), None),
+        ],
+        (Some((_, d)), _) | (None, Some((_, d))) if several(&d) => vec![Line::Comment(format!(
+            "driver: not pinned, the description states several: \"{d}\""
+        ))],
+        (Some((_, d)), _) | (None, Some((_, d))) => {
+            vec![Line::Field("driver".into(), quote(&d), None)]
+        }
+        (None, None) => vec![Line::Comment(
+            "driver: not pinned, the description states none".into(),
+        )],
+    }
+}
+
+/// `software { }` lines before the sources: CUDA, NCCL, the container.
+pub fn software(json: &Value) -> Vec<Line> {
+    let mut out = Vec::new();
+    for (field, key) in [("cuda", "cuda_version"), ("nccl", "nccl_version")] {
+        match stated(json, key) {
+            Some((p, v)) if several(&v) => out.push(Line::Comment(format!(
+                "{field}: not pinned, `{p}` states several: \"{v}\""
+            ))),
+            Some((_, v)) => out.push(Line::Field(field.into(), quote(&v), None)),
+            None => out.push(Line::Comment(format!(
+                "{field}: not pinned, the description states no `{key}`"
+            ))),
+        }
+    }
+    match stated(json, "framework") {
+        Some((_, f)) => match container(&f) {
+            Some(image) => out.push(Line::Field(
+                "container".into(),
+                quote(&image),
+                Some(format!("framework: \"{f}\"")),
+            )),
+            None => out.push(Line::Comment(format!(
+                "container: not pinned, `framework` \"{f}\" names no single image"
+            ))),
+        },
+        None => out.push(Line::Comment(
+            "container: not pinned, the description states no `framework`".into(),
+        )),
+    }
+    out
+}
+
+/// The NGC image of a framework named as NGC names its releases: "NVIDIA NeMo Framework
+/// Release 24.09" is `nvcr.io/nvidia/nemo:24.09`, "PyTorch NVIDIA Release 24.04" is
+/// `nvcr.io/nvidia/pytorch:24.04-py3` (NGC's tags are the release). Anything else, or two
+/// frameworks in one field, names no single image.
+fn container(framework: &str) -> Option<String> {
+    let (release, image, suffix) =
+        if let Some(r) = framework.strip_prefix("NVIDIA NeMo Framework Release ") {
+            (r, "nemo", "")
+        } else if let Some(r) = framework.strip_prefix("PyTorch NVIDIA Release ") {
+            (r, "pytorch", "-py3")
+        } else {
+            return None;
+        };
+    let ok = release.len() == 5
+        && release.as_bytes()[2] == b'.'
+        && release
+            .chars()
+            .enumerate()
+            .all(|(i, c)| i == 2 || c.is_ascii_digit());
+    ok.then(|| format!("nvcr.io/nvidia/{image}:{release}{suffix}"))
+}
