@@ -1,5 +1,6 @@
 //! `repro lock SPEC...`: write or update locks and print what changed, per group;
-//! `--check` (or `--locked`) refuses instead, naming what drifted.
+//! `--check` (or `--locked`) refuses instead, naming what drifted; `--diff A.run B.run`
+//! compares two specs' plans per group instead.
 
 use std::path::PathBuf;
 
@@ -11,8 +12,12 @@ use crate::exit::Exit;
 #[derive(clap::Args)]
 pub struct Args {
     /// Spec files
-    #[arg(required = true)]
+    #[arg(required_unless_present = "diff")]
     pub specs: Vec<PathBuf>,
+    /// Compare the plans of two specs per group (hardware, software, hparams, ...) instead of
+    /// locking; writes nothing
+    #[arg(long, num_args = 2, value_names = ["A", "B"], conflicts_with_all = ["check", "fetch"])]
+    pub diff: Option<Vec<PathBuf>>,
     /// Check that every lock is up to date instead of writing (same as `--locked`)
     #[arg(long)]
     pub check: bool,
@@ -27,6 +32,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
+    if let Some(pair) = &args.diff {
+        let (Some(a), Some(b)) = (pair.first(), pair.get(1)) else {
+            return Ok(Exit::Invalid);
+        };
+        return super::lock_diff::run(a, b, &args.flags.options(), args.format);
+    }
     let mut opts = args.flags.options();
     opts.locked |= args.check;
     opts.fetch = args.fetch;

@@ -10,6 +10,7 @@ pub mod fmt;
 pub mod format;
 pub mod import;
 pub mod lock;
+pub mod lock_diff;
 pub mod plan;
 pub mod probe;
 pub mod rules;

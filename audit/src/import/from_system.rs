@@ -72,9 +72,8 @@ fn driver(json: &Value) -> Vec<Line> {
     let cuda = stated(json, "cuda_driver_version");
     match (kernel, cuda) {
         (Some((kp, k)), Some((cp, c))) if k != c => vec![
-            Line::Comment(format!("The description states two drivers: `{kp}` \"{k}\"")),
             Line::Comment(format!(
-                "and `{cp}` \"{c}\" (the container's). Pinned: the kernel driver, the one a node runs."
+                "The description states two drivers: `{kp}` \"{k}\" and `{cp}` \"{c}\" (the container's). Pinned: the kernel driver, the one a node runs."
             )),
             Line::Field("driver".into(), quote(&k), None),
         ],

@@ -144,13 +144,13 @@ pub fn import(folder: &Path, opts: &ImportOptions) -> Result<ImportedSpec, Impor
     let version = round.trim_start_matches("mlperf-training-");
     let p = &opts.specs_prefix;
     let mut out = String::new();
-    out.push_str(&format!(
-        "# {submitter} {system}, {nodes} node(s) x {gpus} accelerator(s): the published MLPerf Training\n# v{version} `{benchmark}` result ({division} division, {} runs).\n",
+    let header = format!(
+        "{submitter} {system}, {nodes} node(s) x {gpus} accelerator(s): the published MLPerf Training v{version} `{benchmark}` result ({division} division, {} runs). Written by `repro import` from results/{system}/{benchmark}/ and systems/{system}.json. Every pin is one `repro verify --spec` holds against that folder; what the submission does not state is left out with a comment.",
         runs.len()
-    ));
-    out.push_str(&format!(
-        "# Written by `repro import` from results/{system}/{benchmark}/\n# and systems/{system}.json. Every pin is one `repro verify --spec` holds against that\n# folder; what the submission does not state is left out with a comment.\n"
-    ));
+    );
+    for l in wrap(&header, 96) {
+        out.push_str(&format!("# {l}\n"));
+    }
     out.push_str(&format!("use \"{p}rules/{round}.run\"\n"));
     if let Some((_, _, file, _)) = imp {
         out.push_str(&format!("use \"{p}{file}\"\n"));
@@ -168,7 +168,7 @@ pub fn import(folder: &Path, opts: &ImportOptions) -> Result<ImportedSpec, Impor
     let repo = format!("https://github.com/mlcommons/training_results_v{version}");
     match &opts.commit {
         Some(c) => out.push_str(&format!(
-            "    # The implementation: {submitter}/benchmarks/{benchmark}/implementations/ of the results repository.\n    source training = git(\"{repo}\", ref = \"{c}\")\n"
+            "    # The implementation: {submitter}/benchmarks/{benchmark}/implementations/ in it.\n    source training = git(\"{repo}\", ref = \"{c}\")\n"
         )),
         None => out.push_str(&format!(
             "    # source: not pinned; `repro import --commit SHA` pins {repo} at one commit\n"
@@ -202,9 +202,31 @@ fn block(out: &mut String, lines: &[Line]) {
         match l {
             Line::Field(k, v, None) => out.push_str(&format!("    {k} = {v}\n")),
             Line::Field(k, v, Some(c)) => out.push_str(&format!("    {k} = {v} # {c}\n")),
-            Line::Comment(c) => out.push_str(&format!("    # {c}\n")),
+            Line::Comment(c) => {
+                for l in wrap(c, 92) {
+                    out.push_str(&format!("    # {l}\n"));
+                }
+            }
         }
     }
+}
+
+/// `text` in lines of at most `width` characters, broken between words (a longer word
+/// gets a line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        if !cur.is_empty() && cur.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    lines.push(cur);
+    lines
 }
 
 /// `result_*.txt` in `dir`, sorted.
