@@ -99,7 +99,7 @@ pub fn software(json: &Value) -> Vec<Line> {
             ))),
             Some((_, v)) => out.push(Line::Field(field.into(), quote(&v), None)),
             None => out.push(Line::Comment(format!(
-                "{field}: not pinned, the description states no `{key}`"
+                "{field}: not pinned, the description states no `{key}` (or an empty one)"
             ))),
         }
     }

@@ -170,9 +170,12 @@ pub fn import(folder: &Path, opts: &ImportOptions) -> Result<ImportedSpec, Impor
         Some(c) => out.push_str(&format!(
             "    # The implementation: {submitter}/benchmarks/{benchmark}/implementations/ in it.\n    source training = git(\"{repo}\", ref = \"{c}\")\n"
         )),
-        None => out.push_str(&format!(
-            "    # source: not pinned; `repro import --commit SHA` pins {repo} at one commit\n"
-        )),
+        None => block(
+            &mut out,
+            &[Line::Comment(format!(
+                "source: not pinned; `repro import --commit SHA` pins {repo} at one commit"
+            ))],
+        ),
     }
     out.push_str("  }\n  hparams {\n");
     block(&mut out, &from_logs::hparams(&book, &runs));
