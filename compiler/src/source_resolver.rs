@@ -6,14 +6,16 @@
 //!
 //! A remote source pinned to a full 40-hex commit id needs no network in either mode: the id
 //! is the answer. Its lock entry says `fetched = false` until `repro lock --fetch` fetched that
-//! commit from the remote (`fetched = true`, kept by later locks of the same commit).
+//! commit from the remote (`fetched = true`, kept by later locks of the same commit). A real
+//! `repro run` fetches such a commit itself ([`Options::verify_unfetched`]). A plain path is
+//! not a remote: its commit is read from the repository there.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use repro_lang::Diagnostic;
 
-use crate::git_resolver::{fetch_commit, is_full_commit_id, local_path, GitError, GitResolver};
+use crate::git_resolver::{fetch_commit, is_full_commit_id, is_remote, GitError, GitResolver};
 use crate::lockfile::{Group, LockValue, Lockfile, Table};
 use crate::options::Options;
 use crate::source_ref::SourceRef;
@@ -24,6 +26,10 @@ pub struct SourceResolver {
     online: bool,
     /// [`Options::fetch`]: fetch pinned commits to prove them.
     fetch: bool,
+    /// [`Options::verify_unfetched`], online only.
+    verify_unfetched: bool,
+    /// [`Options::must_match`]: a verified commit keeps the lock's `fetched` mark.
+    keep_marks: bool,
     /// [`Options::validate_only`]: sources are left unresolved.
     skip: bool,
     /// Existing locks read in offline mode (`None`: no lock there).
@@ -36,6 +42,8 @@ impl SourceResolver {
             git: GitResolver::default(),
             online: opts.may_resolve(),
             fetch: opts.fetch && opts.may_resolve(),
+            verify_unfetched: opts.verify_unfetched && opts.may_resolve(),
+            keep_marks: opts.must_match(),
             skip: opts.validate_only,
             locks: HashMap::new(),
         }
@@ -75,7 +83,7 @@ impl SourceResolver {
         s: &SourceRef,
         lock_path: &Path,
     ) -> Result<(String, Option<bool>), Diagnostic> {
-        if is_full_commit_id(&s.reference) && local_path(&s.url, &s.base).is_none() {
+        if is_full_commit_id(&s.reference) && is_remote(&s.url) {
             let commit = s.reference.to_ascii_lowercase();
             if self.fetch {
                 fetch_commit(&s.url, &commit, &s.base).map_err(|e| git_diagnostic(s, e))?;
@@ -84,6 +92,10 @@ impl SourceResolver {
             let proven = self
                 .locked_source(s, lock_path)
                 .is_some_and(|(c, fetched)| c == commit && fetched == Some(true));
+            if !proven && self.verify_unfetched {
+                fetch_commit(&s.url, &commit, &s.base).map_err(|e| git_diagnostic(s, e))?;
+                return Ok((commit, Some(!self.keep_marks)));
+            }
             return Ok((commit, Some(proven)));
         }
         if self.online {
@@ -159,8 +171,8 @@ fn git_diagnostic(s: &SourceRef, e: GitError) -> Diagnostic {
             d.with_help("check the URL and the network, or use `--offline` with an existing lock")
         }
         GitError::Fetch { .. } => d.with_help(
-            "check the commit id and the network; without `--fetch` the lock keeps the id \
-             unverified (`fetched = false`)",
+            "check that the remote has this commit and that it can be reached; with \
+             `--offline` the lock keeps the id unverified (`fetched = false`)",
         ),
         GitError::Open { .. } => {
             d.with_help("a local source must be a git repository (paths are relative to the spec)")
