@@ -10,7 +10,7 @@
 //! `repro run` fetches such a commit itself ([`Options::verify_unfetched`]). A plain path is
 //! not a remote: its commit is read from the repository there.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use repro_lang::Diagnostic;
@@ -34,6 +34,8 @@ pub struct SourceResolver {
     skip: bool,
     /// Existing locks read in offline mode (`None`: no lock there).
     locks: HashMap<PathBuf, Option<Lockfile>>,
+    /// `(base, url, commit)` fetched by this compile: a sweep's plans share one fetch.
+    fetched: HashSet<(PathBuf, String, String)>,
 }
 
 impl SourceResolver {
@@ -46,6 +48,7 @@ impl SourceResolver {
             keep_marks: opts.must_match(),
             skip: opts.validate_only,
             locks: HashMap::new(),
+            fetched: HashSet::new(),
         }
     }
 
@@ -86,14 +89,14 @@ impl SourceResolver {
         if is_full_commit_id(&s.reference) && is_remote(&s.url) {
             let commit = s.reference.to_ascii_lowercase();
             if self.fetch {
-                fetch_commit(&s.url, &commit, &s.base).map_err(|e| git_diagnostic(s, e))?;
+                self.fetch(s, &commit)?;
                 return Ok((commit, Some(true)));
             }
             let proven = self
                 .locked_source(s, lock_path)
                 .is_some_and(|(c, fetched)| c == commit && fetched == Some(true));
             if !proven && self.verify_unfetched {
-                fetch_commit(&s.url, &commit, &s.base).map_err(|e| git_diagnostic(s, e))?;
+                self.fetch(s, &commit)?;
                 return Ok((commit, Some(!self.keep_marks)));
             }
             return Ok((commit, Some(proven)));
@@ -112,6 +115,16 @@ impl SourceResolver {
             )
             .with_help("run `repro lock` without `--offline`/`--frozen` to resolve it")
         })
+    }
+
+    /// Fetch `commit` of `s` once per compile.
+    fn fetch(&mut self, s: &SourceRef, commit: &str) -> Result<(), Diagnostic> {
+        let key = (s.base.clone(), s.url.clone(), commit.to_string());
+        if !self.fetched.contains(&key) {
+            fetch_commit(&s.url, commit, &s.base).map_err(|e| git_diagnostic(s, e))?;
+            self.fetched.insert(key);
+        }
+        Ok(())
     }
 
     /// The commit the existing lock holds for `s` (same URL and ref), and its `fetched` mark.
