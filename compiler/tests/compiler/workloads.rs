@@ -101,3 +101,14 @@ fn a_workload_declared_twice_is_an_error() {
         .file("job.run", &spec("", ""));
     insta::assert_snapshot!("workload_twice", p.lock_err("job.run"));
 }
+
+#[test]
+fn an_hparam_the_workload_needs_and_the_run_lacks_points_at_both() {
+    let impl_cpu = IMPL
+        .replace("(nodes * gpus_per_node)", "nodes")
+        .replace("LR = ", "CP = \"${context_parallel}\"\n    LR = ");
+    let p = Project::new()
+        .file("impl.run", &impl_cpu)
+        .file("job.run", &spec("", ""));
+    insta::assert_snapshot!("workload_needs_an_hparam", p.lock_err("job.run"));
+}
