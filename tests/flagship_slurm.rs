@@ -80,7 +80,10 @@ impl Flagship {
 
     fn run(&self) -> Output {
         Command::new(env!("CARGO_BIN_EXE_repro"))
-            .args(["run", "--root", ".", SPEC, "--poll", "0.5"])
+            // `--offline`: the spec pins training_results_v4.1 by commit on GitHub, which this
+            // machine cannot reach; the run warns and records the source as unverified
+            // (`tests/run_verifies_commit.rs` fetches commits from `file://` remotes).
+            .args(["run", "--offline", "--root", ".", SPEC, "--poll", "0.5"])
             .current_dir(self.dir.path())
             .env("REPRO_PROBE_OVERRIDE_DIR", self.path("probes"))
             .env(
@@ -143,6 +146,15 @@ fn the_flagship_shape_passes_on_the_recorded_h200_nodes() {
     assert_eq!(record["verdict"], "pass");
     assert!(record["score_s"].as_f64().unwrap() > 0.0);
     assert_eq!(record["reproducible"], true);
+    assert_eq!(
+        record["unverified_sources"],
+        serde_json::json!(["training"])
+    );
+    assert!(
+        stderr.contains("source `training` is pinned to a commit that was never fetched"),
+        "{}",
+        show(&out)
+    );
     for run in record["runs"].as_array().unwrap() {
         assert_eq!(run["metrics"]["converged"], true, "{run}");
         assert_eq!(run["metrics"]["nccl_loaded"]["version"], "2.22.3", "{run}");

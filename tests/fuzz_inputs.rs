@@ -282,6 +282,7 @@ fn record_seed() -> Vec<u8> {
         lock_hash: "l".into(),
         hardware: Default::default(),
         software: Default::default(),
+        unverified_sources: Vec::new(),
         tolerance: 0.05,
         environment: EnvRecord::read(&env).unwrap(),
         drift: vec![],

@@ -11,6 +11,12 @@ use std::process::Output;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const COMMIT: &str = "b87b9e396f771345d4ef122ba33456304f15228d";
+const LAYOUT: [&str; 4] = [
+    "tensor_model_parallel=4",
+    "pipeline_model_parallel=1",
+    "context_parallel=2",
+    "micro_batch_size=1",
+];
 
 fn repro(dir: &Path, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_repro"))
@@ -447,18 +453,22 @@ fn shipped_llama2_specs_are_what_the_importer_writes() {
         ),
     ] {
         let f = r41.join(folder).display().to_string();
-        let out = repro(
-            project.path(),
-            &[
-                "import",
-                &f,
-                "--name",
-                name,
-                "--commit",
-                COMMIT,
-                "--no-lock",
-            ],
-        );
+        // The launch layout NeMo needs is in the submission's config_*.sh (Azure's
+        // config_DGXH200_64x8x2xtp4pp1cp2.sh, Oracle's config_DGXH100_64x8x1xtp4pp1cp2.sh),
+        // not in its logs: given on the command line.
+        let mut args = vec![
+            "import",
+            &f,
+            "--name",
+            name,
+            "--commit",
+            COMMIT,
+            "--no-lock",
+        ];
+        for h in LAYOUT {
+            args.extend(["--hparam", h]);
+        }
+        let out = repro(project.path(), &args);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let written =
             std::fs::read_to_string(project.path().join(format!("specs/{name}.run"))).unwrap();
@@ -480,4 +490,47 @@ fn shipped_llama2_specs_are_what_the_importer_writes() {
             text(&dry.stdout)
         );
     }
+}
+
+#[test]
+fn a_mapping_needs_the_launch_layout_and_a_given_hparam_never_overrides_a_logged_one() {
+    let Some(fx) = fixtures() else { return };
+    let project = scratch_project();
+    let p = project.path();
+    let f = fx
+        .join("mlperf-training-4.1/Azure/results/ND_H200_v5_n64_nemo/llama2_70b_lora")
+        .display()
+        .to_string();
+    // Without the layout: no workload, and a comment naming what it needs.
+    let out = repro(p, &["import", &f, "-o", "specs/a.run", "--offline"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let spec = std::fs::read_to_string(p.join("specs/a.run")).unwrap();
+    assert!(!spec.contains("workload = "), "{spec}");
+    assert!(!spec.contains("use \"impl/"), "{spec}");
+    assert!(
+        spec.contains("# workload: `nemo-llama2-70b-lora` of impl/nvidia-nemo-4.1.run runs this"),
+        "{spec}"
+    );
+    // A given hparam the logs report is refused.
+    let out = repro(
+        p,
+        &["import", &f, "-o", "specs/b.run", "--hparam", "lora_rank=8"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("`--hparam lora_rank`: the logs report it"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = repro(
+        p,
+        &["import", &f, "-o", "specs/b.run", "--hparam", "lora_rank"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("is not KEY=VALUE"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!p.join("specs/b.run").exists());
 }

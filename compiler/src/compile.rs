@@ -109,7 +109,7 @@ impl Build<'_> {
             diags.extend(names);
             stop_if_errors(&mut diags)?;
         }
-        let mut checked = self.check_all(&points, &globals, &mut diags);
+        let mut checked = self.check_all(&points, &globals, &workloads, &mut diags);
         stop_if_errors(&mut diags)?;
         for c in &mut checked {
             for d in rules.check(&c.groups, &c.spans, self.sources, &mut c.rulesets) {
@@ -158,6 +158,7 @@ impl Build<'_> {
         &self,
         points: &[(Rc<RunDef>, Point)],
         globals: &[Let],
+        workloads: &Workloads,
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Checked> {
         let mut out = Vec::new();
@@ -171,7 +172,7 @@ impl Build<'_> {
                 self.opts.strict,
             ) {
                 Ok(c) => out.push(c),
-                Err(d) => diags.extend(d),
+                Err(d) => diags.extend(d.into_iter().map(|d| workloads.explain(def, d))),
             }
         }
         out

@@ -190,9 +190,10 @@ impl<'a> Evaluator<'a> {
         match callee.dotted().as_str() {
             "git" => self.git(args, span),
             "zip" => self.zip(args, span),
+            "whole" => self.whole(args, span),
             other => Err(
                 Diagnostic::error(callee.span, format!("unknown function `{other}`"))
-                    .with_help("specs can call `git(url, ref = ...)` and `zip(list, list, ...)`"),
+                    .with_help("specs can call `git(url, ref = ...)`, `zip(list, list, ...)` and `whole(number)`"),
             ),
         }
     }
@@ -217,6 +218,26 @@ impl<'a> Evaluator<'a> {
             (Some(url), Some(reference)) => Ok(Value::Git { url, reference }),
             _ => Err(Diagnostic::error(span, "`git` needs a URL and a `ref`")
                 .with_help("write `git(\"URL\", ref = \"main\")`; an implicit default branch is not reproducible")),
+        }
+    }
+
+    /// `whole(x)`: `x` as an integer, or an error when it is not one. A launcher that takes a
+    /// count (NeMo's `MINIBS`, the batch per data-parallel replica) must not be handed
+    /// `85.33` because a division did not come out even.
+    fn whole(&mut self, args: &[Arg], span: Span) -> EvalResult {
+        let [arg] = args else {
+            return Err(Diagnostic::error(span, "`whole` takes one number")
+                .with_help("write `whole(global_batch_size / nodes)`"));
+        };
+        match self.eval(&arg.value)? {
+            Value::Int(i) => Ok(Value::Int(i)),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Value::Int(f as i64)),
+            Value::Float(f) => Err(Diagnostic::error(
+                arg.value.span,
+                format!("`whole` needs a whole number, and this is {f}"),
+            )
+            .with_help("a division in it does not come out even: change the values it divides")),
+            other => Err(type_error(arg.value.span, "a number", &other)),
         }
     }
 

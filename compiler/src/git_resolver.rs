@@ -51,15 +51,16 @@ impl GitResolver {
     }
 }
 
-/// Fetch `commit` (a full id) from the remote at `url` into a throw-away bare repository,
-/// depth 1: proof that the remote has it. Local paths are opened instead of fetched.
+/// Fetch `commit` (a full id) from the remote at `url` (a network or `file://` URL) into a
+/// throw-away bare repository, depth 1: proof that the remote has it. A plain path is opened
+/// instead of fetched.
 pub fn fetch_commit(url: &str, commit: &str, base: &Path) -> Result<(), GitError> {
     let fetch_err = |message: String| GitError::Fetch {
         url: url.to_string(),
         commit: commit.to_string(),
         message,
     };
-    if let Some(path) = local_path(url, base) {
+    if let Some(path) = local_path(url, base).filter(|_| !is_remote(url)) {
         let found = resolve_local(url, &path, commit)?;
         return if found.eq_ignore_ascii_case(commit) {
             Ok(())
@@ -78,7 +79,12 @@ pub fn fetch_commit(url: &str, commit: &str, base: &Path) -> Result<(), GitError
             .remote_anonymous(url)
             .map_err(|e| fetch_err(e.message().into()))?;
         let mut options = git2::FetchOptions::new();
-        options.depth(1);
+        // libgit2's local transport refuses shallow fetches ("shallow fetch is not supported
+        // by the local transport"); a `file://` remote is on this machine, so the whole
+        // history is fetched instead.
+        if !url.starts_with("file://") {
+            options.depth(1);
+        }
         remote
             .fetch(&[commit], Some(&mut options), None)
             .map_err(|e| fetch_err(e.message().into()))?;
@@ -96,6 +102,12 @@ fn resolve_uncached(url: &str, reference: &str, base: &Path) -> Result<String, G
         Some(path) => resolve_local(url, &path, reference),
         None => resolve_remote(url, reference),
     }
+}
+
+/// A URL (`scheme://...`, `file://` included) or scp-like `host:path`, as opposed to a plain
+/// path: what a commit pinned by its full id is fetched from to prove it (`fetched`).
+pub fn is_remote(url: &str) -> bool {
+    url.contains("://") || (!url.starts_with('/') && !url.starts_with('.') && url.contains(':'))
 }
 
 /// `file://PATH` and plain paths are local; `scheme://` and scp-like `host:path` are not.
@@ -208,6 +220,8 @@ mod tests {
         assert_eq!(local_path("file:///r", base), Some(PathBuf::from("/r")));
         assert_eq!(local_path("https://github.com/a/b", base), None);
         assert_eq!(local_path("git@github.com:a/b.git", base), None);
+        assert!(is_remote("file:///r") && is_remote("git@github.com:a/b.git"));
+        assert!(!is_remote("../repo") && !is_remote("/abs/repo"));
     }
 
     #[test]

@@ -28,6 +28,11 @@ pub struct Options {
     /// `repro lock --fetch`: a source pinned to a full commit id is fetched from its remote to
     /// prove the commit exists there; the lock then records `fetched = true`.
     pub fetch: bool,
+    /// A real `repro run`: a source pinned to a full commit id that the lock does not mark
+    /// `fetched = true` is fetched (as by `--fetch`) before anything runs. The lock then says
+    /// `fetched = true`, except under `--locked`, where it is not rewritten but the commit is
+    /// fetched all the same. Ignored with `--offline`/`--frozen`.
+    pub verify_unfetched: bool,
 }
 
 impl Options {

@@ -6,14 +6,16 @@
 //!
 //! A remote source pinned to a full 40-hex commit id needs no network in either mode: the id
 //! is the answer. Its lock entry says `fetched = false` until `repro lock --fetch` fetched that
-//! commit from the remote (`fetched = true`, kept by later locks of the same commit).
+//! commit from the remote (`fetched = true`, kept by later locks of the same commit). A real
+//! `repro run` fetches such a commit itself ([`Options::verify_unfetched`]). A plain path is
+//! not a remote: its commit is read from the repository there.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use repro_lang::Diagnostic;
 
-use crate::git_resolver::{fetch_commit, is_full_commit_id, local_path, GitError, GitResolver};
+use crate::git_resolver::{fetch_commit, is_full_commit_id, is_remote, GitError, GitResolver};
 use crate::lockfile::{Group, LockValue, Lockfile, Table};
 use crate::options::Options;
 use crate::source_ref::SourceRef;
@@ -24,10 +26,16 @@ pub struct SourceResolver {
     online: bool,
     /// [`Options::fetch`]: fetch pinned commits to prove them.
     fetch: bool,
+    /// [`Options::verify_unfetched`], online only.
+    verify_unfetched: bool,
+    /// [`Options::must_match`]: a verified commit keeps the lock's `fetched` mark.
+    keep_marks: bool,
     /// [`Options::validate_only`]: sources are left unresolved.
     skip: bool,
     /// Existing locks read in offline mode (`None`: no lock there).
     locks: HashMap<PathBuf, Option<Lockfile>>,
+    /// `(base, url, commit)` fetched by this compile: a sweep's plans share one fetch.
+    fetched: HashSet<(PathBuf, String, String)>,
 }
 
 impl SourceResolver {
@@ -36,8 +44,11 @@ impl SourceResolver {
             git: GitResolver::default(),
             online: opts.may_resolve(),
             fetch: opts.fetch && opts.may_resolve(),
+            verify_unfetched: opts.verify_unfetched && opts.may_resolve(),
+            keep_marks: opts.must_match(),
             skip: opts.validate_only,
             locks: HashMap::new(),
+            fetched: HashSet::new(),
         }
     }
 
@@ -75,15 +86,19 @@ impl SourceResolver {
         s: &SourceRef,
         lock_path: &Path,
     ) -> Result<(String, Option<bool>), Diagnostic> {
-        if is_full_commit_id(&s.reference) && local_path(&s.url, &s.base).is_none() {
+        if is_full_commit_id(&s.reference) && is_remote(&s.url) {
             let commit = s.reference.to_ascii_lowercase();
             if self.fetch {
-                fetch_commit(&s.url, &commit, &s.base).map_err(|e| git_diagnostic(s, e))?;
+                self.fetch(s, &commit)?;
                 return Ok((commit, Some(true)));
             }
             let proven = self
                 .locked_source(s, lock_path)
                 .is_some_and(|(c, fetched)| c == commit && fetched == Some(true));
+            if !proven && self.verify_unfetched {
+                self.fetch(s, &commit)?;
+                return Ok((commit, Some(!self.keep_marks)));
+            }
             return Ok((commit, Some(proven)));
         }
         if self.online {
@@ -100,6 +115,16 @@ impl SourceResolver {
             )
             .with_help("run `repro lock` without `--offline`/`--frozen` to resolve it")
         })
+    }
+
+    /// Fetch `commit` of `s` once per compile.
+    fn fetch(&mut self, s: &SourceRef, commit: &str) -> Result<(), Diagnostic> {
+        let key = (s.base.clone(), s.url.clone(), commit.to_string());
+        if !self.fetched.contains(&key) {
+            fetch_commit(&s.url, commit, &s.base).map_err(|e| git_diagnostic(s, e))?;
+            self.fetched.insert(key);
+        }
+        Ok(())
     }
 
     /// The commit the existing lock holds for `s` (same URL and ref), and its `fetched` mark.
@@ -159,8 +184,8 @@ fn git_diagnostic(s: &SourceRef, e: GitError) -> Diagnostic {
             d.with_help("check the URL and the network, or use `--offline` with an existing lock")
         }
         GitError::Fetch { .. } => d.with_help(
-            "check the commit id and the network; without `--fetch` the lock keeps the id \
-             unverified (`fetched = false`)",
+            "check that the remote has this commit and that it can be reached; with \
+             `--offline` the lock keeps the id unverified (`fetched = false`)",
         ),
         GitError::Open { .. } => {
             d.with_help("a local source must be a git repository (paths are relative to the spec)")

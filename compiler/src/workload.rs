@@ -100,6 +100,33 @@ impl Workloads {
     }
 }
 
+impl Workloads {
+    /// A diagnostic found in the workload `def` takes (`${context_parallel}` that the run does
+    /// not define) also points at the run's `workload = "NAME"`: the run is what lacks it.
+    pub fn explain(&self, def: &RunDef, d: Diagnostic) -> Diagnostic {
+        let key: FieldKey = ("launch".into(), "workload".into());
+        let Some(field) = def.fields.get(&key) else {
+            return d;
+        };
+        let ExprKind::Str(lit) = &field.expr.kind else {
+            return d;
+        };
+        let Some(block) = lit.as_plain().and_then(|n| self.by_name.get(&n)) else {
+            return d;
+        };
+        let inside = d.span.file == block.span.file
+            && d.span.start >= block.span.start
+            && d.span.end <= block.span.end;
+        if !inside {
+            return d;
+        }
+        d.with_label(
+            field.expr.span,
+            format!("run `{}` takes this workload here", def.key),
+        )
+    }
+}
+
 fn declaration(item: &Item) -> Option<&NamedBlock> {
     match item {
         Item::Stmt(Stmt::Block(b)) if b.kind.name == KEYWORD => Some(b),

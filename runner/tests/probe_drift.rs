@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use repro_compiler::lockfile::Lockfile;
 use repro_compiler::Pins;
 use repro_runner::probe::{compare, Drift, EnvRecord, ProbeError};
 
@@ -15,30 +16,41 @@ fn snapshot(name: &str) -> EnvRecord {
     EnvRecord::read(&fixture(name)).unwrap()
 }
 
-/// Pins of `specs/gpt3-512xh100-eos.run`.
+/// The pins of a committed lock, as the compiler hands them to the preflight.
+fn lock_pins(name: &str) -> Pins {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lockfiles")
+        .join(format!("{name}.lock"));
+    Pins::from_lock(&Lockfile::read(&path).unwrap())
+}
+
+/// Pins of `specs/gpt3-512xh100-eos.run` (`gpu_memory = 81559MiB`).
 fn eos_pins() -> Pins {
-    Pins {
-        gpu: Some("NVIDIA H100-SXM5-80GB".into()),
-        gpus_per_node: 8,
-        gpu_memory_bytes: Some(81559 << 20),
-        driver: Some("560.35.03".into()),
-        cuda: Some("12.6.1".into()),
-        nccl: Some("2.22.3".into()),
-        ..Pins::default()
-    }
+    lock_pins("gpt3-512xh100-eos")
 }
 
 /// Pins of `specs/gpt3-512xh200.run` (`gpu_memory = 141GB`, read as 141e9 bytes).
 fn h200_pins() -> Pins {
-    Pins {
-        gpu: Some("NVIDIA H200-SXM5-141GB".into()),
-        gpus_per_node: 8,
-        gpu_memory_bytes: Some(141_000_000_000),
-        driver: Some("550.90.07".into()),
-        cuda: Some("12.6.1".into()),
-        nccl: Some("2.22.3".into()),
-        ..Pins::default()
-    }
+    lock_pins("gpt3-512xh200")
+}
+
+#[test]
+fn the_locks_pin_what_the_published_systems_describe() {
+    let eos = eos_pins();
+    assert_eq!(eos.gpu.as_deref(), Some("NVIDIA H100-SXM5-80GB"));
+    assert_eq!(eos.gpus_per_node, 8);
+    assert_eq!(eos.gpu_memory_bytes, Some(81559 << 20));
+    assert_eq!(eos.driver.as_deref(), Some("560.35.03"));
+    let h200 = h200_pins();
+    assert_eq!(h200.gpu_memory_bytes, Some(141_000_000_000));
+    assert_eq!(
+        (h200.cuda.as_deref(), h200.nccl.as_deref()),
+        (Some("12.6.1"), Some("2.22.3"))
+    );
+    assert!(
+        h200.health.is_some(),
+        "a GPU plan's lock carries its health policy"
+    );
 }
 
 fn table(drift: &[Drift]) -> String {

@@ -49,6 +49,7 @@ fn record(n: u64, padding: usize) -> ResultRecord {
         lock_hash: "l".into(),
         hardware: BTreeMap::new(),
         software: BTreeMap::new(),
+        unverified_sources: Vec::new(),
         tolerance: 0.05,
         environment: environment(),
         drift: vec![],

@@ -29,6 +29,10 @@ pub struct Args {
     /// The run's name (default `<submitter>-<system>-<benchmark>`)
     #[arg(long)]
     pub name: Option<String>,
+    /// An hparam no log reports, `KEY=VALUE` (repeatable): the launch layout an implementation
+    /// mapping needs (`tensor_model_parallel=4`), from the submission's `config_*.sh`
+    #[arg(long = "hparam", value_name = "KEY=VALUE")]
+    pub hparams: Vec<String>,
     /// Write the spec only, do not lock it
     #[arg(long)]
     pub no_lock: bool,
@@ -39,12 +43,24 @@ pub struct Args {
 /// Exit 0: written (and locked); 2: the folder could not be imported or the spec not written.
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     let cwd = std::env::current_dir()?;
-    let name_hint = args.name.clone();
+    let mut given = Vec::new();
+    for h in &args.hparams {
+        match h.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+                given.push((k.trim().to_owned(), v.trim().to_owned()));
+            }
+            _ => {
+                eprintln!("error: `--hparam {h}` is not KEY=VALUE\nhelp: e.g. `--hparam tensor_model_parallel=4`");
+                return Ok(Exit::Invalid);
+            }
+        }
+    }
     let mut opts = ImportOptions {
         round: args.round.clone(),
         commit: args.commit.clone(),
-        name: name_hint,
+        name: args.name.clone(),
         specs_prefix: String::new(),
+        given_hparams: given,
     };
     // A first pass for the name (the default output is `specs/<name>.run`).
     let spec = match import(&args.path, &opts) {

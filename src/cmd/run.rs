@@ -107,7 +107,9 @@ fn load_plans(args: &Args) -> Result<Vec<(RunPlan, ExecutorKind)>, Exit> {
             .map(|p| vec![(p, ExecutorKind::Local)])
             .map_err(|e| fail(Exit::Invalid, &e));
     }
-    let opts = args.compile.options();
+    let mut opts = args.compile.options();
+    // A real run proves every commit the lock has not: it fetches it before launching.
+    opts.verify_unfetched = !args.dry_run;
     let locked = if args.dry_run && !opts.must_match() {
         repro_compiler::compile::compile(&args.plan, &opts).map(|c| (c, Vec::new()))
     } else {
@@ -127,11 +129,33 @@ fn load_plans(args: &Args) -> Result<Vec<(RunPlan, ExecutorKind)>, Exit> {
         .iter()
         .map(|p| {
             let kind = p.launch().executor;
-            RunPlan::from_compiled(p, &root, &compiled.sources)
-                .map(|plan| (plan, kind))
-                .map_err(|e| fail(Exit::Invalid, &e.into()))
+            let mut plan = RunPlan::from_compiled(p, &root, &compiled.sources)
+                .map_err(|e| fail(Exit::Invalid, &e.into()))?;
+            if opts.may_resolve() {
+                // The locker fetched them (under `--locked` the lock keeps `fetched = false`).
+                plan.unverified_sources.clear();
+            } else if !args.dry_run {
+                warn_unverified(p, &plan, &compiled.sources, &root);
+            }
+            Ok((plan, kind))
         })
         .collect()
+}
+
+/// `--offline`/`--frozen`: the run goes ahead on commits nobody fetched; say which, where.
+fn warn_unverified(
+    p: &repro_compiler::plan::Plan,
+    plan: &RunPlan,
+    sources: &repro_lang::SourceMap,
+    root: &Path,
+) {
+    for name in &plan.unverified_sources {
+        let field = format!("software.sources.{name}");
+        let at = p.location(&field, sources, root).unwrap_or(field);
+        eprintln!(
+            "warning: {at}: source `{name}` is pinned to a commit that was never fetched from its remote, and `--offline`/`--frozen` forbid fetching it now\n  = note: the run goes ahead; its result records the source as unverified (`unverified_sources`)\n  = help: run online (or `repro lock --fetch`) to prove the remote has that commit"
+        );
+    }
 }
 
 /// `--dry-run`: the script and the steps, nothing submitted.

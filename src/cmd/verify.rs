@@ -16,9 +16,9 @@ pub struct Args {
     /// Hold the results against this spec's pins
     #[arg(long)]
     pub spec: Option<PathBuf>,
-    /// Rule set to verify against
-    #[arg(long, default_value_t = repro_audit::mlperf::RuleBook::newest().to_owned())]
-    pub ruleset: String,
+    /// Rule set to verify against (default: the spec's with `--spec`, else the newest)
+    #[arg(long)]
+    pub ruleset: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -29,15 +29,19 @@ pub struct Args {
 
 /// Exit 0: every verdict passed; 1: some verdict failed; 2: the input could not be read.
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let pinned = match &args.spec {
+    let (pinned, spec_ruleset) = match &args.spec {
         Some(spec) => match spec_pins(spec) {
-            Ok(pinned) => Some(pinned),
+            Ok((pinned, ruleset)) => (Some(pinned), ruleset),
             Err(exit) => return Ok(exit),
         },
-        None => None,
+        None => (None, None),
     };
+    let ruleset = args
+        .ruleset
+        .or(spec_ruleset)
+        .unwrap_or_else(|| repro_audit::mlperf::RuleBook::newest().to_owned());
     let opts = VerifyOptions {
-        ruleset: args.ruleset,
+        ruleset,
         spec: pinned,
     };
     let prices = match super::format::prices(args.prices.as_deref()) {
@@ -58,8 +62,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 
 /// The spec's pins, compiled without resolving anything (a published result is held against
 /// what the spec says, not against a fresh lock). A spec that sweeps has no single set of
-/// pins and is refused.
-fn spec_pins(spec: &std::path::Path) -> Result<repro_audit::verify::PinnedSpec, Exit> {
+/// pins and is refused. Also the rule set the spec is checked with (`mlperf-training-4.1`),
+/// which a result claimed against it is verified with unless `--ruleset` says otherwise.
+fn spec_pins(
+    spec: &std::path::Path,
+) -> Result<(repro_audit::verify::PinnedSpec, Option<String>), Exit> {
     let opts = repro_compiler::options::Options {
         validate_only: true,
         ..Default::default()
@@ -69,9 +76,9 @@ fn spec_pins(spec: &std::path::Path) -> Result<repro_audit::verify::PinnedSpec, 
         Exit::Invalid
     })?;
     match compiled.plans.as_slice() {
-        [plan] => Ok(repro_audit::verify::PinnedSpec::from_plan(
-            plan,
-            &compiled.sources,
+        [plan] => Ok((
+            repro_audit::verify::PinnedSpec::from_plan(plan, &compiled.sources),
+            plan.settings().ruleset,
         )),
         plans => {
             eprintln!(

@@ -80,6 +80,9 @@ pub enum ImportError {
     /// `--commit` is not a full commit id.
     #[error("`--commit {0}` is not a full 40-hex commit id\nhelp: a spec pins a published result to one exact commit of its results repository")]
     BadCommit(String),
+    /// A `--hparam` the logs already report, or one that is not `KEY=VALUE`.
+    #[error("`--hparam {0}`: {1}")]
+    GivenHparam(String, String),
     /// The rules of the round could not be read.
     #[error(transparent)]
     Rules(#[from] crate::mlperf::MlperfError),

@@ -27,11 +27,27 @@ use crate::mlperf::{MlLog, RuleBook, RunResult};
 
 /// Implementation mappings the repository ships (`specs/impl/`): round, benchmark, the file
 /// to `use` and the workload a run takes.
-const IMPLEMENTATIONS: &[(&str, &str, &str, &str)] = &[(
+/// The last item: the hparams the workload reads that no MLPerf log reports (its launch
+/// layout, set by the submission's `config_*.sh`); the workload is written only when the user
+/// gives them (`--hparam`), since nothing in the result folder states them.
+type Implementation = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+const IMPLEMENTATIONS: &[Implementation] = &[(
     "mlperf-training-4.1",
     "llama2_70b_lora",
     "impl/nvidia-nemo-4.1.run",
     "nemo-llama2-70b-lora",
+    &[
+        "tensor_model_parallel",
+        "pipeline_model_parallel",
+        "context_parallel",
+        "micro_batch_size",
+    ],
 )];
 
 /// The spec of the benchmark folder `folder`.
@@ -140,7 +156,23 @@ pub fn import(folder: &Path, opts: &ImportOptions) -> Result<ImportedSpec, Impor
         .unwrap_or_else(|| slug(&format!("{submitter}-{system}-{benchmark}")));
     let imp = IMPLEMENTATIONS
         .iter()
-        .find(|(r, b, _, _)| *r == round && *b == benchmark);
+        .find(|(r, b, _, _, _)| *r == round && *b == benchmark);
+    let logged = from_logs::hparams(&book, &runs);
+    for (k, _) in &opts.given_hparams {
+        let clash = logged
+            .iter()
+            .any(|l| matches!(l, Line::Field(f, _, _) if f == k));
+        if clash {
+            return Err(ImportError::GivenHparam(
+                k.clone(),
+                "the logs report it; the imported value is the logged one".into(),
+            ));
+        }
+    }
+    let given = |k: &str| opts.given_hparams.iter().any(|(g, _)| g == k);
+    let missing: Vec<&str> = imp
+        .map(|(_, _, _, _, needs)| needs.iter().copied().filter(|k| !given(k)).collect())
+        .unwrap_or_default();
     let version = round.trim_start_matches("mlperf-training-");
     let p = &opts.specs_prefix;
     let mut out = String::new();
@@ -152,7 +184,7 @@ pub fn import(folder: &Path, opts: &ImportOptions) -> Result<ImportedSpec, Impor
         out.push_str(&format!("# {l}\n"));
     }
     out.push_str(&format!("use \"{p}rules/{round}.run\"\n"));
-    if let Some((_, _, file, _)) = imp {
+    if let (Some((_, _, file, _, _)), true) = (imp, missing.is_empty()) {
         out.push_str(&format!("use \"{p}{file}\"\n"));
     }
     out.push_str(&format!("\nrun \"{name}\" {{\n"));
@@ -178,16 +210,37 @@ pub fn import(folder: &Path, opts: &ImportOptions) -> Result<ImportedSpec, Impor
         ),
     }
     out.push_str("  }\n  hparams {\n");
-    block(&mut out, &from_logs::hparams(&book, &runs));
+    block(&mut out, &logged);
+    if !opts.given_hparams.is_empty() {
+        let mut lines = vec![Line::Comment(
+            "Given to `repro import --hparam`, not read from the result: the logs do not report these (the launch layout of the submission's config_*.sh).".into(),
+        )];
+        lines.extend(
+            opts.given_hparams
+                .iter()
+                .map(|(k, v)| Line::Field(k.clone(), v.clone(), None)),
+        );
+        block(&mut out, &lines);
+    }
     out.push_str("  }\n  launch slurm {\n");
     out.push_str("    # partition, account and time: your cluster's\n    exclusive = true\n");
     match imp {
-        Some((_, _, file, workload)) => out.push_str(&format!(
+        Some((_, _, file, workload, _)) if missing.is_empty() => out.push_str(&format!(
             "    script = \"templates/nemo.sbatch\"\n    workload = \"{workload}\" # {file}\n"
         )),
-        None => out.push_str(&format!(
-            "    # command: no implementation mapping in specs/impl/ for {benchmark} in v{version}; the\n    # submission's run_and_time.sh and config_*.sh say how it was started\n"
-        )),
+        Some((_, _, file, workload, _)) => block(
+            &mut out,
+            &[Line::Comment(format!(
+                "workload: `{workload}` of {file} runs this benchmark, but needs {}, which no log reports; `repro import --hparam KEY=VALUE` with the values of the submission's config_*.sh writes it",
+                missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+            ))],
+        ),
+        None => block(
+            &mut out,
+            &[Line::Comment(format!(
+                "command: no implementation mapping in specs/impl/ for {benchmark} in v{version}; the submission's run_and_time.sh and config_*.sh say how it was started"
+            ))],
+        ),
     }
     out.push_str("  }\n");
     out.push_str(&format!("  runs = {}\n", runs.len()));

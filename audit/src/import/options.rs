@@ -12,4 +12,8 @@ pub struct ImportOptions {
     /// Path from the written spec's folder to the repository's `specs/` folder, with a
     /// trailing `/` (empty when the spec is written into `specs/`): prefixes the `use` lines.
     pub specs_prefix: String,
+    /// Hparams the logs do not report, given by the user (`--hparam KEY=VALUE`: the launch
+    /// layout an implementation mapping needs, from the submission's `config_*.sh`), as
+    /// `(key, spec literal)`; written under a comment that says so.
+    pub given_hparams: Vec<(String, String)>,
 }

@@ -34,18 +34,13 @@ impl PinnedSpec {
             .iter()
             .map(|(key, v)| (key.clone(), v.to_json()))
             .collect();
-        let fields = ["hardware", "software"]
-            .iter()
+        let fields = [Group::Hardware, Group::Software]
+            .into_iter()
             .flat_map(|g| {
-                let group = if *g == "hardware" {
-                    Group::Hardware
-                } else {
-                    Group::Software
-                };
                 plan.lock
-                    .group(group)
+                    .group(g)
                     .keys()
-                    .map(move |k| format!("{g}.{k}"))
+                    .map(move |k| format!("{}.{k}", g.name()))
             })
             .chain(hparams.iter().map(|(k, _)| format!("hparams.{k}")));
         let lines = fields

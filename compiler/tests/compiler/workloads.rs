@@ -101,3 +101,32 @@ fn a_workload_declared_twice_is_an_error() {
         .file("job.run", &spec("", ""));
     insta::assert_snapshot!("workload_twice", p.lock_err("job.run"));
 }
+
+#[test]
+fn an_hparam_the_workload_needs_and_the_run_lacks_points_at_both() {
+    let impl_cpu = IMPL
+        .replace("(nodes * gpus_per_node)", "nodes")
+        .replace("LR = ", "CP = \"${context_parallel}\"\n    LR = ");
+    let p = Project::new()
+        .file("impl.run", &impl_cpu)
+        .file("job.run", &spec("", ""));
+    insta::assert_snapshot!("workload_needs_an_hparam", p.lock_err("job.run"));
+}
+
+#[test]
+fn whole_refuses_a_division_that_does_not_come_out_even() {
+    let impl_whole = IMPL.replace(
+        "\"${global_batch_size / (nodes * gpus_per_node)}\"",
+        "\"${whole(global_batch_size / nodes)}\"",
+    );
+    assert!(impl_whole.contains("whole("));
+    let even = Project::new()
+        .file("impl.run", &impl_whole)
+        .file("job.run", &spec("", ""));
+    even.lock_ok("job.run");
+    assert!(launch_of(&even, "lockfiles/job.lock").contains("MINIBS = \"256\""));
+    let uneven = Project::new()
+        .file("impl.run", &impl_whole)
+        .file("job.run", &spec("", "").replace("nodes = 2", "nodes = 3"));
+    insta::assert_snapshot!("whole_uneven", uneven.lock_err("job.run"));
+}

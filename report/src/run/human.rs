@@ -40,6 +40,18 @@ pub fn render(report: &ResultReport, prices: Option<&Prices>) -> String {
     if !r.reproducible {
         out.push_str(&summary::drift(r));
     }
+    if !r.unverified_sources.is_empty() {
+        let names: Vec<String> = r
+            .unverified_sources
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "unverified source(s): {} (pinned commit never fetched from its remote)",
+            names.join(", ")
+        );
+    }
     out.push_str(&summary::verdict_line(r));
     let _ = writeln!(out, "stored: {}", report.path.display());
     if let Some(diff) = &report.diff {

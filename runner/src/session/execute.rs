@@ -269,6 +269,7 @@ pub fn record_for(
         lock_hash: plan.lock_hash.clone(),
         hardware: plan.hardware.clone(),
         software: plan.software.clone(),
+        unverified_sources: plan.unverified_sources.clone(),
         tolerance: plan.tolerance,
         reproducible: drift.is_empty() && !runs.iter().any(|r| r.hparams_drifted()),
         health: Vec::new(),

@@ -70,6 +70,7 @@ impl RunPlan {
             time_limit_s: launch.time_ms.map(|ms| ms as f64 / 1000.0),
             tolerance: settings.tolerance.unwrap_or(DEFAULT_TOLERANCE),
             hparam_lines: BTreeMap::new(),
+            unverified_sources: unfetched_sources(plan.lock.group(Group::Software)),
         })
     }
 
@@ -97,6 +98,22 @@ impl RunPlan {
 
 /// `scoring.tolerance` when the spec has no `scoring` block (documented in docs/language.md).
 pub const DEFAULT_TOLERANCE: f64 = 0.05;
+
+/// The sources the lock marks `fetched = false`: pinned by commit, never fetched.
+fn unfetched_sources(software: &Table) -> Vec<String> {
+    let Some(sources) = software.get("sources").and_then(|s| s.as_table()) else {
+        return Vec::new();
+    };
+    sources
+        .iter()
+        .filter(|(_, s)| {
+            s.as_table()
+                .and_then(|t| t.get("fetched"))
+                .is_some_and(|f| matches!(f, repro_compiler::lockfile::LockValue::Bool(false)))
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
 
 fn strings(t: &Table) -> BTreeMap<String, String> {
     t.iter().map(|(k, v)| (k.clone(), v.canonical())).collect()

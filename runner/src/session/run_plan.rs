@@ -45,6 +45,10 @@ pub struct RunPlan {
     /// post-run check of what the job logged.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub hparam_lines: BTreeMap<String, String>,
+    /// Sources pinned to a commit that nobody fetched from the remote (the lock's
+    /// `fetched = false`, and no fetch by this run: `--offline`/`--frozen`), by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unverified_sources: Vec<String>,
 }
 
 /// How to start one run.

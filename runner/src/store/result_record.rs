@@ -26,6 +26,10 @@ pub struct ResultRecord {
     pub hardware: BTreeMap<String, String>,
     /// The plan's software group (versions, container, source commits).
     pub software: BTreeMap<String, String>,
+    /// Sources whose pinned commit was not fetched from the remote before the run (it ran
+    /// `--offline`): nothing proved that the remote has that commit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unverified_sources: Vec<String>,
     /// Relative tolerance for diffs, from the spec (`tolerance = 5%` is 0.05).
     pub tolerance: f64,
     pub environment: EnvRecord,
