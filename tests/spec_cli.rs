@@ -459,16 +459,16 @@ fn verify_holds_a_published_result_against_a_spec() {
     );
     assert!(out.contains("H200-SXM5-141GB"), "{out}");
     // The host CPU, the GPU memory (as bytes: 143771MiB is not "80 GB") and the driver (the
-    // kernel driver, when a description states one) are held too.
+    // CUDA driver, when a description states one) are held too.
     for line in [
         "host CPU: the spec pins \"Intel(R) Xeon(R) Platinum 8480C\" (specs/llama2-70b-lora-512xh200.run:18), the result has \"Intel(R) Xeon(R) Platinum 8480+\"",
         "GPU memory: the spec pins \"143771MiB\" (specs/llama2-70b-lora-512xh200.run:16), the result has \"80 GB\"",
-        "driver version: the spec pins \"550.90.07\" (specs/llama2-70b-lora-512xh200.run:17), the result has \"550.90.12\"",
+        "driver version: the spec pins \"550.90.07\" (specs/llama2-70b-lora-512xh200.run:17), the result has \"550.54.15\"",
     ] {
         assert!(out.contains(line), "{line}\n{out}");
     }
     // Oracle's own spec (imported by `repro import`) verifies: its system description names
-    // two drivers, and the spec pins the kernel driver, which is what verify holds it against.
+    // two drivers, and the spec pins the CUDA driver, which is what verify holds it against.
     let own = repro(
         Path::new(ROOT),
         &[

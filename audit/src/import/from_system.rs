@@ -65,17 +65,18 @@ pub fn hardware(json: &Value) -> Vec<Line> {
     out
 }
 
-/// The driver: the kernel driver when stated (what a node runs and verify holds the pin
-/// against), else `cuda_driver_version`; two different ones are said.
+/// The driver: `cuda_driver_version` when stated (what verify holds the pin against and the
+/// run preflight compares with the probe's `driver_version`), else `nvidia_kernel_driver`;
+/// two different ones are said.
 fn driver(json: &Value) -> Vec<Line> {
     let kernel = stated(json, "nvidia_kernel_driver");
     let cuda = stated(json, "cuda_driver_version");
-    match (kernel, cuda) {
-        (Some((kp, k)), Some((cp, c))) if k != c => vec![
+    match (cuda, kernel) {
+        (Some((cp, c)), Some((kp, k))) if k != c && !several(&c) => vec![
             Line::Comment(format!(
-                "The description states two drivers: `{kp}` \"{k}\" and `{cp}` \"{c}\" (the container's). Pinned: the kernel driver, the one a node runs."
+                "The description states two drivers: `{cp}` \"{c}\" and `{kp}` \"{k}\" (the host's kernel module). Pinned: the CUDA driver, which the run preflight compares with the probe's driver version; the kernel module is no pin."
             )),
-            Line::Field("driver".into(), quote(&k), None),
+            Line::Field("driver".into(), quote(&c), None),
         ],
         (Some((_, d)), _) | (None, Some((_, d))) if several(&d) => vec![Line::Comment(format!(
             "driver: not pinned, the description states several: \"{d}\""

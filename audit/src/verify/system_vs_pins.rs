@@ -102,15 +102,15 @@ pub fn check_system(pins: &Pins, desc: &SystemDesc, line: &dyn Fn(&str) -> Strin
             &same,
         );
     }
-    // The driver a node runs is its kernel module (`nvidia_kernel_driver`, what `repro probe`
-    // reads from /proc/driver/nvidia/version); `cuda_driver_version` is often the container's
-    // forward-compatibility driver (Eos: 560.35.03 in the container, 535.129.03 on the host).
-    // The pin is held against the kernel driver when the description states one.
+    // The driver pin is the CUDA driver (`cuda_driver_version`; the probe's `driver_version`,
+    // which the run preflight compares): NVIDIA's descriptions also state the host's kernel
+    // module (`nvidia_kernel_driver`), which differs under CUDA forward compatibility (Eos:
+    // 560.35.03 and 535.129.03). The kernel module is held only when no CUDA driver is stated.
     if let Some(driver) = &pins.driver {
-        let f = if find_field(json, "nvidia_kernel_driver").is_some() {
-            "nvidia_kernel_driver"
-        } else {
+        let f = if find_field(json, "cuda_driver_version").is_some() {
             "cuda_driver_version"
+        } else {
+            "nvidia_kernel_driver"
         };
         field("driver version", f, "hardware.driver", driver, &eq);
     }

@@ -75,6 +75,11 @@ pub fn compare(pins: &Pins, found: &EnvRecord) -> Vec<Drift> {
         gpu.cuda_version.clone(),
         &driver_supports,
     );
+    // `hardware.cpu` is the MLPerf `host_processor_model_name`, which submitters copy from
+    // the same `model name` line of /proc/cpuinfo the probe reads.
+    check("cpu", &pins.cpu, found.cpu.model.clone(), &|a, b| {
+        a.trim() == b.trim()
+    });
     // `software.nccl` is not compared with the host's libnccl here: a container or a PyTorch
     // wheel brings its own (a real H200 host had 2.28.3, the job loaded 2.28.9). The runner
     // holds the pin against what rank 0 reports it loaded (`session::nccl_loaded`).
