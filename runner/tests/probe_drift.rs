@@ -183,3 +183,27 @@ fn the_host_libnccl_is_not_held_against_the_pin() {
     };
     assert_eq!(compare(&pins, &record), vec![]);
 }
+
+/// The imported llama2 specs (`repro import`) pin what their machines' probes find, the host
+/// CPU included; the Azure plan on Oracle's machine drifts in GPU, memory, driver and CPU.
+#[test]
+fn imported_llama2_locks_match_their_machines_and_the_cpu_is_held() {
+    let azure = lock_pins("llama2-70b-lora-512xh200");
+    let oracle = lock_pins("llama2-70b-lora-512xh100");
+    assert_eq!(
+        azure.cpu.as_deref(),
+        Some("Intel(R) Xeon(R) Platinum 8480C")
+    );
+    assert_eq!(compare(&azure, &snapshot("h200-azure.json")), vec![]);
+    assert_eq!(compare(&oracle, &snapshot("h100-oracle.json")), vec![]);
+    let drift = compare(&azure, &snapshot("h100-oracle.json"));
+    let fields: Vec<&str> = drift.iter().map(|d| d.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["gpu", "gpu_memory", "driver", "cpu"],
+        "{}",
+        table(&drift)
+    );
+    let cpu = drift.iter().find(|d| d.field == "cpu").unwrap();
+    assert_eq!(cpu.found, "Intel(R) Xeon(R) Platinum 8480+");
+}
