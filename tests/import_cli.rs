@@ -192,10 +192,24 @@ fn every_published_folder_imports_and_verifies_against_its_own_spec() {
         let mut after = BTreeMap::new();
         tree(&submitter_of(bench), &mut after);
         assert!(before == after, "{folder}: the imported folder was written");
-        if !rounds_seen.contains_key(version) {
-            let written = std::fs::read_to_string(project.path().join(&spec)).unwrap();
-            rounds_seen.insert(version.clone(), written);
+        let written = std::fs::read_to_string(project.path().join(&spec)).unwrap();
+        // Contradictions are a comment and an explicit choice, never a silent pick.
+        if folder.contains("/Fujitsu/") {
+            for line in [
+                "# cuda: not pinned, `other_software_stack.0.cuda_version` states several:",
+                "# nccl: not pinned, `other_software_stack.0.nccl_version` states several:",
+            ] {
+                assert!(written.contains(line), "{line}\n{written}");
+            }
         }
+        if folder.contains("/eos_n64_ngc24.09_nemo/") {
+            assert!(
+                written.contains("# The description states two drivers: `other_software_stack.cuda_driver_version` \"560.35.03\""),
+                "{written}"
+            );
+            assert!(written.contains("driver = \"560.35.03\""), "{written}");
+        }
+        rounds_seen.entry(version.clone()).or_insert(written);
     }
     assert_eq!(
         rounds_seen.keys().collect::<Vec<_>>(),
@@ -533,4 +547,56 @@ fn a_mapping_needs_the_launch_layout_and_a_given_hparam_never_overrides_a_logged
         text(&out.stderr)
     );
     assert!(!p.join("specs/b.run").exists());
+}
+
+#[test]
+fn hparams_that_differ_between_runs_are_a_comment_not_a_pin() {
+    let Some(fx) = fixtures() else { return };
+    let project = scratch_project();
+    let p = project.path();
+    let azure = fx.join("mlperf-training-4.1/Azure");
+    let bench = "results/ND_H200_v5_n64_nemo/llama2_70b_lora";
+    let copy = tempfile::tempdir().unwrap();
+    let sub = copy.path().join("mlperf-training-4.1/Azure");
+    copy_dir(&azure.join(bench), &sub.join(bench));
+    copy_dir(&azure.join("systems"), &sub.join("systems"));
+    let log = sub.join(bench).join("result_3.txt");
+    let text3 = std::fs::read_to_string(&log).unwrap();
+    let from = "\"key\": \"opt_base_learning_rate\", \"value\": 0.0005";
+    assert!(text3.contains(from));
+    std::fs::write(
+        &log,
+        text3.replace(
+            from,
+            "\"key\": \"opt_base_learning_rate\", \"value\": 0.0004",
+        ),
+    )
+    .unwrap();
+    let folder = sub.join(bench).display().to_string();
+    let out = repro(
+        p,
+        &["import", &folder, "-o", "specs/mixed.run", "--offline"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let spec = std::fs::read_to_string(p.join("specs/mixed.run")).unwrap();
+    // Comments are wrapped: read them as one line.
+    let unwrapped = spec.replace("\n    # ", " ");
+    assert!(
+        unwrapped.contains("opt_base_learning_rate: not pinned, the logs differ: result_0.txt logs 0.0005, result_3.txt logs 0.0004"),
+        "{spec}"
+    );
+    assert!(!spec.contains("opt_base_learning_rate = "), "{spec}");
+    let verify = repro(
+        p,
+        &[
+            "verify",
+            &folder,
+            "--spec",
+            "specs/mixed.run",
+            "--format",
+            "json",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&verify.stdout).unwrap();
+    assert_eq!(spec_errors(&report), Vec::<String>::new());
 }
