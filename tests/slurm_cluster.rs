@@ -194,7 +194,7 @@ fn every_shipped_sbatch_template_runs_a_job_on_the_cluster() {
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "out"))
-            .map(|p| read(p))
+            .map(read)
             .collect();
         let shown = format!("{}: {finished:?}\n{job_out}", template.display());
         assert_eq!(end, TrackEnd::Finished, "{shown}");
