@@ -250,3 +250,29 @@ fn an_offline_run_warns_and_records_the_source_unverified() {
         show(&out)
     );
 }
+
+#[test]
+fn lock_fetch_proves_the_commit_on_a_file_remote() {
+    let p = Project::new();
+    p.pin(&p.commit);
+    let out = p.repro(&["lock", "--fetch", "specs/smoke-local.run"]);
+    assert!(out.status.success(), "{}", show(&out));
+    assert!(fetched(&p.lock(), &p.commit, true), "{}", p.lock());
+    // and a commit the remote lacks is refused at the spec line, the lock untouched
+    let before = p.lock();
+    let spec = p.path("specs/smoke-local.run");
+    let body = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(
+        &spec,
+        body.replace(&p.commit, "0123456789abcdef0123456789abcdef01234567"),
+    )
+    .unwrap();
+    let out = p.repro(&["lock", "--fetch", "specs/smoke-local.run"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(
+        text(&out.stderr).contains("cannot be fetched from `file://"),
+        "{}",
+        show(&out)
+    );
+    assert_eq!(p.lock(), before);
+}

@@ -18,7 +18,7 @@ use repro_runner::exec::CancelFlag;
 use repro_runner::probe::{self, EnvRecord, Gpu};
 use repro_runner::session::{MlperfScorer, RunPlan};
 use repro_runner::slurm::{
-    self, OnInterrupt, RunFolder, RunRecord, RunState, SlurmCli, SlurmEnd, SlurmError,
+    self, Container, OnInterrupt, RunFolder, RunRecord, RunState, SlurmCli, SlurmEnd, SlurmError,
     SlurmOptions, SlurmOutcome, SlurmRequest, StatusReport, SystemSlurm, TrackEnd, Tracker,
 };
 use repro_runner::store::{ResultStore, RunVerdict};
@@ -149,6 +149,71 @@ fn smoke_workload_on_two_nodes_two_runs() {
     let saved = RunState::load(&folder).unwrap();
     assert_eq!(saved, state);
     assert_eq!(saved.exit_code(), 0);
+}
+
+/// Every sbatch template shipped under `templates/`, recursively.
+fn shipped_sbatch_templates() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![Path::new(ROOT).join("templates")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "sbatch") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_shipped_sbatch_template_runs_a_job_on_the_cluster() {
+    if !cluster_up("every_shipped_sbatch_template_runs_a_job_on_the_cluster") {
+        return;
+    }
+    let templates = shipped_sbatch_templates();
+    assert!(templates.len() >= 2, "{templates:?}");
+    let cwd = std::env::current_dir().unwrap();
+    for template in templates {
+        let mut req = request("every-template", 2, 1, workload(0, 0));
+        req.template = Some(template.clone());
+        // A plan with a container (NeMo's template refuses one without); the cluster has no
+        // pyxis, so the templates' test hook runs the workload on the host from `cwd`.
+        req.container = Some(Container {
+            image: "nvcr.io/nvidia/nemo@sha256:0000000000000000000000000000000000000000000000000000000000000000".into(),
+            mounts: Vec::new(),
+            workdir: None,
+        });
+        req.env = vec![("REPRO_TEST_HOST_WORKDIR".into(), cwd.display().to_string())];
+        let (dir, folder, mut state) = submit(&req);
+        let (end, finished) = track(&folder, &mut state, OnInterrupt::Leave, &CancelFlag::new());
+        let job_out: String = std::fs::read_dir(dir.path().join("run"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "out"))
+            .map(read)
+            .collect();
+        let shown = format!("{}: {finished:?}\n{job_out}", template.display());
+        assert_eq!(end, TrackEnd::Finished, "{shown}");
+        assert_eq!(finished, vec![(0, SlurmOutcome::Completed)], "{shown}");
+        assert!(
+            job_out.contains("REPRO_TEST_HOST_WORKDIR is set"),
+            "{shown}"
+        );
+        // Both nodes ran the preflight, and all four ranks the workload.
+        assert_eq!(
+            std::fs::read_dir(folder.preflight(0)).unwrap().count(),
+            2,
+            "{shown}"
+        );
+        for rank in 0..4 {
+            let log = read(folder.rank_log(0, rank));
+            assert!(log.contains(&format!("\"rank\": {rank}")), "{shown}\n{log}");
+        }
+    }
 }
 
 #[test]
