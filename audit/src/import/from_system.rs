@@ -143,3 +143,50 @@ fn container(framework: &str) -> Option<String> {
             .all(|(i, c)| i == 2 || c.is_ascii_digit());
     ok.then(|| format!("nvcr.io/nvidia/{image}:{release}{suffix}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_ngc_release_names_its_image_anything_else_none() {
+        assert_eq!(
+            container("NVIDIA NeMo Framework Release 24.09").as_deref(),
+            Some("nvcr.io/nvidia/nemo:24.09")
+        );
+        assert_eq!(
+            container("PyTorch NVIDIA Release 24.04").as_deref(),
+            Some("nvcr.io/nvidia/pytorch:24.04-py3")
+        );
+        for f in [
+            "MXNet NVIDIA Release 24.04 or PyTorch NVIDIA Release 24.04",
+            "NVIDIA NeMo Framework Release 24.09.01",
+            "PyTorch NVIDIA Release 2x.04",
+            "NVIDIA PyTorch/MxNeti/DGL",
+        ] {
+            assert_eq!(container(f), None, "{f}");
+        }
+    }
+
+    #[test]
+    fn two_drivers_are_said_and_the_cuda_driver_pinned() {
+        let json = serde_json::json!({"other_software_stack": [{
+            "cuda_driver_version": "560.35.03", "nvidia_kernel_driver": "535.129.03"
+        }]});
+        let lines = driver(&json);
+        assert_eq!(
+            lines.last(),
+            Some(&Line::Field("driver".into(), "\"560.35.03\"".into(), None))
+        );
+        assert!(
+            matches!(&lines[0], Line::Comment(c) if c.contains("\"535.129.03\" (the host's kernel module)"))
+        );
+        let one = serde_json::json!({"nvidia_kernel_driver": "550.90.07 "});
+        assert_eq!(
+            driver(&one),
+            [Line::Field("driver".into(), "\"550.90.07\"".into(), None)]
+        );
+        let listed = serde_json::json!({"cuda_driver_version": "550.54.15; 550.90.07"});
+        assert!(matches!(&driver(&listed)[..], [Line::Comment(c)] if c.contains("several")));
+    }
+}

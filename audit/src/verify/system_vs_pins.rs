@@ -148,3 +148,27 @@ pub(crate) fn find_field<'a>(v: &'a Value, name: &str) -> Option<(String, &'a Va
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_as_descriptions_write_them() {
+        assert_eq!(size_bytes("143771 MiB"), Some(143_771 << 20));
+        assert_eq!(size_bytes("80 GB"), Some(80_000_000_000));
+        assert_eq!(size_bytes("80GB"), Some(80_000_000_000));
+        assert_eq!(size_bytes("80"), None);
+        assert_eq!(size_bytes("eighty GB"), None);
+    }
+
+    #[test]
+    fn fields_are_found_in_lists_too() {
+        let json = serde_json::json!({"other_software_stack": [{"cuda_version": "12.8"}]});
+        let (path, v) = find_field(&json, "cuda_version").unwrap();
+        assert_eq!(
+            (path.as_str(), v.as_str()),
+            ("other_software_stack.0.cuda_version", Some("12.8"))
+        );
+    }
+}
