@@ -119,19 +119,31 @@ class State:
 
 
 def is_state(node):
+    """`s['X']`, or `s.get('X')` (the same: every state variable has a BEGIN default)."""
     return (
         isinstance(node, ast.Subscript)
         and isinstance(node.value, ast.Name)
         and node.value.id == "s"
         and isinstance(node.slice, ast.Constant)
+    ) or (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "s"
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.Constant)
     )
 
 
 def state_name(node):
-    return node.slice.value
+    return node.slice.value if isinstance(node, ast.Subscript) else node.args[0].value
 
 
 def literal(x):
+    if x is None:
+        return "null"
     if isinstance(x, bool):
         return "true" if x else "false"
     if isinstance(x, str):
@@ -159,6 +171,20 @@ CMP = {
     ast.GtE: ">=",
 }
 ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+# the rule language's builtins (compiler/src/rules/builtin.rs), by the checker's name for them
+BUILTINS = {
+    "is_integer": "is_integer",
+    "math.ceil": "ceil",
+    "math.floor": "floor",
+    "int": "int",
+    "abs": "abs",
+    "math.log2": "log2",
+    "math.sqrt": "sqrt",
+    "max": "max",
+    "min": "min",
+}
+# operators written as builtins: `a ** b` is `pow(a, b)`, `a % b` is `mod(a, b)`
+OP_BUILTINS = {ast.Pow: "pow", ast.Mod: "mod"}
 
 
 def prec(n):
@@ -171,6 +197,8 @@ def prec(n):
         return 1
     if isinstance(n, ast.BinOp) and isinstance(n.op, ast.BitAnd):
         return 2
+    if isinstance(n, ast.BinOp) and type(n.op) in OP_BUILTINS:
+        return 8
     if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not):
         return 3
     if isinstance(n, ast.Compare):
@@ -217,6 +245,15 @@ class Translator:
             op = " or " if isinstance(n.op, ast.BitOr) else " and "
             me = prec(n)
             return f"{self.paren(n.left, names, me)}{op}{self.paren(n.right, names, me + 1)}"
+        if isinstance(n, ast.BinOp) and type(n.op) in OP_BUILTINS:
+            return f"{OP_BUILTINS[type(n.op)]}({e(n.left)}, {e(n.right)})"
+        if (
+            isinstance(n, ast.Call)
+            and not n.keywords
+            and ast.unparse(n.func) in BUILTINS
+            and not any(isinstance(a, ast.Starred) for a in n.args)
+        ):
+            return f"{BUILTINS[ast.unparse(n.func)]}(" + ", ".join(e(a) for a in n.args) + ")"
         if isinstance(n, ast.BinOp) and type(n.op) in ARITH:
             me = prec(n)
             return f"{self.paren(n.left, names, me)} {ARITH[type(n.op)]} {self.paren(n.right, names, me + 1)}"
@@ -257,6 +294,10 @@ class Translator:
         return s
 
     def compare(self, left, op, right, names):
+        if isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) and right.value is None:
+            # `x is None`: null is the only value equal to null
+            eq = "==" if isinstance(op, ast.Is) else "!="
+            return f"{self.paren(left, names, 5)} {eq} null"
         if isinstance(op, (ast.In, ast.NotIn)):
             neg = "not " if isinstance(op, ast.NotIn) else ""
             # 'k' in v['metadata'] / v['value']

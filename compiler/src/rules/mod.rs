@@ -20,6 +20,7 @@
 //! [`lower`] turns rule text into the IR: `repro_lang` parses it, lowering checks the shape of
 //! a rule set and builds the IR, with file:line:col on every error.
 
+mod builtin;
 mod error;
 mod eval;
 mod expr;
