@@ -51,6 +51,7 @@ class State:
     def __init__(self):
         self.defaults = {}
         self.meaning = {}
+        self.poisoned = set()  # set by an untranslated statement of the file being converted
 
     def begin(self, code):
         tree = ast.parse(code.strip())
@@ -83,6 +84,9 @@ class State:
             ):
                 name = state_name(stmt.targets[0])
                 v = stmt.value
+                if name in self.poisoned:
+                    untranslated.append(ast.unparse(stmt) + " (why: another statement sets it in a way not translated)")
+                    continue
                 if isinstance(v, ast.Constant) and v.value is True:
                     self.meaning[name] = f"seen({key})"
                     continue
@@ -114,7 +118,17 @@ class State:
                 else:
                     self.meaning[name] = f"({body})"
                 continue
-            untranslated.append(ast.unparse(stmt))
+            # state this statement sets has no single meaning any more: a check reading it
+            # stays untranslated rather than use the meaning of another assignment
+            for node in ast.walk(stmt):
+                for t in node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []:
+                    if is_state(t):
+                        self.meaning.pop(state_name(t), None)
+                        self.poisoned.add(state_name(t))
+            why = ""
+            if isinstance(stmt, ast.If):
+                why = " (why: state updated conditionally on each line, which the pure history functions cannot express)"
+            untranslated.append(ast.unparse(stmt) + why)
         return untranslated
 
 
@@ -459,6 +473,33 @@ def convert_yaml(version, path, state, report, common):
             report.add(rel, kind, rec[kind])
             notes.append(f"  # untranslated {kind}: {' '.join(str(rec[kind]).split())}")
     tr = Translator(state, None)
+    # a state variable this file's BEGIN sets and no POST of the file assigns is a constant
+    # (dlrmv4's `train_samples`, `target_accuracy`): its meaning is the literal, in this file only
+    assigned = {
+        state_name(t)
+        for k in keys.values()
+        if "POST" in k
+        for stmt in ast.walk(ast.parse(str(k["POST"]).strip()))
+        for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AugAssign) else [])
+        if is_state(t)
+    }
+    constants = {}
+    for rec in records:
+        if list(rec)[0] == "BEGIN" and not begin_block(rec["BEGIN"].get("CODE", "")):
+            mine = State()
+            try:
+                mine.begin(rec["BEGIN"].get("CODE", ""))
+            except Untranslatable:
+                continue
+            for var, default in mine.defaults.items():
+                if var not in assigned and default is not None:
+                    try:
+                        constants[var] = literal(default)
+                    except Untranslatable:
+                        pass
+    state.poisoned = set()
+    saved = {var: state.meaning.get(var) for var in constants}
+    state.meaning.update(constants)
     # POST code first, in file order, so that state set by a key is known to every check
     for name, k in keys.items():
         if "POST" in k:
@@ -486,13 +527,24 @@ def convert_yaml(version, path, state, report, common):
         if "PRE" in k:
             report.add(rel, f"key {name} PRE", k["PRE"])
             out.append(f"    # untranslated PRE: {' '.join(str(k['PRE']).split())}")
-        if "FIRST_CHECK" in k:
-            report.add(rel, f"key {name} FIRST_CHECK", k["FIRST_CHECK"])
-            out.append(f"    # untranslated FIRST_CHECK: {' '.join(str(k['FIRST_CHECK']).split())}")
+        for text in as_list(k.get("FIRST_CHECK")):
+            # the checker evaluates FIRST_CHECK on the key's first line only: no earlier line
+            text = str(text)
+            tr.source = text.strip()
+            try:
+                out.append(f"    check count({name}) > 0 or ({tr.check(text)})")
+            except (Untranslatable, SyntaxError):
+                report.add(rel, f"key {name} FIRST_CHECK", text)
+                out.append(f"    # untranslated FIRST_CHECK: {' '.join(text.split())}")
         if len(out) == 2 and out[1].startswith("    require"):
             body.append(f"  key {name} {{ {out[1].strip()} }}")
         else:
             body.append("\n".join(out + ["  }"]))
+    for var, meaning in saved.items():
+        if meaning is None:
+            state.meaning.pop(var, None)
+        else:
+            state.meaning[var] = meaning
     return "\n".join(lines + head + notes + ([""] if body else []) + body + ["}", ""])
 
 
