@@ -775,3 +775,182 @@ fn collect_logs(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// A closed dlrmv4 log of round 6.1 built from its rules (no published sample exists):
+/// `over` replaces values, `drop` removes keys, `evals` are (samples_count, accuracy).
+fn dlrmv4_log(over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]) -> String {
+    use serde_json::json;
+    let md = |k: &str| match k {
+        "block_start" => json!({"samples_count": 0, "epoch_count": 1, "first_epoch_num": 0}),
+        "block_stop" => json!({"samples_count": 0, "first_epoch_num": 0}),
+        "run_stop" => json!({"status": "success"}),
+        _ => json!({}),
+    };
+    let keys: Vec<(&str, Value)> = vec![
+        ("submission_org", json!("Repro")),
+        ("submission_platform", json!("test")),
+        ("submission_division", json!("closed")),
+        ("submission_benchmark", json!("dlrmv4")),
+        ("submission_status", json!("onprem")),
+        ("cache_clear", json!(true)),
+        ("init_start", Value::Null),
+        ("global_batch_size", json!(16384)),
+        ("train_samples", json!(2290835423_i64)),
+        ("eval_samples", json!(2058204)),
+        ("max_sequence_length", json!(4096)),
+        ("opt_name", json!("Adam")),
+        ("opt_base_learning_rate", json!(2e-6)),
+        ("opt_adam_beta_1", json!(0.95)),
+        ("opt_adam_beta_2", json!(0.999)),
+        ("opt_adam_epsilon", json!(1e-8)),
+        ("opt_weight_decay", json!(0.0)),
+        ("opt_gradient_clip_norm", json!(1.0)),
+        ("opt_sparse_name", json!("RowWiseAdagrad")),
+        ("opt_sparse_base_learning_rate", json!(2e-6)),
+        ("opt_learning_rate_warmup_steps", json!(24000)),
+        ("opt_learning_rate_warmup_start_lr", json!(0.0)),
+        ("eval_every_data_pct", json!(0.001)),
+        ("lowest_numerical_precision_in_linear", json!("bfloat16")),
+        ("lowest_numerical_precision_in_attn", json!("bfloat16")),
+        ("lowest_numerical_precision_in_comm", json!("bfloat16")),
+        ("tensor_parallelism", json!(1)),
+        ("pipeline_parallelism", json!(1)),
+        ("context_parallelism", json!(1)),
+        ("expert_parallelism", json!(1)),
+        ("micro_batch_size", json!(2048)),
+        ("config_filename", json!("config.yaml")),
+        ("gradient_accumulation_steps", json!(1)),
+        ("init_stop", Value::Null),
+        ("run_start", Value::Null),
+        ("block_start", Value::Null),
+    ];
+    let mut lines: Vec<(String, Value, Value)> = Vec::new();
+    for (k, v) in keys {
+        if drop.contains(&k) {
+            continue;
+        }
+        let v = over
+            .iter()
+            .find(|(o, _)| *o == k)
+            .map_or(v, |(_, v)| v.clone());
+        lines.push((k.to_owned(), v, md(k)));
+    }
+    for (samples, acc) in evals {
+        lines.push((
+            "eval_accuracy".into(),
+            json!(acc),
+            json!({"samples_count": samples}),
+        ));
+    }
+    lines.push(("block_stop".into(), Value::Null, md("block_stop")));
+    lines.push(("run_stop".into(), Value::Null, md("run_stop")));
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, (k, v, mut m))| {
+            m["file"] = json!("train.py");
+            m["lineno"] = json!(1);
+            let j = json!({"namespace": "", "time_ms": 1000.0 + i as f64, "event_type": "POINT_IN_TIME", "key": k, "value": v, "metadata": m});
+            format!(":::MLLOG {j}\n")
+        })
+        .collect()
+}
+
+/// Round 6.1's dlrmv4 rules use every builtin the converter now translates (`is_integer`,
+/// `ceil`, `floor`, `int`, `max`, `%`, `is None`, FIRST_CHECK, BEGIN constants): a log built
+/// from the rules and corruptions of each translated check, held against the official checker
+/// run with `--ruleset 6.1.0`.
+#[test]
+fn rule_built_dlrmv4_logs_match_the_official_checker_on_6_1() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    // gbs 16384: eval interval max(1, ceil(0.001 * 2290835423 / 16384)) * 16384 = 2293760,
+    // first eval ceil(floor((4480 * 16384 + 135331840) / 3) / 2293760) * 2293760 = 71106560
+    let (first, step) = (71_106_560_i64, 2_293_760_i64);
+    let good = [(first, 0.70), (first + step, 0.76)];
+    let cases: Vec<(&str, String)> = vec![
+        ("valid", dlrmv4_log(&[], &[], &good)),
+        (
+            "eval-off-grid",
+            dlrmv4_log(&[], &[], &[(first, 0.70), (first + step + 1, 0.76)]),
+        ),
+        (
+            "first-eval-early",
+            dlrmv4_log(&[], &[], &[(first - step, 0.70), (first + step, 0.76)]),
+        ),
+        (
+            "below-target",
+            dlrmv4_log(&[], &[], &[(first, 0.70), (first + step, 0.74)]),
+        ),
+        (
+            "lr-above-band",
+            dlrmv4_log(
+                &[
+                    ("opt_base_learning_rate", json!(4e-6)),
+                    ("opt_sparse_base_learning_rate", json!(4e-6)),
+                ],
+                &[],
+                &good,
+            ),
+        ),
+        (
+            "sparse-lr-differs",
+            dlrmv4_log(
+                &[("opt_sparse_base_learning_rate", json!(1.5e-6))],
+                &[],
+                &good,
+            ),
+        ),
+        (
+            "train-samples",
+            dlrmv4_log(&[("train_samples", json!(1))], &[], &good),
+        ),
+        (
+            "gbs-fraction",
+            dlrmv4_log(&[("global_batch_size", json!(16384.5))], &[], &good),
+        ),
+        (
+            "tp-zero",
+            dlrmv4_log(&[("tensor_parallelism", json!(0))], &[], &good),
+        ),
+        (
+            "tp-fraction",
+            dlrmv4_log(&[("tensor_parallelism", json!(1.5))], &[], &good),
+        ),
+        ("no-lr", dlrmv4_log(&[], &["opt_base_learning_rate"], &good)),
+        ("no-eval-samples", dlrmv4_log(&[], &["eval_samples"], &good)),
+        (
+            "wrong-hparam",
+            dlrmv4_log(&[("opt_adam_beta_1", json!(0.9))], &[], &good),
+        ),
+    ];
+    let book = RuleBook::by_name("mlperf-training-6.1").unwrap().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for (name, text) in &cases {
+        let sub = dir.path().join(name);
+        std::fs::create_dir(&sub).unwrap();
+        let f = sub.join("result_0.txt");
+        std::fs::write(&f, text).unwrap();
+        let want = official_in(&python, &f, "6.1.0")
+            .unwrap_or_else(|| panic!("{name}: official checker crashed"));
+        if *name == "valid" {
+            assert!(
+                want.0,
+                "the rule-built log must pass the official checker: {want:?}"
+            );
+        } else {
+            assert!(!want.0, "{name} must fail the official checker");
+        }
+        let got = ours(&book, &f);
+        checked += 1;
+        if got != want {
+            mismatches.push(format!("{name}: official {want:?}, repro {got:?}"));
+        }
+    }
+    eprintln!("{checked} rule-built 6.1 dlrmv4 logs held against the official checker");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
