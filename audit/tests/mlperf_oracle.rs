@@ -505,10 +505,45 @@ fn official_in(python: &Path, file: &Path, ruleset: &str) -> Option<(bool, BTree
         .unwrap();
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    parse_official(&text, out.status.success())
+}
+
+/// [`official_in`] on many files in one Python process (`mlperf_support/checker_driver.py`
+/// runs the official checker's own functions per file, with the command's output format).
+fn official_batch(
+    python: &Path,
+    files: &[PathBuf],
+    ruleset: &str,
+) -> Vec<Option<(bool, BTreeSet<String>)>> {
+    let driver =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mlperf_support/checker_driver.py");
+    let out = Command::new(python)
+        .arg(&driver)
+        .arg(ruleset)
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), files.len());
+    lines
+        .iter()
+        .map(|j| parse_official(j["text"].as_str().unwrap(), j["passed"].as_bool().unwrap()))
+        .collect()
+}
+
+/// Verdict and normalised reasons from the checker's output `text`.
+fn parse_official(text: &str, passed: bool) -> Option<(bool, BTreeSet<String>)> {
     if text.contains("Traceback") {
         return None;
     }
-    let passed = out.status.success();
     assert_eq!(passed, text.contains("SUCCESS"), "{text}");
     let mut reasons = BTreeSet::new();
     if let Some(at) = text.rfind("WARNING -  ").filter(|_| {
@@ -740,8 +775,9 @@ fn generated_rounds_match_the_official_checker_on_published_logs() {
                 files.push(f);
             }
         }
-        for f in files {
-            let Some(want) = official_in(&python, &f, &format!("{round}.0")) else {
+        let official = official_batch(&python, &files, &format!("{round}.0"));
+        for (f, want) in files.into_iter().zip(official) {
+            let Some(want) = want else {
                 continue;
             };
             let got = ours(&book, &f);
@@ -930,13 +966,19 @@ fn rule_built_dlrmv4_logs_match_the_official_checker_on_6_1() {
     let dir = tempfile::tempdir().unwrap();
     let mut mismatches = Vec::new();
     let mut checked = 0;
-    for (name, text) in &cases {
-        let sub = dir.path().join(name);
-        std::fs::create_dir(&sub).unwrap();
-        let f = sub.join("result_0.txt");
-        std::fs::write(&f, text).unwrap();
-        let want = official_in(&python, &f, "6.1.0")
-            .unwrap_or_else(|| panic!("{name}: official checker crashed"));
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .map(|(name, text)| {
+            let sub = dir.path().join(name);
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, text).unwrap();
+            f
+        })
+        .collect();
+    let official = official_batch(&python, &files, "6.1.0");
+    for (((name, _), f), want) in cases.iter().zip(&files).zip(official) {
+        let want = want.unwrap_or_else(|| panic!("{name}: official checker crashed"));
         if *name == "valid" {
             assert!(
                 want.0,
@@ -945,7 +987,7 @@ fn rule_built_dlrmv4_logs_match_the_official_checker_on_6_1() {
         } else {
             assert!(!want.0, "{name} must fail the official checker");
         }
-        let got = ours(&book, &f);
+        let got = ours(&book, f);
         checked += 1;
         if got != want {
             mismatches.push(format!("{name}: official {want:?}, repro {got:?}"));
