@@ -4,8 +4,12 @@
 //! equals repro's, after normalising what the official tool prints non-deterministically
 //! (set iteration order) or in Python syntax (expression texts).
 //!
-//! Runs `python3 -m mlperf_logging.compliance_checker --usage training --ruleset 4.1.0 FILE`
-//! (install it with `scripts/install-mlperf-logging.sh`); skips visibly when it is absent.
+//! Runs the official checker (`mlperf_logging.compliance_checker --usage training --ruleset
+//! X.Y.0`, explicit flags) once per round over all files, through
+//! `mlperf_support/checker_driver.py`, which is held against the command itself (install it
+//! with `scripts/install-mlperf-logging.sh`); skips visibly when it is absent. Rounds: 4.1
+//! (published, corrupted and synthetic logs), 4.0/5.0/5.1 (published and corrupted), 6.1
+//! (logs built from the dlrmv4 rules).
 
 mod mlperf_support;
 
@@ -481,14 +485,9 @@ fn synthetic_benchmarks(llama: &str) -> Vec<(String, String)> {
     out.into_iter().map(|(n, t)| (n.to_owned(), t)).collect()
 }
 
-/// Runs the official checker on `file` (cwd = its folder: the tool writes a log there).
-/// `None` when it crashes (a traceback), as it does on a division that is neither `closed`
-/// nor `open`: there repro must still give a failing verdict.
-fn official(python: &Path, file: &Path) -> Option<(bool, BTreeSet<String>)> {
-    official_in(python, file, "4.1.0")
-}
-
-/// [`official`] under ruleset `ruleset` (`X.Y.0`).
+/// Runs the official checker command on `file` under ruleset `ruleset` (`X.Y.0`; cwd = its
+/// folder: the tool writes a log there). `None` when it crashes (a traceback), as it does on a
+/// division that is neither `closed` nor `open`: there repro must still give a failing verdict.
 fn official_in(python: &Path, file: &Path, ruleset: &str) -> Option<(bool, BTreeSet<String>)> {
     let out = Command::new(python)
         .args([
@@ -632,24 +631,7 @@ fn verdicts_and_reasons_match_the_official_checker() {
             f
         })
         .collect();
-    let official: Vec<Option<(bool, BTreeSet<String>)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(files.len().div_ceil(4))
-            .map(|chunk| {
-                let python = &python;
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|f| official(python, f))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
+    let official = official_batch(&python, &files, "4.1.0");
     let mut disagreements = Vec::new();
     let (mut failing, mut crashes) = (0, 0);
     for ((case, file), want) in cases.iter().zip(&files).zip(&official) {
@@ -995,4 +977,46 @@ fn rule_built_dlrmv4_logs_match_the_official_checker_on_6_1() {
     }
     eprintln!("{checked} rule-built 6.1 dlrmv4 logs held against the official checker");
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// The one-process driver gives what the official command gives, file by file (valid, hparam
+/// out of band, missing key, broken JSON, truncated).
+#[test]
+fn the_checker_driver_gives_what_the_official_command_gives() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    let first = 71_106_560_i64;
+    let good = dlrmv4_log(&[], &[], &[(first, 0.76)]);
+    let bodies = [
+        good.clone(),
+        dlrmv4_log(
+            &[("opt_base_learning_rate", serde_json::json!(9e-6))],
+            &[],
+            &[(first, 0.76)],
+        ),
+        dlrmv4_log(&[], &["eval_samples"], &[(first, 0.76)]),
+        good.replacen("}\n", "\n", 3),
+        good[..good.len() / 2].to_owned(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let sub = dir.path().join(format!("case{i}"));
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, b).unwrap();
+            f
+        })
+        .collect();
+    let batch = official_batch(&python, &files, "6.1.0");
+    let mut verdicts = BTreeSet::new();
+    for (f, b) in files.iter().zip(batch) {
+        let one = official_in(&python, f, "6.1.0");
+        assert_eq!(b, one, "{}", f.display());
+        verdicts.insert(one.map(|o| o.0));
+    }
+    assert!(verdicts.contains(&Some(true)) && verdicts.contains(&Some(false)));
 }
