@@ -798,20 +798,7 @@ fn collect_logs(dir: &Path, out: &mut Vec<PathBuf>) {
 /// `over` replaces values, `drop` removes keys, `evals` are (samples_count, accuracy).
 fn dlrmv4_log(over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]) -> String {
     use serde_json::json;
-    let md = |k: &str| match k {
-        "block_start" => json!({"samples_count": 0, "epoch_count": 1, "first_epoch_num": 0}),
-        "block_stop" => json!({"samples_count": 0, "first_epoch_num": 0}),
-        "run_stop" => json!({"status": "success"}),
-        _ => json!({}),
-    };
-    let keys: Vec<(&str, Value)> = vec![
-        ("submission_org", json!("Repro")),
-        ("submission_platform", json!("test")),
-        ("submission_division", json!("closed")),
-        ("submission_benchmark", json!("dlrmv4")),
-        ("submission_status", json!("onprem")),
-        ("cache_clear", json!(true)),
-        ("init_start", Value::Null),
+    let hparams = vec![
         ("global_batch_size", json!(16384)),
         ("train_samples", json!(2290835423_i64)),
         ("eval_samples", json!(2058204)),
@@ -828,6 +815,39 @@ fn dlrmv4_log(over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]) -> St
         ("opt_learning_rate_warmup_steps", json!(24000)),
         ("opt_learning_rate_warmup_start_lr", json!(0.0)),
         ("eval_every_data_pct", json!(0.001)),
+        ("gradient_accumulation_steps", json!(1)),
+    ];
+    rule_built_log("dlrmv4", &hparams, over, drop, evals)
+}
+
+/// A closed log of a v6 benchmark: the keys every v6 round's common rules require, then the
+/// benchmark's `hparams`, with `over` replacing values and `drop` removing keys; `evals` are
+/// (samples_count, accuracy).
+fn rule_built_log(
+    bench: &str,
+    hparams: &[(&str, Value)],
+    over: &[(&str, Value)],
+    drop: &[&str],
+    evals: &[(i64, f64)],
+) -> String {
+    use serde_json::json;
+    let md = |k: &str| match k {
+        "block_start" => json!({"samples_count": 0, "epoch_count": 1, "first_epoch_num": 0}),
+        "block_stop" => json!({"samples_count": 0, "first_epoch_num": 0}),
+        "run_stop" => json!({"status": "success"}),
+        _ => json!({}),
+    };
+    let mut keys: Vec<(&str, Value)> = vec![
+        ("submission_org", json!("Repro")),
+        ("submission_platform", json!("test")),
+        ("submission_division", json!("closed")),
+        ("submission_benchmark", json!(bench)),
+        ("submission_status", json!("onprem")),
+        ("cache_clear", json!(true)),
+        ("init_start", Value::Null),
+    ];
+    keys.extend(hparams.iter().cloned());
+    keys.extend([
         ("lowest_numerical_precision_in_linear", json!("bfloat16")),
         ("lowest_numerical_precision_in_attn", json!("bfloat16")),
         ("lowest_numerical_precision_in_comm", json!("bfloat16")),
@@ -837,11 +857,10 @@ fn dlrmv4_log(over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]) -> St
         ("expert_parallelism", json!(1)),
         ("micro_batch_size", json!(2048)),
         ("config_filename", json!("config.yaml")),
-        ("gradient_accumulation_steps", json!(1)),
         ("init_stop", Value::Null),
         ("run_start", Value::Null),
         ("block_start", Value::Null),
-    ];
+    ]);
     let mut lines: Vec<(String, Value, Value)> = Vec::new();
     for (k, v) in keys {
         if drop.contains(&k) {
@@ -1019,4 +1038,123 @@ fn the_checker_driver_gives_what_the_official_command_gives() {
         verdicts.insert(one.map(|o| o.0));
     }
     assert!(verdicts.contains(&Some(true)) && verdicts.contains(&Some(false)));
+}
+
+/// deepseekv3_671b (new in 6.0, no published sample) uses `abs`, `**`, `math.floor` and a
+/// FIRST_CHECK: logs built from its rules, held against the official checker of 6.0 and 6.1.
+#[test]
+fn rule_built_deepseekv3_logs_match_the_official_checker_on_6_0_and_6_1() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    let log = |over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(16384)),
+            ("max_sequence_length", json!(4096)),
+            ("opt_name", json!("adamw")),
+            ("opt_base_learning_rate", json!(2.4e-05)),
+            ("max_steps", json!(1000)),
+            ("opt_learning_rate_warmup_steps", json!(4)),
+            ("opt_learning_rate_decay_steps", json!(11996)),
+            (
+                "opt_learning_rate_decay_schedule",
+                json!("cosine with linear warmup"),
+            ),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.95)),
+            ("opt_adamw_epsilon", json!(1e-08)),
+            ("opt_adamw_weight_decay", json!(0.1)),
+            ("opt_gradient_clip_norm", json!(1.0)),
+            ("moe_aux_loss_coeff", json!(0.01)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("train_samples", json!(1)),
+            ("eval_samples", json!(1024)),
+        ];
+        rule_built_log("deepseekv3_671b", &hparams, over, drop, evals)
+    };
+    // first eval: 16384 * floor(42 + 24576 / 16384) = 704512
+    let first = 704_512_i64;
+    let good = [(first, 3.9), (first + 16384, 3.5)];
+    let cases: Vec<(&str, String)> = vec![
+        ("valid", log(&[], &[], &good)),
+        (
+            "lr-not-sqrt-scaled",
+            log(&[("opt_base_learning_rate", json!(4.8e-05))], &[], &good),
+        ),
+        (
+            "lr-scaled",
+            log(
+                &[
+                    ("global_batch_size", json!(65536)),
+                    ("opt_base_learning_rate", json!(4.8e-05)),
+                ],
+                &[],
+                &[(65536 * 42, 3.5)],
+            ),
+        ),
+        (
+            "first-eval-off",
+            log(&[], &[], &[(first + 1, 3.9), (first + 16384, 3.5)]),
+        ),
+        (
+            "below-target",
+            log(&[], &[], &[(first, 3.9), (first + 16384, 3.7)]),
+        ),
+        (
+            "decay-steps",
+            log(
+                &[("opt_learning_rate_decay_steps", json!(12000))],
+                &[],
+                &good,
+            ),
+        ),
+        (
+            "gbs-small",
+            log(&[("global_batch_size", json!(8192))], &[], &good),
+        ),
+        ("no-moe-coeff", log(&[], &["moe_aux_loss_coeff"], &good)),
+        (
+            "micro-batch-fraction",
+            log(&[("micro_batch_size", json!(2.5))], &[], &good),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .map(|(name, text)| {
+            let sub = dir.path().join(name);
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, text).unwrap();
+            f
+        })
+        .collect();
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    let mut failing = 0;
+    for round in ["6.0", "6.1"] {
+        let book = RuleBook::by_name(&format!("mlperf-training-{round}"))
+            .unwrap()
+            .unwrap();
+        let official = official_batch(&python, &files, &format!("{round}.0"));
+        for (((name, _), f), want) in cases.iter().zip(&files).zip(official) {
+            let want = want.unwrap_or_else(|| panic!("{round} {name}: official checker crashed"));
+            if *name == "valid" || *name == "lr-scaled" {
+                assert!(want.0, "{round} {name}: {want:?}");
+            }
+            failing += usize::from(!want.0);
+            let got = ours(&book, f);
+            checked += 1;
+            if got != want {
+                mismatches.push(format!("{round} {name}: official {want:?}, repro {got:?}"));
+            }
+        }
+    }
+    eprintln!("{checked} rule-built deepseekv3_671b logs held against the official checker, {failing} failing");
+    assert!(
+        failing >= 12,
+        "the corruptions must fail: only {failing} do"
+    );
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
