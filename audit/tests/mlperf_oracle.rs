@@ -1158,3 +1158,112 @@ fn rule_built_deepseekv3_logs_match_the_official_checker_on_6_0_and_6_1() {
     );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// qwen35_397b_grpo (new in 6.1, no published sample): `**`, `abs`, `math.ceil`,
+/// `is_integer` and state from two keys. One eval at the first validation point: the
+/// conditional `next_validation_samples` update is the round's one untranslated check
+/// (`specs/rules/mlperf-training-6.1/UNTRANSLATED`), so logs that only it rejects are not here.
+#[test]
+fn rule_built_qwen35_logs_match_the_official_checker_on_6_1() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    let log = |over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(256)),
+            ("max_sequence_length", json!(65536)),
+            ("eval_samples", json!(251)),
+            ("init_checkpoint_step", json!(0)),
+            ("max_steps", json!(100)),
+            ("opt_name", json!("adamw")),
+            ("opt_base_learning_rate", json!(1.0e-6)),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.999)),
+            ("opt_adamw_epsilon", json!(1e-8)),
+            ("opt_adamw_weight_decay", json!(0.0)),
+            ("opt_gradient_clip_norm", json!(0.125)),
+            ("opt_learning_rate_warmup_steps", json!(0)),
+            ("opt_learning_rate_decay_schedule", json!("constant")),
+            ("generation_training_rollout_temperature", json!(1.0)),
+            ("generation_training_rollout_top_p", json!(1.0)),
+            ("generation_validation_rollout_temperature", json!(0.1)),
+            ("generation_validation_rollout_top_p", json!(0.95)),
+            ("num_prompts_per_step", json!(16)),
+            ("num_generations_per_prompt", json!(16)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("train_samples", json!(1)),
+        ];
+        rule_built_log("qwen35_397b_grpo", &hparams, over, drop, evals)
+    };
+    // first validation: 256 * ceil(2.5 + 3840 / 256) = 4608
+    let good = [(4608_i64, 0.72)];
+    let cases: Vec<(&str, String)> = vec![
+        ("valid", log(&[], &[], &good)),
+        (
+            "lr-scaled",
+            log(
+                &[
+                    ("global_batch_size", json!(1024)),
+                    ("opt_base_learning_rate", json!(2.0e-6)),
+                    ("opt_gradient_clip_norm", json!(0.0625)),
+                    ("num_prompts_per_step", json!(64)),
+                ],
+                &[],
+                &[(1024 * 7, 0.72)],
+            ),
+        ),
+        (
+            "lr-wrong",
+            log(&[("opt_base_learning_rate", json!(2.0e-6))], &[], &good),
+        ),
+        (
+            "clip-wrong",
+            log(&[("opt_gradient_clip_norm", json!(1.0))], &[], &good),
+        ),
+        (
+            "prompts-times-generations",
+            log(&[("num_prompts_per_step", json!(8))], &[], &good),
+        ),
+        (
+            "prompts-fraction",
+            log(&[("num_prompts_per_step", json!(16.5))], &[], &good),
+        ),
+        ("below-target", log(&[], &[], &[(4608, 0.69)])),
+        (
+            "no-top-p",
+            log(&[], &["generation_validation_rollout_top_p"], &good),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .map(|(name, text)| {
+            let sub = dir.path().join(name);
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, text).unwrap();
+            f
+        })
+        .collect();
+    let book = RuleBook::by_name("mlperf-training-6.1").unwrap().unwrap();
+    let official = official_batch(&python, &files, "6.1.0");
+    let mut mismatches = Vec::new();
+    for (((name, _), f), want) in cases.iter().zip(&files).zip(official) {
+        let want = want.unwrap_or_else(|| panic!("{name}: official checker crashed"));
+        assert_eq!(
+            want.0,
+            *name == "valid" || *name == "lr-scaled",
+            "{name}: {want:?}"
+        );
+        let got = ours(&book, f);
+        if got != want {
+            mismatches.push(format!("{name}: official {want:?}, repro {got:?}"));
+        }
+    }
+    eprintln!(
+        "{} rule-built qwen35_397b_grpo logs held against the official checker",
+        cases.len()
+    );
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
