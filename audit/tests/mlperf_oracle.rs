@@ -1267,3 +1267,97 @@ fn rule_built_qwen35_logs_match_the_official_checker_on_6_1() {
     );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// gpt_oss_20b (new in 6.0, no published sample): logs built from its rules, held against the
+/// official checker of 6.0 and 6.1.
+#[test]
+fn rule_built_gpt_oss_logs_match_the_official_checker_on_6_0_and_6_1() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    let log = |over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(1024)),
+            ("max_sequence_length", json!(8192)),
+            ("opt_name", json!("adamw")),
+            ("opt_base_learning_rate", json!(4e-4)),
+            ("opt_end_learning_rate", json!(4e-5)),
+            ("opt_learning_rate_warmup_steps", json!(100)),
+            ("opt_learning_rate_decay_steps", json!(1_199_900)),
+            (
+                "opt_learning_rate_decay_schedule",
+                json!("cosine with linear warmup"),
+            ),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.95)),
+            ("opt_adamw_epsilon", json!(1e-05)),
+            ("opt_adamw_weight_decay", json!(0.1)),
+            ("opt_gradient_clip_norm", json!(1.0)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("eval_samples", json!(1024)),
+            ("max_steps", json!(1_200_000)),
+            ("train_samples", json!(1)),
+        ];
+        rule_built_log("gpt_oss_20b", &hparams, over, drop, evals)
+    };
+    let good = [(12_288_i64, 3.6), (24_576, 3.3)];
+    let cases: Vec<(&str, String)> = vec![
+        ("valid", log(&[], &[], &good)),
+        (
+            "decay-steps",
+            log(
+                &[("opt_learning_rate_decay_steps", json!(1_200_000))],
+                &[],
+                &good,
+            ),
+        ),
+        (
+            "epsilon",
+            log(&[("opt_adamw_epsilon", json!(1e-08))], &[], &good),
+        ),
+        (
+            "below-target",
+            log(&[], &[], &[(12_288, 3.6), (24_576, 3.35)]),
+        ),
+        (
+            "no-samples-count",
+            log(&[], &[], &[(12_288, 3.6)]).replace("{\"samples_count\":12288,", "{"),
+        ),
+        ("no-end-lr", log(&[], &["opt_end_learning_rate"], &good)),
+        (
+            "tp-fraction",
+            log(&[("tensor_parallelism", json!(2.5))], &[], &good),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .map(|(name, text)| {
+            let sub = dir.path().join(name);
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, text).unwrap();
+            f
+        })
+        .collect();
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for round in ["6.0", "6.1"] {
+        let book = RuleBook::by_name(&format!("mlperf-training-{round}"))
+            .unwrap()
+            .unwrap();
+        let official = official_batch(&python, &files, &format!("{round}.0"));
+        for (((name, _), f), want) in cases.iter().zip(&files).zip(official) {
+            let want = want.unwrap_or_else(|| panic!("{round} {name}: official checker crashed"));
+            assert_eq!(want.0, *name == "valid", "{round} {name}: {want:?}");
+            let got = ours(&book, f);
+            checked += 1;
+            if got != want {
+                mismatches.push(format!("{round} {name}: official {want:?}, repro {got:?}"));
+            }
+        }
+    }
+    eprintln!("{checked} rule-built gpt_oss_20b logs held against the official checker");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
