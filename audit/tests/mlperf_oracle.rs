@@ -1361,3 +1361,161 @@ fn rule_built_gpt_oss_logs_match_the_official_checker_on_6_0_and_6_1() {
     eprintln!("{checked} rule-built gpt_oss_20b logs held against the official checker");
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// Writes `cases` and holds them against the official checker of each round in `rounds`;
+/// cases named in `passing` must pass the official checker, every other must fail it.
+/// Returns the number of (round, log) pairs checked; panics with every disagreement.
+fn hold_rule_built(
+    python: &Path,
+    rounds: &[&str],
+    cases: &[(&str, String)],
+    passing: &[&str],
+) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .map(|(name, text)| {
+            let sub = dir.path().join(name);
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, text).unwrap();
+            f
+        })
+        .collect();
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for round in rounds {
+        let book = RuleBook::by_name(&format!("mlperf-training-{round}"))
+            .unwrap()
+            .unwrap();
+        let official = official_batch(python, &files, &format!("{round}.0"));
+        for (((name, _), f), want) in cases.iter().zip(&files).zip(official) {
+            let want = want.unwrap_or_else(|| panic!("{round} {name}: official checker crashed"));
+            assert_eq!(want.0, passing.contains(name), "{round} {name}: {want:?}");
+            let got = ours(&book, f);
+            checked += 1;
+            if got != want {
+                mismatches.push(format!("{round} {name}: official {want:?}, repro {got:?}"));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    checked
+}
+
+/// flux1 (new in 5.1) and llama31_8b (new in 5.1), built from their rules, against the
+/// official checker of 6.0 and 6.1 (flux1's eval interval uses `math.ceil` on state).
+#[test]
+fn rule_built_flux1_and_llama31_8b_logs_match_the_official_checker_on_6_0_and_6_1() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    let flux = |over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(1024)),
+            // 256 * 1024 / 1024 = 256 steps: ceil(262144 / 1024) * 1024
+            ("evaluation_frequency", json!(262_144)),
+            ("opt_name", json!("adamw")),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.95)),
+            ("opt_adamw_epsilon", json!(1e-08)),
+            ("opt_adamw_weight_decay", json!(0.1)),
+            ("opt_base_learning_rate", json!(1e-4)),
+            ("opt_learning_rate_warmup_steps", json!(0)),
+            ("opt_gradient_clip_norm", json!(1.0)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("train_samples", json!(1)),
+            ("eval_samples", json!(1)),
+        ];
+        rule_built_log("flux1", &hparams, over, drop, evals)
+    };
+    let llama = |over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(32)),
+            ("max_sequence_length", json!(8192)),
+            ("opt_name", json!("adamw")),
+            ("opt_base_learning_rate", json!(1e-3)),
+            ("opt_end_learning_rate", json!(1e-4)),
+            ("opt_learning_rate_warmup_steps", json!(128)),
+            ("opt_learning_rate_decay_steps", json!(1_199_872)),
+            (
+                "opt_learning_rate_decay_schedule",
+                json!("cosine with linear warmup"),
+            ),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.95)),
+            ("opt_adamw_epsilon", json!(1e-05)),
+            ("opt_adamw_weight_decay", json!(0.1)),
+            ("opt_gradient_clip_norm", json!(1.0)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("eval_samples", json!(1024)),
+            ("max_steps", json!(1_200_000)),
+            ("train_samples", json!(1)),
+        ];
+        rule_built_log("llama31_8b", &hparams, over, drop, evals)
+    };
+    let fgood = [(262_144_i64, 0.7), (524_288, 0.58)];
+    let lgood = [(12_288_i64, 3.5), (24_576, 3.29)];
+    let cases: Vec<(&str, String)> = vec![
+        ("flux-valid", flux(&[], &[], &fgood)),
+        (
+            "flux-eval-frequency",
+            flux(&[("evaluation_frequency", json!(262_000))], &[], &fgood),
+        ),
+        (
+            "flux-below-target",
+            flux(&[], &[], &[(262_144, 0.7), (524_288, 0.6)]),
+        ),
+        (
+            "flux-beta",
+            flux(&[("opt_adamw_beta_2", json!(0.999))], &[], &fgood),
+        ),
+        (
+            "flux-no-clip",
+            flux(&[], &["opt_gradient_clip_norm"], &fgood),
+        ),
+        ("llama-valid", llama(&[], &[], &lgood)),
+        (
+            "llama-decay",
+            llama(
+                &[("opt_learning_rate_decay_steps", json!(1_200_000))],
+                &[],
+                &lgood,
+            ),
+        ),
+        (
+            "llama-below-target",
+            llama(&[], &[], &[(12_288, 3.5), (24_576, 3.31)]),
+        ),
+        (
+            "llama-seq-len",
+            llama(&[("max_sequence_length", json!(4096))], &[], &lgood),
+        ),
+        (
+            "llama-pp-fraction",
+            llama(&[("pipeline_parallelism", json!(1.5))], &[], &lgood),
+        ),
+    ];
+    let mut checked = hold_rule_built(
+        &python,
+        &["6.0", "6.1"],
+        &cases,
+        &["flux-valid", "llama-valid"],
+    );
+    // 6.1 derives the interval from the batch, ceil(262144 / 3000) * 3000 = 264000; 6.0 fixes 262144
+    let gbs = vec![(
+        "flux-gbs-3000",
+        flux(
+            &[
+                ("global_batch_size", json!(3000)),
+                ("evaluation_frequency", json!(264_000)),
+            ],
+            &[],
+            &fgood,
+        ),
+    )];
+    checked += hold_rule_built(&python, &["6.1"], &gbs, &["flux-gbs-3000"]);
+    checked += hold_rule_built(&python, &["6.0"], &gbs, &[]);
+    eprintln!("{checked} rule-built flux1 and llama31_8b logs held against the official checker");
+}
