@@ -1519,3 +1519,76 @@ fn rule_built_flux1_and_llama31_8b_logs_match_the_official_checker_on_6_0_and_6_
     checked += hold_rule_built(&python, &["6.0"], &gbs, &[]);
     eprintln!("{checked} rule-built flux1 and llama31_8b logs held against the official checker");
 }
+
+/// llama31_405b's 5.1/6.0 rules derive warmup and decay steps with `math.ceil` from the batch
+/// size (state set by one key's POST, read by another's CHECK): rule-built logs against the
+/// official checker of 5.1 and 6.0.
+#[test]
+fn rule_built_llama31_405b_logs_match_the_official_checker_on_5_1_and_6_0() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    let log = |gbs: i64, lr: f64, warmup: i64, decay: i64, drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(gbs)),
+            ("max_sequence_length", json!(8192)),
+            ("opt_name", json!("adamw")),
+            ("opt_base_learning_rate", json!(lr)),
+            ("opt_end_learning_rate", json!(8e-7)),
+            ("opt_learning_rate_warmup_steps", json!(warmup)),
+            ("opt_learning_rate_decay_steps", json!(decay)),
+            (
+                "opt_learning_rate_decay_schedule",
+                json!("cosine with linear warmup"),
+            ),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.95)),
+            ("opt_adamw_epsilon", json!(1e-05)),
+            ("opt_adamw_weight_decay", json!(0.1)),
+            ("opt_gradient_clip_norm", json!(1.0)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("eval_samples", json!(5760)),
+            ("init_checkpoint_step", json!(0)),
+            ("train_samples", json!(1)),
+            ("max_steps", json!(1000)),
+        ];
+        rule_built_log("llama31_405b", &hparams, &[], drop, evals)
+    };
+    let good = [(46_080_i64, 5.8), (92_160, 5.5)];
+    // gbs 1152: warmup ceil(8000 * 1152 / 1152) = 8000, decay 1200000 - 8000
+    // gbs 2304: lr 1.6e-4, warmup 4000, decay 600000 - 4000
+    let cases: Vec<(&str, String)> = vec![
+        ("valid", log(1152, 8e-5, 8000, 1_192_000, &[], &good)),
+        ("valid-2304", log(2304, 1.6e-4, 4000, 596_000, &[], &good)),
+        (
+            "decay-unscaled",
+            log(2304, 1.6e-4, 4000, 1_192_000, &[], &good),
+        ),
+        ("lr-unscaled", log(2304, 8e-5, 4000, 596_000, &[], &good)),
+        (
+            "below-target",
+            log(
+                1152,
+                8e-5,
+                8000,
+                1_192_000,
+                &[],
+                &[(46_080, 5.8), (92_160, 5.61)],
+            ),
+        ),
+        (
+            "no-init-checkpoint",
+            log(
+                1152,
+                8e-5,
+                8000,
+                1_192_000,
+                &["init_checkpoint_step"],
+                &good,
+            ),
+        ),
+    ];
+    let checked = hold_rule_built(&python, &["5.1", "6.0"], &cases, &["valid", "valid-2304"]);
+    eprintln!("{checked} rule-built llama31_405b logs held against the official checker");
+}
