@@ -116,7 +116,8 @@ class State:
                         continue
                     self.meaning[name] = f"(if not seen({key}) then {default} else {body})"
                 else:
-                    self.meaning[name] = f"({body})"
+                    # no BEGIN default: reading it before the key's line is a KeyError
+                    self.meaning[name] = f"(if seen({key}) then {body} else unset({q(name)}))"
                 continue
             # state this statement sets has no single meaning any more: a check reading it
             # stays untranslated rather than use the meaning of another assignment

@@ -1577,6 +1577,20 @@ fn rule_built_llama31_405b_logs_match_the_official_checker_on_5_1_and_6_0() {
                 &[(46_080, 5.8), (92_160, 5.61)],
             ),
         ),
+        // decay before warmup: the checker's state has no warmup steps yet (a failed CHECK)
+        ("decay-first", {
+            let text = log(1152, 8e-5, 8000, 1_192_000, &[], &good);
+            let mut lines: Vec<&str> = text.lines().collect();
+            let at = |ls: &[&str], k: &str| {
+                ls.iter()
+                    .position(|l| l.contains(&format!("\"key\":\"{k}\"")))
+                    .unwrap()
+            };
+            let warmup = lines.remove(at(&lines, "opt_learning_rate_warmup_steps"));
+            let decay = at(&lines, "opt_learning_rate_decay_steps");
+            lines.insert(decay + 1, warmup);
+            lines.join("\n") + "\n"
+        }),
         (
             "no-init-checkpoint",
             log(

@@ -70,6 +70,13 @@ pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, EvalError>> {
                 Ok(number(py_mod(x, y)))
             }
         }),
+        // the checker's state variable with no value yet: reading it is Python's KeyError
+        "unset" => Err(match args {
+            [Value::String(name)] => {
+                EvalError::MissingField(format!("state `{name}` (not set yet)"))
+            }
+            _ => arity(name, "the name of a state variable"),
+        }),
         "max" => two(|x, y| Ok(number(x.max(y)))),
         "min" => two(|x, y| Ok(number(x.min(y)))),
         _ => return None,
@@ -165,6 +172,7 @@ mod tests {
         assert_eq!(f("mod", &[json!(-1), json!(3)]), json!(2));
         assert_eq!(f("max", &[json!(1), json!(0.5)]), json!(1));
         assert!(call("seen", &[]).is_none());
+        assert!(call("unset", &[json!("warmup")]).unwrap().is_err());
         assert!(call("log2", &[json!(0)]).unwrap().is_err());
         assert!(call("ceil", &[json!("x")]).unwrap().is_err());
         assert!(call("ceil", &[json!(1), json!(2)]).unwrap().is_err());
