@@ -1606,3 +1606,59 @@ fn rule_built_llama31_405b_logs_match_the_official_checker_on_5_1_and_6_0() {
     let checked = hold_rule_built(&python, &["5.1", "6.0"], &cases, &["valid", "valid-2304"]);
     eprintln!("{checked} rule-built llama31_405b logs held against the official checker");
 }
+
+/// Every published log of 4.0–5.1 whose benchmark the v6 rounds still have (llama2_70b_lora,
+/// llama31_8b, flux1, dlrm_dcnv2, llama31_405b), held against the official checker of 6.0 and
+/// 6.1: logs written for an older round, judged by the newer rules.
+#[test]
+fn published_logs_under_the_v6_rules_match_the_official_checker() {
+    let (Some(fixtures), Some(python)) = (
+        mlperf_support::fixtures(),
+        mlperf_support::official_python(),
+    ) else {
+        return;
+    };
+    let mut logs = Vec::new();
+    for round in ["4.0", "4.1", "5.0", "5.1"] {
+        collect_logs(
+            &fixtures
+                .parent()
+                .unwrap()
+                .join(format!("mlperf-training-{round}")),
+            &mut logs,
+        );
+    }
+    logs.sort();
+    let mut checked = 0;
+    let mut mismatches = Vec::new();
+    for round in ["6.0", "6.1"] {
+        let book = RuleBook::by_name(&format!("mlperf-training-{round}"))
+            .unwrap()
+            .unwrap();
+        let files: Vec<PathBuf> = logs
+            .iter()
+            .filter(|f| {
+                let bench = f.parent().unwrap().file_name().unwrap().to_string_lossy();
+                book.benchmarks.iter().any(|b| *b == bench)
+            })
+            .cloned()
+            .collect();
+        let official = official_batch(&python, &files, &format!("{round}.0"));
+        for (f, want) in files.iter().zip(official) {
+            let Some(want) = want else {
+                continue;
+            };
+            let got = ours(&book, f);
+            checked += 1;
+            if got != want {
+                mismatches.push(format!(
+                    "{round} {}: official {want:?}, repro {got:?}",
+                    f.display()
+                ));
+            }
+        }
+    }
+    eprintln!("{checked} published logs held against the v6 official checkers");
+    assert!(checked > 20, "only {checked}");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
