@@ -51,6 +51,7 @@ class State:
     def __init__(self):
         self.defaults = {}
         self.meaning = {}
+        self.poisoned = set()  # set by an untranslated statement of the file being converted
 
     def begin(self, code):
         tree = ast.parse(code.strip())
@@ -83,6 +84,9 @@ class State:
             ):
                 name = state_name(stmt.targets[0])
                 v = stmt.value
+                if name in self.poisoned:
+                    untranslated.append(ast.unparse(stmt) + " (why: another statement sets it in a way not translated)")
+                    continue
                 if isinstance(v, ast.Constant) and v.value is True:
                     self.meaning[name] = f"seen({key})"
                     continue
@@ -112,26 +116,49 @@ class State:
                         continue
                     self.meaning[name] = f"(if not seen({key}) then {default} else {body})"
                 else:
-                    self.meaning[name] = f"({body})"
+                    # no BEGIN default: reading it before the key's line is a KeyError
+                    self.meaning[name] = f"(if seen({key}) then {body} else unset({q(name)}))"
                 continue
-            untranslated.append(ast.unparse(stmt))
+            # state this statement sets has no single meaning any more: a check reading it
+            # stays untranslated rather than use the meaning of another assignment
+            for node in ast.walk(stmt):
+                for t in node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []:
+                    if is_state(t):
+                        self.meaning.pop(state_name(t), None)
+                        self.poisoned.add(state_name(t))
+            why = ""
+            if isinstance(stmt, ast.If):
+                why = " (why: state updated conditionally on each line, which the pure history functions cannot express)"
+            untranslated.append(ast.unparse(stmt) + why)
         return untranslated
 
 
 def is_state(node):
+    """`s['X']`, or `s.get('X')` (the same: every state variable has a BEGIN default)."""
     return (
         isinstance(node, ast.Subscript)
         and isinstance(node.value, ast.Name)
         and node.value.id == "s"
         and isinstance(node.slice, ast.Constant)
+    ) or (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "s"
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.Constant)
     )
 
 
 def state_name(node):
-    return node.slice.value
+    return node.slice.value if isinstance(node, ast.Subscript) else node.args[0].value
 
 
 def literal(x):
+    if x is None:
+        return "null"
     if isinstance(x, bool):
         return "true" if x else "false"
     if isinstance(x, str):
@@ -159,6 +186,20 @@ CMP = {
     ast.GtE: ">=",
 }
 ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+# the rule language's builtins (compiler/src/rules/builtin.rs), by the checker's name for them
+BUILTINS = {
+    "is_integer": "is_integer",
+    "math.ceil": "ceil",
+    "math.floor": "floor",
+    "int": "int",
+    "abs": "abs",
+    "math.log2": "log2",
+    "math.sqrt": "sqrt",
+    "max": "max",
+    "min": "min",
+}
+# operators written as builtins: `a ** b` is `pow(a, b)`, `a % b` is `mod(a, b)`
+OP_BUILTINS = {ast.Pow: "pow", ast.Mod: "mod"}
 
 
 def prec(n):
@@ -171,6 +212,8 @@ def prec(n):
         return 1
     if isinstance(n, ast.BinOp) and isinstance(n.op, ast.BitAnd):
         return 2
+    if isinstance(n, ast.BinOp) and type(n.op) in OP_BUILTINS:
+        return 8
     if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not):
         return 3
     if isinstance(n, ast.Compare):
@@ -217,6 +260,15 @@ class Translator:
             op = " or " if isinstance(n.op, ast.BitOr) else " and "
             me = prec(n)
             return f"{self.paren(n.left, names, me)}{op}{self.paren(n.right, names, me + 1)}"
+        if isinstance(n, ast.BinOp) and type(n.op) in OP_BUILTINS:
+            return f"{OP_BUILTINS[type(n.op)]}({e(n.left)}, {e(n.right)})"
+        if (
+            isinstance(n, ast.Call)
+            and not n.keywords
+            and ast.unparse(n.func) in BUILTINS
+            and not any(isinstance(a, ast.Starred) for a in n.args)
+        ):
+            return f"{BUILTINS[ast.unparse(n.func)]}(" + ", ".join(e(a) for a in n.args) + ")"
         if isinstance(n, ast.BinOp) and type(n.op) in ARITH:
             me = prec(n)
             return f"{self.paren(n.left, names, me)} {ARITH[type(n.op)]} {self.paren(n.right, names, me + 1)}"
@@ -257,6 +309,10 @@ class Translator:
         return s
 
     def compare(self, left, op, right, names):
+        if isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) and right.value is None:
+            # `x is None`: null is the only value equal to null
+            eq = "==" if isinstance(op, ast.Is) else "!="
+            return f"{self.paren(left, names, 5)} {eq} null"
         if isinstance(op, (ast.In, ast.NotIn)):
             neg = "not " if isinstance(op, ast.NotIn) else ""
             # 'k' in v['metadata'] / v['value']
@@ -418,6 +474,33 @@ def convert_yaml(version, path, state, report, common):
             report.add(rel, kind, rec[kind])
             notes.append(f"  # untranslated {kind}: {' '.join(str(rec[kind]).split())}")
     tr = Translator(state, None)
+    # a state variable this file's BEGIN sets and no POST of the file assigns is a constant
+    # (dlrmv4's `train_samples`, `target_accuracy`): its meaning is the literal, in this file only
+    assigned = {
+        state_name(t)
+        for k in keys.values()
+        if "POST" in k
+        for stmt in ast.walk(ast.parse(str(k["POST"]).strip()))
+        for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AugAssign) else [])
+        if is_state(t)
+    }
+    constants = {}
+    for rec in records:
+        if list(rec)[0] == "BEGIN" and not begin_block(rec["BEGIN"].get("CODE", "")):
+            mine = State()
+            try:
+                mine.begin(rec["BEGIN"].get("CODE", ""))
+            except Untranslatable:
+                continue
+            for var, default in mine.defaults.items():
+                if var not in assigned and default is not None:
+                    try:
+                        constants[var] = literal(default)
+                    except Untranslatable:
+                        pass
+    state.poisoned = set()
+    saved = {var: state.meaning.get(var) for var in constants}
+    state.meaning.update(constants)
     # POST code first, in file order, so that state set by a key is known to every check
     for name, k in keys.items():
         if "POST" in k:
@@ -445,13 +528,24 @@ def convert_yaml(version, path, state, report, common):
         if "PRE" in k:
             report.add(rel, f"key {name} PRE", k["PRE"])
             out.append(f"    # untranslated PRE: {' '.join(str(k['PRE']).split())}")
-        if "FIRST_CHECK" in k:
-            report.add(rel, f"key {name} FIRST_CHECK", k["FIRST_CHECK"])
-            out.append(f"    # untranslated FIRST_CHECK: {' '.join(str(k['FIRST_CHECK']).split())}")
+        for text in as_list(k.get("FIRST_CHECK")):
+            # the checker evaluates FIRST_CHECK on the key's first line only: no earlier line
+            text = str(text)
+            tr.source = text.strip()
+            try:
+                out.append(f"    check count({name}) > 0 or ({tr.check(text)})")
+            except (Untranslatable, SyntaxError):
+                report.add(rel, f"key {name} FIRST_CHECK", text)
+                out.append(f"    # untranslated FIRST_CHECK: {' '.join(text.split())}")
         if len(out) == 2 and out[1].startswith("    require"):
             body.append(f"  key {name} {{ {out[1].strip()} }}")
         else:
             body.append("\n".join(out + ["  }"]))
+    for var, meaning in saved.items():
+        if meaning is None:
+            state.meaning.pop(var, None)
+        else:
+            state.meaning[var] = meaning
     return "\n".join(lines + head + notes + ([""] if body else []) + body + ["}", ""])
 
 

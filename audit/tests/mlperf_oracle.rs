@@ -4,8 +4,12 @@
 //! equals repro's, after normalising what the official tool prints non-deterministically
 //! (set iteration order) or in Python syntax (expression texts).
 //!
-//! Runs `python3 -m mlperf_logging.compliance_checker --usage training --ruleset 4.1.0 FILE`
-//! (install it with `scripts/install-mlperf-logging.sh`); skips visibly when it is absent.
+//! Runs the official checker (`mlperf_logging.compliance_checker --usage training --ruleset
+//! X.Y.0`, explicit flags) once per round over all files, through
+//! `mlperf_support/checker_driver.py`, which is held against the command itself (install it
+//! with `scripts/install-mlperf-logging.sh`); skips visibly when it is absent. Rounds: 4.1
+//! (published, corrupted and synthetic logs), 4.0/5.0/5.1 (published and corrupted), 6.1
+//! (logs built from the dlrmv4 rules).
 
 mod mlperf_support;
 
@@ -481,14 +485,9 @@ fn synthetic_benchmarks(llama: &str) -> Vec<(String, String)> {
     out.into_iter().map(|(n, t)| (n.to_owned(), t)).collect()
 }
 
-/// Runs the official checker on `file` (cwd = its folder: the tool writes a log there).
-/// `None` when it crashes (a traceback), as it does on a division that is neither `closed`
-/// nor `open`: there repro must still give a failing verdict.
-fn official(python: &Path, file: &Path) -> Option<(bool, BTreeSet<String>)> {
-    official_in(python, file, "4.1.0")
-}
-
-/// [`official`] under ruleset `ruleset` (`X.Y.0`).
+/// Runs the official checker command on `file` under ruleset `ruleset` (`X.Y.0`; cwd = its
+/// folder: the tool writes a log there). `None` when it crashes (a traceback), as it does on a
+/// division that is neither `closed` nor `open`: there repro must still give a failing verdict.
 fn official_in(python: &Path, file: &Path, ruleset: &str) -> Option<(bool, BTreeSet<String>)> {
     let out = Command::new(python)
         .args([
@@ -505,10 +504,45 @@ fn official_in(python: &Path, file: &Path, ruleset: &str) -> Option<(bool, BTree
         .unwrap();
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    parse_official(&text, out.status.success())
+}
+
+/// [`official_in`] on many files in one Python process (`mlperf_support/checker_driver.py`
+/// runs the official checker's own functions per file, with the command's output format).
+fn official_batch(
+    python: &Path,
+    files: &[PathBuf],
+    ruleset: &str,
+) -> Vec<Option<(bool, BTreeSet<String>)>> {
+    let driver =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mlperf_support/checker_driver.py");
+    let out = Command::new(python)
+        .arg(&driver)
+        .arg(ruleset)
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), files.len());
+    lines
+        .iter()
+        .map(|j| parse_official(j["text"].as_str().unwrap(), j["passed"].as_bool().unwrap()))
+        .collect()
+}
+
+/// Verdict and normalised reasons from the checker's output `text`.
+fn parse_official(text: &str, passed: bool) -> Option<(bool, BTreeSet<String>)> {
     if text.contains("Traceback") {
         return None;
     }
-    let passed = out.status.success();
     assert_eq!(passed, text.contains("SUCCESS"), "{text}");
     let mut reasons = BTreeSet::new();
     if let Some(at) = text.rfind("WARNING -  ").filter(|_| {
@@ -597,24 +631,7 @@ fn verdicts_and_reasons_match_the_official_checker() {
             f
         })
         .collect();
-    let official: Vec<Option<(bool, BTreeSet<String>)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(files.len().div_ceil(4))
-            .map(|chunk| {
-                let python = &python;
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|f| official(python, f))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
+    let official = official_batch(&python, &files, "4.1.0");
     let mut disagreements = Vec::new();
     let (mut failing, mut crashes) = (0, 0);
     for ((case, file), want) in cases.iter().zip(&files).zip(&official) {
@@ -637,6 +654,10 @@ fn verdicts_and_reasons_match_the_official_checker() {
             ));
         }
     }
+    eprintln!(
+        "{} 4.1 logs held against the official checker ({failing} failing, {crashes} crash it)",
+        cases.len()
+    );
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
     // the corpus must exercise failures, not only passes
     assert!(failing >= 20, "only {failing} failing cases");
@@ -740,8 +761,9 @@ fn generated_rounds_match_the_official_checker_on_published_logs() {
                 files.push(f);
             }
         }
-        for f in files {
-            let Some(want) = official_in(&python, &f, &format!("{round}.0")) else {
+        let official = official_batch(&python, &files, &format!("{round}.0"));
+        for (f, want) in files.into_iter().zip(official) {
+            let Some(want) = want else {
                 continue;
             };
             let got = ours(&book, &f);
@@ -774,4 +796,873 @@ fn collect_logs(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(p);
         }
     }
+}
+
+/// A closed dlrmv4 log of round 6.1 built from its rules (no published sample exists):
+/// `over` replaces values, `drop` removes keys, `evals` are (samples_count, accuracy).
+fn dlrmv4_log(over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]) -> String {
+    use serde_json::json;
+    let hparams = vec![
+        ("global_batch_size", json!(16384)),
+        ("train_samples", json!(2290835423_i64)),
+        ("eval_samples", json!(2058204)),
+        ("max_sequence_length", json!(4096)),
+        ("opt_name", json!("Adam")),
+        ("opt_base_learning_rate", json!(2e-6)),
+        ("opt_adam_beta_1", json!(0.95)),
+        ("opt_adam_beta_2", json!(0.999)),
+        ("opt_adam_epsilon", json!(1e-8)),
+        ("opt_weight_decay", json!(0.0)),
+        ("opt_gradient_clip_norm", json!(1.0)),
+        ("opt_sparse_name", json!("RowWiseAdagrad")),
+        ("opt_sparse_base_learning_rate", json!(2e-6)),
+        ("opt_learning_rate_warmup_steps", json!(24000)),
+        ("opt_learning_rate_warmup_start_lr", json!(0.0)),
+        ("eval_every_data_pct", json!(0.001)),
+        ("gradient_accumulation_steps", json!(1)),
+    ];
+    rule_built_log("dlrmv4", &hparams, over, drop, evals)
+}
+
+/// A closed log of a v6 benchmark: the keys every v6 round's common rules require, then the
+/// benchmark's `hparams`, with `over` replacing values and `drop` removing keys; `evals` are
+/// (samples_count, accuracy).
+fn rule_built_log(
+    bench: &str,
+    hparams: &[(&str, Value)],
+    over: &[(&str, Value)],
+    drop: &[&str],
+    evals: &[(i64, f64)],
+) -> String {
+    use serde_json::json;
+    let md = |k: &str| match k {
+        "block_start" => json!({"samples_count": 0, "epoch_count": 1, "first_epoch_num": 0}),
+        "block_stop" => json!({"samples_count": 0, "first_epoch_num": 0}),
+        "run_stop" => json!({"status": "success"}),
+        _ => json!({}),
+    };
+    let mut keys: Vec<(&str, Value)> = vec![
+        ("submission_org", json!("Repro")),
+        ("submission_platform", json!("test")),
+        ("submission_division", json!("closed")),
+        ("submission_benchmark", json!(bench)),
+        ("submission_status", json!("onprem")),
+        ("cache_clear", json!(true)),
+        ("init_start", Value::Null),
+    ];
+    keys.extend(hparams.iter().cloned());
+    keys.extend([
+        ("lowest_numerical_precision_in_linear", json!("bfloat16")),
+        ("lowest_numerical_precision_in_attn", json!("bfloat16")),
+        ("lowest_numerical_precision_in_comm", json!("bfloat16")),
+        ("tensor_parallelism", json!(1)),
+        ("pipeline_parallelism", json!(1)),
+        ("context_parallelism", json!(1)),
+        ("expert_parallelism", json!(1)),
+        ("micro_batch_size", json!(2048)),
+        ("config_filename", json!("config.yaml")),
+        ("init_stop", Value::Null),
+        ("run_start", Value::Null),
+        ("block_start", Value::Null),
+    ]);
+    let mut lines: Vec<(String, Value, Value)> = Vec::new();
+    for (k, v) in keys {
+        if drop.contains(&k) {
+            continue;
+        }
+        let v = over
+            .iter()
+            .find(|(o, _)| *o == k)
+            .map_or(v, |(_, v)| v.clone());
+        lines.push((k.to_owned(), v, md(k)));
+    }
+    for (samples, acc) in evals {
+        lines.push((
+            "eval_accuracy".into(),
+            json!(acc),
+            json!({"samples_count": samples}),
+        ));
+    }
+    lines.push(("block_stop".into(), Value::Null, md("block_stop")));
+    lines.push(("run_stop".into(), Value::Null, md("run_stop")));
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, (k, v, mut m))| {
+            m["file"] = json!("train.py");
+            m["lineno"] = json!(1);
+            let j = json!({"namespace": "", "time_ms": 1000.0 + i as f64, "event_type": "POINT_IN_TIME", "key": k, "value": v, "metadata": m});
+            format!(":::MLLOG {j}\n")
+        })
+        .collect()
+}
+
+/// Round 6.1's dlrmv4 rules use every builtin the converter now translates (`is_integer`,
+/// `ceil`, `floor`, `int`, `max`, `%`, `is None`, FIRST_CHECK, BEGIN constants): a log built
+/// from the rules and corruptions of each translated check, held against the official checker
+/// run with `--ruleset 6.1.0`.
+#[test]
+fn rule_built_dlrmv4_logs_match_the_official_checker_on_6_1() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    // gbs 16384: eval interval max(1, ceil(0.001 * 2290835423 / 16384)) * 16384 = 2293760,
+    // first eval ceil(floor((4480 * 16384 + 135331840) / 3) / 2293760) * 2293760 = 71106560
+    let (first, step) = (71_106_560_i64, 2_293_760_i64);
+    let good = [(first, 0.70), (first + step, 0.76)];
+    let cases: Vec<(&str, String)> = vec![
+        ("valid", dlrmv4_log(&[], &[], &good)),
+        (
+            "eval-off-grid",
+            dlrmv4_log(&[], &[], &[(first, 0.70), (first + step + 1, 0.76)]),
+        ),
+        (
+            "first-eval-early",
+            dlrmv4_log(&[], &[], &[(first - step, 0.70), (first + step, 0.76)]),
+        ),
+        (
+            "below-target",
+            dlrmv4_log(&[], &[], &[(first, 0.70), (first + step, 0.74)]),
+        ),
+        (
+            "lr-above-band",
+            dlrmv4_log(
+                &[
+                    ("opt_base_learning_rate", json!(4e-6)),
+                    ("opt_sparse_base_learning_rate", json!(4e-6)),
+                ],
+                &[],
+                &good,
+            ),
+        ),
+        (
+            "sparse-lr-differs",
+            dlrmv4_log(
+                &[("opt_sparse_base_learning_rate", json!(1.5e-6))],
+                &[],
+                &good,
+            ),
+        ),
+        (
+            "train-samples",
+            dlrmv4_log(&[("train_samples", json!(1))], &[], &good),
+        ),
+        (
+            "gbs-fraction",
+            dlrmv4_log(&[("global_batch_size", json!(16384.5))], &[], &good),
+        ),
+        (
+            "tp-zero",
+            dlrmv4_log(&[("tensor_parallelism", json!(0))], &[], &good),
+        ),
+        (
+            "tp-fraction",
+            dlrmv4_log(&[("tensor_parallelism", json!(1.5))], &[], &good),
+        ),
+        ("no-lr", dlrmv4_log(&[], &["opt_base_learning_rate"], &good)),
+        ("no-eval-samples", dlrmv4_log(&[], &["eval_samples"], &good)),
+        (
+            "wrong-hparam",
+            dlrmv4_log(&[("opt_adam_beta_1", json!(0.9))], &[], &good),
+        ),
+    ];
+    let book = RuleBook::by_name("mlperf-training-6.1").unwrap().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .map(|(name, text)| {
+            let sub = dir.path().join(name);
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, text).unwrap();
+            f
+        })
+        .collect();
+    let official = official_batch(&python, &files, "6.1.0");
+    for (((name, _), f), want) in cases.iter().zip(&files).zip(official) {
+        let want = want.unwrap_or_else(|| panic!("{name}: official checker crashed"));
+        if *name == "valid" {
+            assert!(
+                want.0,
+                "the rule-built log must pass the official checker: {want:?}"
+            );
+        } else {
+            assert!(!want.0, "{name} must fail the official checker");
+        }
+        let got = ours(&book, f);
+        checked += 1;
+        if got != want {
+            mismatches.push(format!("{name}: official {want:?}, repro {got:?}"));
+        }
+    }
+    eprintln!("{checked} rule-built 6.1 dlrmv4 logs held against the official checker");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// The one-process driver gives what the official command gives, file by file (valid, hparam
+/// out of band, missing key, broken JSON, truncated).
+#[test]
+fn the_checker_driver_gives_what_the_official_command_gives() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    let first = 71_106_560_i64;
+    let good = dlrmv4_log(&[], &[], &[(first, 0.76)]);
+    let bodies = [
+        good.clone(),
+        dlrmv4_log(
+            &[("opt_base_learning_rate", serde_json::json!(9e-6))],
+            &[],
+            &[(first, 0.76)],
+        ),
+        dlrmv4_log(&[], &["eval_samples"], &[(first, 0.76)]),
+        good.replacen("}\n", "\n", 3),
+        good[..good.len() / 2].to_owned(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let sub = dir.path().join(format!("case{i}"));
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, b).unwrap();
+            f
+        })
+        .collect();
+    let batch = official_batch(&python, &files, "6.1.0");
+    let mut verdicts = BTreeSet::new();
+    for (f, b) in files.iter().zip(batch) {
+        let one = official_in(&python, f, "6.1.0");
+        assert_eq!(b, one, "{}", f.display());
+        verdicts.insert(one.map(|o| o.0));
+    }
+    assert!(verdicts.contains(&Some(true)) && verdicts.contains(&Some(false)));
+}
+
+/// deepseekv3_671b (new in 6.0, no published sample) uses `abs`, `**`, `math.floor` and a
+/// FIRST_CHECK: logs built from its rules, held against the official checker of 6.0 and 6.1.
+#[test]
+fn rule_built_deepseekv3_logs_match_the_official_checker_on_6_0_and_6_1() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    let log = |over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(16384)),
+            ("max_sequence_length", json!(4096)),
+            ("opt_name", json!("adamw")),
+            ("opt_base_learning_rate", json!(2.4e-05)),
+            ("max_steps", json!(1000)),
+            ("opt_learning_rate_warmup_steps", json!(4)),
+            ("opt_learning_rate_decay_steps", json!(11996)),
+            (
+                "opt_learning_rate_decay_schedule",
+                json!("cosine with linear warmup"),
+            ),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.95)),
+            ("opt_adamw_epsilon", json!(1e-08)),
+            ("opt_adamw_weight_decay", json!(0.1)),
+            ("opt_gradient_clip_norm", json!(1.0)),
+            ("moe_aux_loss_coeff", json!(0.01)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("train_samples", json!(1)),
+            ("eval_samples", json!(1024)),
+        ];
+        rule_built_log("deepseekv3_671b", &hparams, over, drop, evals)
+    };
+    // first eval: 16384 * floor(42 + 24576 / 16384) = 704512
+    let first = 704_512_i64;
+    let good = [(first, 3.9), (first + 16384, 3.5)];
+    let cases: Vec<(&str, String)> = vec![
+        ("valid", log(&[], &[], &good)),
+        (
+            "lr-not-sqrt-scaled",
+            log(&[("opt_base_learning_rate", json!(4.8e-05))], &[], &good),
+        ),
+        (
+            "lr-scaled",
+            log(
+                &[
+                    ("global_batch_size", json!(65536)),
+                    ("opt_base_learning_rate", json!(4.8e-05)),
+                ],
+                &[],
+                &[(65536 * 42, 3.5)],
+            ),
+        ),
+        (
+            "first-eval-off",
+            log(&[], &[], &[(first + 1, 3.9), (first + 16384, 3.5)]),
+        ),
+        (
+            "below-target",
+            log(&[], &[], &[(first, 3.9), (first + 16384, 3.7)]),
+        ),
+        (
+            "decay-steps",
+            log(
+                &[("opt_learning_rate_decay_steps", json!(12000))],
+                &[],
+                &good,
+            ),
+        ),
+        (
+            "gbs-small",
+            log(&[("global_batch_size", json!(8192))], &[], &good),
+        ),
+        ("no-moe-coeff", log(&[], &["moe_aux_loss_coeff"], &good)),
+        (
+            "micro-batch-fraction",
+            log(&[("micro_batch_size", json!(2.5))], &[], &good),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .map(|(name, text)| {
+            let sub = dir.path().join(name);
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, text).unwrap();
+            f
+        })
+        .collect();
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    let mut failing = 0;
+    for round in ["6.0", "6.1"] {
+        let book = RuleBook::by_name(&format!("mlperf-training-{round}"))
+            .unwrap()
+            .unwrap();
+        let official = official_batch(&python, &files, &format!("{round}.0"));
+        for (((name, _), f), want) in cases.iter().zip(&files).zip(official) {
+            let want = want.unwrap_or_else(|| panic!("{round} {name}: official checker crashed"));
+            if *name == "valid" || *name == "lr-scaled" {
+                assert!(want.0, "{round} {name}: {want:?}");
+            }
+            failing += usize::from(!want.0);
+            let got = ours(&book, f);
+            checked += 1;
+            if got != want {
+                mismatches.push(format!("{round} {name}: official {want:?}, repro {got:?}"));
+            }
+        }
+    }
+    eprintln!("{checked} rule-built deepseekv3_671b logs held against the official checker, {failing} failing");
+    assert!(
+        failing >= 12,
+        "the corruptions must fail: only {failing} do"
+    );
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// qwen35_397b_grpo (new in 6.1, no published sample): `**`, `abs`, `math.ceil`,
+/// `is_integer` and state from two keys. One eval at the first validation point: the
+/// conditional `next_validation_samples` update is the round's one untranslated check
+/// (`specs/rules/mlperf-training-6.1/UNTRANSLATED`), so logs that only it rejects are not here.
+#[test]
+fn rule_built_qwen35_logs_match_the_official_checker_on_6_1() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    let log = |over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(256)),
+            ("max_sequence_length", json!(65536)),
+            ("eval_samples", json!(251)),
+            ("init_checkpoint_step", json!(0)),
+            ("max_steps", json!(100)),
+            ("opt_name", json!("adamw")),
+            ("opt_base_learning_rate", json!(1.0e-6)),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.999)),
+            ("opt_adamw_epsilon", json!(1e-8)),
+            ("opt_adamw_weight_decay", json!(0.0)),
+            ("opt_gradient_clip_norm", json!(0.125)),
+            ("opt_learning_rate_warmup_steps", json!(0)),
+            ("opt_learning_rate_decay_schedule", json!("constant")),
+            ("generation_training_rollout_temperature", json!(1.0)),
+            ("generation_training_rollout_top_p", json!(1.0)),
+            ("generation_validation_rollout_temperature", json!(0.1)),
+            ("generation_validation_rollout_top_p", json!(0.95)),
+            ("num_prompts_per_step", json!(16)),
+            ("num_generations_per_prompt", json!(16)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("train_samples", json!(1)),
+        ];
+        rule_built_log("qwen35_397b_grpo", &hparams, over, drop, evals)
+    };
+    // first validation: 256 * ceil(2.5 + 3840 / 256) = 4608
+    let good = [(4608_i64, 0.72)];
+    let cases: Vec<(&str, String)> = vec![
+        ("valid", log(&[], &[], &good)),
+        (
+            "lr-scaled",
+            log(
+                &[
+                    ("global_batch_size", json!(1024)),
+                    ("opt_base_learning_rate", json!(2.0e-6)),
+                    ("opt_gradient_clip_norm", json!(0.0625)),
+                    ("num_prompts_per_step", json!(64)),
+                ],
+                &[],
+                &[(1024 * 7, 0.72)],
+            ),
+        ),
+        (
+            "lr-wrong",
+            log(&[("opt_base_learning_rate", json!(2.0e-6))], &[], &good),
+        ),
+        (
+            "clip-wrong",
+            log(&[("opt_gradient_clip_norm", json!(1.0))], &[], &good),
+        ),
+        (
+            "prompts-times-generations",
+            log(&[("num_prompts_per_step", json!(8))], &[], &good),
+        ),
+        (
+            "prompts-fraction",
+            log(&[("num_prompts_per_step", json!(16.5))], &[], &good),
+        ),
+        ("below-target", log(&[], &[], &[(4608, 0.69)])),
+        (
+            "no-top-p",
+            log(&[], &["generation_validation_rollout_top_p"], &good),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .map(|(name, text)| {
+            let sub = dir.path().join(name);
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, text).unwrap();
+            f
+        })
+        .collect();
+    let book = RuleBook::by_name("mlperf-training-6.1").unwrap().unwrap();
+    let official = official_batch(&python, &files, "6.1.0");
+    let mut mismatches = Vec::new();
+    for (((name, _), f), want) in cases.iter().zip(&files).zip(official) {
+        let want = want.unwrap_or_else(|| panic!("{name}: official checker crashed"));
+        assert_eq!(
+            want.0,
+            *name == "valid" || *name == "lr-scaled",
+            "{name}: {want:?}"
+        );
+        let got = ours(&book, f);
+        if got != want {
+            mismatches.push(format!("{name}: official {want:?}, repro {got:?}"));
+        }
+    }
+    eprintln!(
+        "{} rule-built qwen35_397b_grpo logs held against the official checker",
+        cases.len()
+    );
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// gpt_oss_20b (new in 6.0, no published sample): logs built from its rules, held against the
+/// official checker of 6.0 and 6.1.
+#[test]
+fn rule_built_gpt_oss_logs_match_the_official_checker_on_6_0_and_6_1() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    let log = |over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(1024)),
+            ("max_sequence_length", json!(8192)),
+            ("opt_name", json!("adamw")),
+            ("opt_base_learning_rate", json!(4e-4)),
+            ("opt_end_learning_rate", json!(4e-5)),
+            ("opt_learning_rate_warmup_steps", json!(100)),
+            ("opt_learning_rate_decay_steps", json!(1_199_900)),
+            (
+                "opt_learning_rate_decay_schedule",
+                json!("cosine with linear warmup"),
+            ),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.95)),
+            ("opt_adamw_epsilon", json!(1e-05)),
+            ("opt_adamw_weight_decay", json!(0.1)),
+            ("opt_gradient_clip_norm", json!(1.0)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("eval_samples", json!(1024)),
+            ("max_steps", json!(1_200_000)),
+            ("train_samples", json!(1)),
+        ];
+        rule_built_log("gpt_oss_20b", &hparams, over, drop, evals)
+    };
+    let good = [(12_288_i64, 3.6), (24_576, 3.3)];
+    let cases: Vec<(&str, String)> = vec![
+        ("valid", log(&[], &[], &good)),
+        (
+            "decay-steps",
+            log(
+                &[("opt_learning_rate_decay_steps", json!(1_200_000))],
+                &[],
+                &good,
+            ),
+        ),
+        (
+            "epsilon",
+            log(&[("opt_adamw_epsilon", json!(1e-08))], &[], &good),
+        ),
+        (
+            "below-target",
+            log(&[], &[], &[(12_288, 3.6), (24_576, 3.35)]),
+        ),
+        (
+            "no-samples-count",
+            log(&[], &[], &[(12_288, 3.6)]).replace("{\"samples_count\":12288,", "{"),
+        ),
+        ("no-end-lr", log(&[], &["opt_end_learning_rate"], &good)),
+        (
+            "tp-fraction",
+            log(&[("tensor_parallelism", json!(2.5))], &[], &good),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .map(|(name, text)| {
+            let sub = dir.path().join(name);
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, text).unwrap();
+            f
+        })
+        .collect();
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for round in ["6.0", "6.1"] {
+        let book = RuleBook::by_name(&format!("mlperf-training-{round}"))
+            .unwrap()
+            .unwrap();
+        let official = official_batch(&python, &files, &format!("{round}.0"));
+        for (((name, _), f), want) in cases.iter().zip(&files).zip(official) {
+            let want = want.unwrap_or_else(|| panic!("{round} {name}: official checker crashed"));
+            assert_eq!(want.0, *name == "valid", "{round} {name}: {want:?}");
+            let got = ours(&book, f);
+            checked += 1;
+            if got != want {
+                mismatches.push(format!("{round} {name}: official {want:?}, repro {got:?}"));
+            }
+        }
+    }
+    eprintln!("{checked} rule-built gpt_oss_20b logs held against the official checker");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// Writes `cases` and holds them against the official checker of each round in `rounds`;
+/// cases named in `passing` must pass the official checker, every other must fail it.
+/// Returns the number of (round, log) pairs checked; panics with every disagreement.
+fn hold_rule_built(
+    python: &Path,
+    rounds: &[&str],
+    cases: &[(&str, String)],
+    passing: &[&str],
+) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .map(|(name, text)| {
+            let sub = dir.path().join(name);
+            std::fs::create_dir(&sub).unwrap();
+            let f = sub.join("result_0.txt");
+            std::fs::write(&f, text).unwrap();
+            f
+        })
+        .collect();
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for round in rounds {
+        let book = RuleBook::by_name(&format!("mlperf-training-{round}"))
+            .unwrap()
+            .unwrap();
+        let official = official_batch(python, &files, &format!("{round}.0"));
+        for (((name, _), f), want) in cases.iter().zip(&files).zip(official) {
+            let want = want.unwrap_or_else(|| panic!("{round} {name}: official checker crashed"));
+            assert_eq!(want.0, passing.contains(name), "{round} {name}: {want:?}");
+            let got = ours(&book, f);
+            checked += 1;
+            if got != want {
+                mismatches.push(format!("{round} {name}: official {want:?}, repro {got:?}"));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    checked
+}
+
+/// flux1 (new in 5.1) and llama31_8b (new in 5.1), built from their rules, against the
+/// official checker of 6.0 and 6.1 (flux1's eval interval uses `math.ceil` on state).
+#[test]
+fn rule_built_flux1_and_llama31_8b_logs_match_the_official_checker_on_6_0_and_6_1() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    let flux = |over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(1024)),
+            // 256 * 1024 / 1024 = 256 steps: ceil(262144 / 1024) * 1024
+            ("evaluation_frequency", json!(262_144)),
+            ("opt_name", json!("adamw")),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.95)),
+            ("opt_adamw_epsilon", json!(1e-08)),
+            ("opt_adamw_weight_decay", json!(0.1)),
+            ("opt_base_learning_rate", json!(1e-4)),
+            ("opt_learning_rate_warmup_steps", json!(0)),
+            ("opt_gradient_clip_norm", json!(1.0)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("train_samples", json!(1)),
+            ("eval_samples", json!(1)),
+        ];
+        rule_built_log("flux1", &hparams, over, drop, evals)
+    };
+    let llama = |over: &[(&str, Value)], drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(32)),
+            ("max_sequence_length", json!(8192)),
+            ("opt_name", json!("adamw")),
+            ("opt_base_learning_rate", json!(1e-3)),
+            ("opt_end_learning_rate", json!(1e-4)),
+            ("opt_learning_rate_warmup_steps", json!(128)),
+            ("opt_learning_rate_decay_steps", json!(1_199_872)),
+            (
+                "opt_learning_rate_decay_schedule",
+                json!("cosine with linear warmup"),
+            ),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.95)),
+            ("opt_adamw_epsilon", json!(1e-05)),
+            ("opt_adamw_weight_decay", json!(0.1)),
+            ("opt_gradient_clip_norm", json!(1.0)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("eval_samples", json!(1024)),
+            ("max_steps", json!(1_200_000)),
+            ("train_samples", json!(1)),
+        ];
+        rule_built_log("llama31_8b", &hparams, over, drop, evals)
+    };
+    let fgood = [(262_144_i64, 0.7), (524_288, 0.58)];
+    let lgood = [(12_288_i64, 3.5), (24_576, 3.29)];
+    let cases: Vec<(&str, String)> = vec![
+        ("flux-valid", flux(&[], &[], &fgood)),
+        (
+            "flux-eval-frequency",
+            flux(&[("evaluation_frequency", json!(262_000))], &[], &fgood),
+        ),
+        (
+            "flux-below-target",
+            flux(&[], &[], &[(262_144, 0.7), (524_288, 0.6)]),
+        ),
+        (
+            "flux-beta",
+            flux(&[("opt_adamw_beta_2", json!(0.999))], &[], &fgood),
+        ),
+        (
+            "flux-no-clip",
+            flux(&[], &["opt_gradient_clip_norm"], &fgood),
+        ),
+        ("llama-valid", llama(&[], &[], &lgood)),
+        (
+            "llama-decay",
+            llama(
+                &[("opt_learning_rate_decay_steps", json!(1_200_000))],
+                &[],
+                &lgood,
+            ),
+        ),
+        (
+            "llama-below-target",
+            llama(&[], &[], &[(12_288, 3.5), (24_576, 3.31)]),
+        ),
+        (
+            "llama-seq-len",
+            llama(&[("max_sequence_length", json!(4096))], &[], &lgood),
+        ),
+        (
+            "llama-pp-fraction",
+            llama(&[("pipeline_parallelism", json!(1.5))], &[], &lgood),
+        ),
+    ];
+    let mut checked = hold_rule_built(
+        &python,
+        &["6.0", "6.1"],
+        &cases,
+        &["flux-valid", "llama-valid"],
+    );
+    // 6.1 derives the interval from the batch, ceil(262144 / 3000) * 3000 = 264000; 6.0 fixes 262144
+    let gbs = vec![(
+        "flux-gbs-3000",
+        flux(
+            &[
+                ("global_batch_size", json!(3000)),
+                ("evaluation_frequency", json!(264_000)),
+            ],
+            &[],
+            &fgood,
+        ),
+    )];
+    checked += hold_rule_built(&python, &["6.1"], &gbs, &["flux-gbs-3000"]);
+    checked += hold_rule_built(&python, &["6.0"], &gbs, &[]);
+    eprintln!("{checked} rule-built flux1 and llama31_8b logs held against the official checker");
+}
+
+/// llama31_405b's 5.1/6.0 rules derive warmup and decay steps with `math.ceil` from the batch
+/// size (state set by one key's POST, read by another's CHECK): rule-built logs against the
+/// official checker of 5.1 and 6.0.
+#[test]
+fn rule_built_llama31_405b_logs_match_the_official_checker_on_5_1_and_6_0() {
+    let Some(python) = mlperf_support::official_python() else {
+        return;
+    };
+    use serde_json::json;
+    let log = |gbs: i64, lr: f64, warmup: i64, decay: i64, drop: &[&str], evals: &[(i64, f64)]| {
+        let hparams = vec![
+            ("global_batch_size", json!(gbs)),
+            ("max_sequence_length", json!(8192)),
+            ("opt_name", json!("adamw")),
+            ("opt_base_learning_rate", json!(lr)),
+            ("opt_end_learning_rate", json!(8e-7)),
+            ("opt_learning_rate_warmup_steps", json!(warmup)),
+            ("opt_learning_rate_decay_steps", json!(decay)),
+            (
+                "opt_learning_rate_decay_schedule",
+                json!("cosine with linear warmup"),
+            ),
+            ("opt_adamw_beta_1", json!(0.9)),
+            ("opt_adamw_beta_2", json!(0.95)),
+            ("opt_adamw_epsilon", json!(1e-05)),
+            ("opt_adamw_weight_decay", json!(0.1)),
+            ("opt_gradient_clip_norm", json!(1.0)),
+            ("gradient_accumulation_steps", json!(1)),
+            ("eval_samples", json!(5760)),
+            ("init_checkpoint_step", json!(0)),
+            ("train_samples", json!(1)),
+            ("max_steps", json!(1000)),
+        ];
+        rule_built_log("llama31_405b", &hparams, &[], drop, evals)
+    };
+    let good = [(46_080_i64, 5.8), (92_160, 5.5)];
+    // gbs 1152: warmup ceil(8000 * 1152 / 1152) = 8000, decay 1200000 - 8000
+    // gbs 2304: lr 1.6e-4, warmup 4000, decay 600000 - 4000
+    let cases: Vec<(&str, String)> = vec![
+        ("valid", log(1152, 8e-5, 8000, 1_192_000, &[], &good)),
+        ("valid-2304", log(2304, 1.6e-4, 4000, 596_000, &[], &good)),
+        (
+            "decay-unscaled",
+            log(2304, 1.6e-4, 4000, 1_192_000, &[], &good),
+        ),
+        ("lr-unscaled", log(2304, 8e-5, 4000, 596_000, &[], &good)),
+        (
+            "below-target",
+            log(
+                1152,
+                8e-5,
+                8000,
+                1_192_000,
+                &[],
+                &[(46_080, 5.8), (92_160, 5.61)],
+            ),
+        ),
+        // decay before warmup: the checker's state has no warmup steps yet (a failed CHECK)
+        ("decay-first", {
+            let text = log(1152, 8e-5, 8000, 1_192_000, &[], &good);
+            let mut lines: Vec<&str> = text.lines().collect();
+            let at = |ls: &[&str], k: &str| {
+                ls.iter()
+                    .position(|l| l.contains(&format!("\"key\":\"{k}\"")))
+                    .unwrap()
+            };
+            let warmup = lines.remove(at(&lines, "opt_learning_rate_warmup_steps"));
+            let decay = at(&lines, "opt_learning_rate_decay_steps");
+            lines.insert(decay + 1, warmup);
+            lines.join("\n") + "\n"
+        }),
+        (
+            "no-init-checkpoint",
+            log(
+                1152,
+                8e-5,
+                8000,
+                1_192_000,
+                &["init_checkpoint_step"],
+                &good,
+            ),
+        ),
+    ];
+    let checked = hold_rule_built(&python, &["5.1", "6.0"], &cases, &["valid", "valid-2304"]);
+    eprintln!("{checked} rule-built llama31_405b logs held against the official checker");
+}
+
+/// Every published log of 4.0–5.1 whose benchmark the v6 rounds still have (llama2_70b_lora,
+/// llama31_8b, flux1, dlrm_dcnv2, llama31_405b), held against the official checker of 6.0 and
+/// 6.1: logs written for an older round, judged by the newer rules.
+#[test]
+fn published_logs_under_the_v6_rules_match_the_official_checker() {
+    let (Some(fixtures), Some(python)) = (
+        mlperf_support::fixtures(),
+        mlperf_support::official_python(),
+    ) else {
+        return;
+    };
+    let mut logs = Vec::new();
+    for round in ["4.0", "4.1", "5.0", "5.1"] {
+        collect_logs(
+            &fixtures
+                .parent()
+                .unwrap()
+                .join(format!("mlperf-training-{round}")),
+            &mut logs,
+        );
+    }
+    logs.sort();
+    let mut checked = 0;
+    let mut mismatches = Vec::new();
+    for round in ["6.0", "6.1"] {
+        let book = RuleBook::by_name(&format!("mlperf-training-{round}"))
+            .unwrap()
+            .unwrap();
+        let files: Vec<PathBuf> = logs
+            .iter()
+            .filter(|f| {
+                let bench = f.parent().unwrap().file_name().unwrap().to_string_lossy();
+                book.benchmarks.iter().any(|b| *b == bench)
+            })
+            .cloned()
+            .collect();
+        let official = official_batch(&python, &files, &format!("{round}.0"));
+        for (f, want) in files.iter().zip(official) {
+            let Some(want) = want else {
+                continue;
+            };
+            let got = ours(&book, f);
+            checked += 1;
+            if got != want {
+                mismatches.push(format!(
+                    "{round} {}: official {want:?}, repro {got:?}",
+                    f.display()
+                ));
+            }
+        }
+    }
+    eprintln!("{checked} published logs held against the v6 official checkers");
+    assert!(checked > 20, "only {checked}");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

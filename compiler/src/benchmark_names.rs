@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use repro_lang::ast::{Expr, ExprKind};
 use repro_lang::{Diagnostic, Span};
 
-use crate::rule_check::RuleBook;
+use crate::rules::RuleBook;
 use crate::run_def::RunDef;
 
 /// The errors for one run (empty when its names are known or no rule set is loaded).

@@ -22,7 +22,7 @@ use crate::names::{check_plan_name, check_run_name};
 use crate::options::Options;
 use crate::paths::{normalize, relative};
 use crate::plan::Plan;
-use crate::rule_check::RuleBook;
+use crate::rules::RuleBook;
 use crate::run_def::RunDef;
 use crate::runs::{all_runs, global_lets, resolve_run, top_level_statements};
 use crate::source_resolver::SourceResolver;

@@ -18,17 +18,14 @@ use repro_lang::{Diagnostic, SourceMap, Span};
 use serde_json::Value as Json;
 
 use crate::lockfile::{Group, LockValue, Table};
-use crate::rules::{evaluate, truthy, Check, Context, History, KeyRule, RuleSet};
+use crate::rules::{evaluate, truthy, Check, Context, History, KeyRule, RuleBook, RuleSet};
 
-/// Every rule set of the loaded modules, in load order, with the file it came from.
-pub struct RuleBook {
-    sets: Vec<(RuleSet, repro_lang::FileId)>,
-}
-
+/// The compile-time checks of the one [`RuleBook`]: its sets are those of the loaded modules,
+/// in load order.
 impl RuleBook {
     /// No rule sets (after a read error, so that later stages still run).
     pub fn empty() -> RuleBook {
-        RuleBook { sets: Vec::new() }
+        RuleBook::of_sets("spec", Vec::new())
     }
 
     /// Read the `rules` blocks of every loaded module with `crate::rules::lower`.
@@ -41,12 +38,12 @@ impl RuleBook {
             };
             let file = sources.file(m.file);
             match crate::rules::lower::read_str(&file.path, &file.text) {
-                Ok(read) => sets.extend(read.into_iter().map(|s| (s, m.file))),
+                Ok(read) => sets.extend(read),
                 Err(e) => diags.push(Diagnostic::error(first.span(), e.to_string())),
             }
         }
         if diags.is_empty() {
-            Ok(RuleBook { sets })
+            Ok(RuleBook::of_sets("spec", sets))
         } else {
             Err(diags)
         }
@@ -70,16 +67,15 @@ impl RuleBook {
             division,
             benchmark: short,
         };
-        let applicable: Vec<&(RuleSet, repro_lang::FileId)> =
-            self.sets.iter().filter(|(s, _)| applies(s, &ctx)).collect();
-        if applicable.iter().all(|(s, _)| s.when.is_none()) {
+        let applicable: Vec<&RuleSet> = self.sets.iter().filter(|s| applies(s, &ctx)).collect();
+        if applicable.iter().all(|s| s.when.is_none()) {
             return no_rules(benchmark, division, spans);
         }
-        for (set, _) in &applicable {
+        for set in &applicable {
             rulesets.insert(set.name.clone(), self.version_of(set));
         }
         let mut keys: BTreeMap<&str, (&KeyRule, &RuleSet)> = BTreeMap::new();
-        for (set, _) in &applicable {
+        for set in &applicable {
             for k in &set.keys {
                 keys.insert(&k.key, (k, set));
             }
@@ -104,7 +100,7 @@ impl RuleBook {
     /// to in `division`: the string literals of the guards that make a guard hold.
     pub fn benchmarks(&self, division: &str) -> std::collections::BTreeSet<String> {
         let mut literals = std::collections::BTreeSet::new();
-        for (set, _) in &self.sets {
+        for set in &self.sets {
             if let Some(when) = &set.when {
                 string_literals(when, &mut literals);
             }
@@ -123,7 +119,7 @@ impl RuleBook {
                 };
                 self.sets
                     .iter()
-                    .any(|(s, _)| s.when.is_some() && applies(s, &ctx) && !applies(s, &nothing))
+                    .any(|s| s.when.is_some() && applies(s, &ctx) && !applies(s, &nothing))
             })
             .collect()
     }
@@ -136,8 +132,8 @@ impl RuleBook {
         };
         self.sets
             .iter()
-            .filter(|(s, _)| applies(s, &ctx))
-            .flat_map(|(s, _)| s.keys.iter().map(|k| k.key.clone()))
+            .filter(|s| applies(s, &ctx))
+            .flat_map(|s| s.keys.iter().map(|k| k.key.clone()))
             .collect()
     }
 
@@ -145,12 +141,7 @@ impl RuleBook {
     fn version_of(&self, set: &RuleSet) -> String {
         let family = set.name.split('/').next().unwrap_or(&set.name);
         std::iter::once(set)
-            .chain(
-                self.sets
-                    .iter()
-                    .map(|(s, _)| s)
-                    .filter(|s| s.name.starts_with(family)),
-            )
+            .chain(self.sets.iter().filter(|s| s.name.starts_with(family)))
             .find_map(|s| match s.attribute("version") {
                 Some(crate::rules::Expr::Lit(Json::String(v))) => Some(v.clone()),
                 _ => None,

@@ -17,22 +17,4 @@ pub enum MlperfError {
     /// A rule file is malformed.
     #[error(transparent)]
     Rules(#[from] repro_compiler::rules::RulesError),
-    /// Package-level data in the rule files is missing or has the wrong shape.
-    #[error("rule set `{set}`: attribute `{attribute}` {expected}")]
-    RuleData {
-        /// The rule set.
-        set: String,
-        /// The attribute.
-        attribute: String,
-        /// What was expected.
-        expected: String,
-    },
-    /// An RCP reference file is malformed.
-    #[error("RCP file `{file}`: {message}")]
-    Rcp {
-        /// The file.
-        file: String,
-        /// What is wrong.
-        message: String,
-    },
 }

@@ -42,14 +42,16 @@ pub enum VerifyError {
 
 /// Verifies `paths` (see [`discover`] for what a PATH may be).
 pub fn verify(paths: &[PathBuf], opts: &VerifyOptions) -> Result<VerifyReport, VerifyError> {
-    let book = RuleBook::by_name(&opts.ruleset).ok_or_else(|| VerifyError::UnknownRuleset {
-        name: opts.ruleset.clone(),
-        known: RuleBook::rounds()
-            .iter()
-            .map(|r| format!("`{r}`"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    })??;
+    let book = RuleBook::by_name(&opts.ruleset)
+        .ok_or_else(|| VerifyError::UnknownRuleset {
+            name: opts.ruleset.clone(),
+            known: RuleBook::rounds()
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?
+        .map_err(MlperfError::from)?;
     let mut dirs = Vec::new();
     for p in paths {
         dirs.extend(discover(p)?);

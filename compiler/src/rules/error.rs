@@ -25,4 +25,22 @@ pub enum RulesError {
         /// What was expected.
         message: String,
     },
+    /// Package-level data in a round's rule files is missing or has the wrong shape.
+    #[error("rule set `{set}`: attribute `{attribute}` {expected}")]
+    RuleData {
+        /// The rule set.
+        set: String,
+        /// The attribute.
+        attribute: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// A round's RCP reference file is malformed.
+    #[error("RCP file `{file}`: {message}")]
+    Rcp {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
 }

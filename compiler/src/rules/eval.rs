@@ -51,6 +51,14 @@ pub enum EvalError {
     /// A function that does not exist or got the wrong arguments.
     #[error("`{0}` is not a function of one key name")]
     BadCall(String),
+    /// A builtin function given arguments it does not accept.
+    #[error("`{function}` expects {expected}")]
+    BadArgs {
+        /// The builtin.
+        function: String,
+        /// What it accepts.
+        expected: String,
+    },
     /// A missing field.
     #[error("no field `{0}`")]
     MissingField(String),
@@ -123,7 +131,14 @@ fn has(base: &Value, name: &str) -> Result<Value, EvalError> {
 }
 
 fn call(f: &str, args: &[Expr], ctx: &dyn Context) -> Result<Value, EvalError> {
-    let history = History::from_name(f).ok_or_else(|| EvalError::BadCall(f.to_owned()))?;
+    let Some(history) = History::from_name(f) else {
+        let values = args
+            .iter()
+            .map(|a| evaluate(a, ctx))
+            .collect::<Result<Vec<_>, _>>()?;
+        return super::builtin::call(f, &values)
+            .unwrap_or_else(|| Err(EvalError::BadCall(f.to_owned())));
+    };
     match args {
         [Expr::Name(key)] => Ok(ctx.history(history, key)),
         _ => Err(EvalError::BadCall(f.to_owned())),

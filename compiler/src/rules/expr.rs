@@ -93,7 +93,11 @@ impl Expr {
             Expr::Field(b, _) | Expr::Has(b, _) | Expr::Not(b) | Expr::Neg(b) => {
                 b.only_uses_value()
             }
-            Expr::Call(..) => false,
+            // a history function reads other lines; a builtin only its arguments
+            Expr::Call(f, args) => {
+                !matches!(f.as_str(), "seen" | "earliest" | "last" | "count" | "first")
+                    && args.iter().all(Expr::only_uses_value)
+            }
             Expr::Binary(_, a, b) | Expr::In(a, b) => a.only_uses_value() && b.only_uses_value(),
             Expr::If(c, a, b) => c.only_uses_value() && a.only_uses_value() && b.only_uses_value(),
         }

@@ -239,6 +239,8 @@ impl Lowerer<'_> {
             ExprKind::Str(s) => Expr::Lit(Value::String(s.as_plain().ok_or_else(|| self.error(e.span, "expected a plain string, found an interpolation".into()))?)),
             ExprKind::List(xs) => Expr::List(xs.iter().map(|x| self.expr(x)).collect::<Result<_, _>>()?),
             ExprKind::Record(fields) => Expr::Record(fields.iter().map(|f| Ok((f.name.name.clone(), self.expr(&f.value)?))).collect::<Result<_, RulesError>>()?),
+            // `null`: Python's `None` (the official checker's state defaults)
+            ExprKind::Path(p) if p.segments.len() == 1 && p.segments[0].name == "null" => Expr::Lit(Value::Null),
             ExprKind::Path(p) => {
                 let mut segs = p.segments.iter();
                 let first = segs.next().map(|s| Expr::Name(s.name.clone())).ok_or_else(|| self.error(p.span, "expected a name".into()))?;

@@ -14,18 +14,24 @@
 //! never equals a number, ordering a string against a number is an error), because the
 //! verdicts must match the official Python checker's.
 //!
+//! [`RuleBook`] is the one rule book: a round's rule sets and package data from the registry of
+//! `specs/rules/` folders (see `build.rs`), or the sets a spec `use`s.
+//!
 //! [`lower`] turns rule text into the IR: `repro_lang` parses it, lowering checks the shape of
 //! a rule set and builds the IR, with file:line:col on every error.
 
+mod builtin;
 mod error;
 mod eval;
 mod expr;
 mod hparam;
 pub mod lower;
+mod rule_book;
 mod rule_set;
 
 pub use error::RulesError;
 pub use eval::{evaluate, py_eq, truthy, Context, EvalError, History};
 pub use expr::{BinOp, Expr};
 pub use hparam::{check_hparams, HparamViolation};
+pub use rule_book::RuleBook;
 pub use rule_set::{Check, Derive, KeyRule, Require, RuleSet, SourcePos};

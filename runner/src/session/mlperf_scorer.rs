@@ -139,7 +139,7 @@ impl MlperfScorer {
         if let Some(book) = RuleBook::by_name(&plan.ruleset) {
             return book
                 .map(|b| MlperfScorer::new(b).checking_hparams(plan))
-                .map_err(|e| fail(Path::new(&plan.ruleset), e));
+                .map_err(|e| fail(Path::new(&plan.ruleset), e.into()));
         }
         let Some(rules) = &plan.rules else {
             return Err(ScoreError {
