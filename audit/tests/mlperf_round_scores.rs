@@ -45,7 +45,7 @@ fn every_fixture_folder_scores_as_the_official_summarizer() {
         let folders: Vec<PathBuf> = rows.iter().map(|(f, _, _)| f.clone()).collect();
         let opts = VerifyOptions {
             ruleset: format!("mlperf-training-{round}"),
-            pins: None,
+            spec: None,
         };
         let report = verify(&folders, &opts).unwrap();
         for (folder, bench, want) in rows {

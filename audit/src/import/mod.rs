@@ -106,7 +106,8 @@ pub fn import(folder: &Path, opts: &ImportOptions) -> Result<ImportedSpec, Impor
             .map(|r| format!("`{r}`"))
             .collect::<Vec<_>>()
             .join(", "),
-    })??;
+    })?
+    .map_err(crate::mlperf::MlperfError::from)?;
     let mut runs = Vec::new();
     for path in &logs {
         let log = MlLog::read(path).map_err(|e| ImportError::UnreadableLog {
