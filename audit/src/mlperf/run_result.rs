@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::compliance::{check_compliance, Compliance};
 use super::error::MlperfError;
-use super::mllog::{LogLine, MlLog, ParseFailure};
+use super::mllog::{LogLine, MlLog, OversizedLine, ParseFailure};
 use super::rcp::{self, RcpRun};
 use super::rulebook::RuleBook;
 use super::score::{Minutes, RunUse};
@@ -18,6 +18,8 @@ pub struct RunResult {
     pub compliance: Compliance,
     /// Lines that failed to parse.
     pub parse_failures: Vec<ParseFailure>,
+    /// Lines over [`super::mllog::MAX_LINE`], skipped unread.
+    pub oversized: Vec<OversizedLine>,
     /// `(run_stop - run_start) / 60000` when compliant.
     pub ttt: Option<Minutes>,
     /// Role in the olympic mean (set by [`score_benchmark`]).
@@ -91,6 +93,7 @@ impl RunResult {
             },
             compliance,
             parse_failures: log.failures.clone(),
+            oversized: log.oversized.clone(),
             ttt,
             rcp: rcp::read_run(log, book.sd_bounds),
             hparams,

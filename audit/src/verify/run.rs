@@ -10,7 +10,9 @@ use super::pins::{check_pins, Pins};
 use super::report::{BenchmarkReport, RunReport, SystemReport, Verdict, VerifyReport};
 use crate::mlperf::package::{self, Finding, Severity, SystemDesc};
 use crate::mlperf::rcp::RcpTable;
-use crate::mlperf::{score_benchmark, MlperfError, RuleBook, RunResult, RunUse};
+use crate::mlperf::{
+    score_benchmark, MlperfError, OversizedLine, RuleBook, RunResult, RunUse, MAX_LINE,
+};
 
 /// What to verify against.
 #[derive(Debug, Clone, Default)]
@@ -121,7 +123,10 @@ fn benchmark_report(
     let mut runs = Vec::new();
     for r in results {
         match r {
-            Ok(r) => runs.push(r),
+            Ok(r) => {
+                findings.extend(r.oversized.iter().map(|o| oversized_finding(&r.path, o)));
+                runs.push(r);
+            }
             Err(e) => findings.push(Finding::new(Severity::Error, "read", e.to_string(), None)),
         }
     }
@@ -345,6 +350,16 @@ fn rcp_outliers(round: &str, t: &RcpTable) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A line too long to read: the verdict on its file is repro's without that line.
+fn oversized_finding(path: &Path, o: &OversizedLine) -> Finding {
+    let msg = format!(
+        "line is {} bytes, over the {} byte limit; repro skipped it, so this file's verdict does not include it",
+        o.length, MAX_LINE
+    );
+    let loc = format!("{}:{}", path.display(), o.file_line);
+    Finding::new(Severity::Error, "read", msg, Some(loc))
 }
 
 /// One finding per distinct message: the same contradiction in every run of a folder is
