@@ -144,7 +144,11 @@ fn timed(mut args: Vec<String>, cwd: &Path) -> std::io::Result<(f64, u64, bool)>
         .current_dir(cwd)
         .output()?;
     let err = String::from_utf8_lossy(&out.stderr);
-    let line = err.lines().rev().find(|l| l.starts_with("TIME ")).unwrap_or("");
+    let line = err
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("TIME "))
+        .unwrap_or("");
     let mut f = line.split_whitespace().skip(1);
     let wall = f.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
     let rss = f.next().and_then(|s| s.parse().ok()).unwrap_or(0);
@@ -202,7 +206,10 @@ fn main() -> std::io::Result<()> {
                     "training".into(),
                     format!("{r}.0"),
                     "--csv".into(),
-                    dir.path().join(format!("summary-{r}.csv")).display().to_string(),
+                    dir.path()
+                        .join(format!("summary-{r}.csv"))
+                        .display()
+                        .to_string(),
                 ],
                 dir.path(),
             )?;

@@ -288,7 +288,10 @@ mod tests {
 
     #[test]
     fn an_oversized_line_is_skipped_and_reported() {
-        let long = format!(":::MLLOG {{\"time_ms\": 5, \"key\": \"{}\", \"value\": 1, \"metadata\": {{}}}}", "x".repeat(200));
+        let long = format!(
+            ":::MLLOG {{\"time_ms\": 5, \"key\": \"{}\", \"value\": 1, \"metadata\": {{}}}}",
+            "x".repeat(200)
+        );
         let text = format!("{A}\n{long}\r\n{A}\n");
         let log = MlLog::parse_reader(OneByte(text.as_bytes()), 100).unwrap();
         assert_eq!(

@@ -16,6 +16,7 @@
 //! they check; repro computes the same numbers read-only.
 
 mod compliance;
+pub mod energy;
 mod error;
 mod message;
 mod mllog;

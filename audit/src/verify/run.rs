@@ -242,6 +242,20 @@ fn benchmark_report(
         None => (1.0, "none"),
     };
     score.score = score.olympic_mean.map(|m| m * scaling_factor);
+    let (energy_joules, energy_unavailable) = match score.energy_mean.clone() {
+        _ if d.single_file => (None, None),
+        Some(Ok(e)) => (Some(e * scaling_factor), None),
+        Some(Err(why)) => {
+            findings.push(Finding::new(
+                Severity::Warning,
+                "energy",
+                format!("no energy score: {why}; the time score stands"),
+                Some(d.path.join("power").display().to_string()),
+            ));
+            (None, Some(why))
+        }
+        None => (None, None),
+    };
     if d.single_file {
         for r in score.runs.iter().filter(|r| !r.compliance.passed) {
             findings.push(Finding::new(
@@ -272,6 +286,8 @@ fn benchmark_report(
         olympic_mean: score.olympic_mean,
         scaling_factor,
         scaling_source,
+        energy_joules,
+        energy_unavailable,
         no_score_reason: if known {
             score.no_score_reason.clone()
         } else {
