@@ -7,6 +7,7 @@
 //! cargo run --release -p repro-audit --example verify_bench -- --official   # and the official tools
 //! ```
 //!
+//! It also verifies a copy of v4.1 NVIDIA gpt3 with one 100 MB MLLOG line, for the peak RSS.
 //! repro runs in a child process (this example, `--verify-child`), so its wall time includes
 //! start-up and its peak RSS (`VmHWM` from `/proc/self/status`) is verify's alone, not the
 //! tree building's. `--official` also runs, once (they are slow), on a second copy since the
@@ -111,8 +112,8 @@ fn vm_hwm_kb() -> u64 {
 }
 
 /// The child: verifies every round of the tree, prints one line per round and the peak RSS.
-fn child(root: &Path) -> std::io::Result<()> {
-    for r in ROUNDS {
+fn child(root: &Path, rounds: &[&str]) -> std::io::Result<()> {
+    for &r in rounds {
         let opts = VerifyOptions {
             ruleset: format!("mlperf-training-{r}"),
             pins: None,
@@ -158,7 +159,11 @@ fn timed(mut args: Vec<String>, cwd: &Path) -> std::io::Result<(f64, u64, bool)>
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--verify-child") {
-        return child(Path::new(&args[i + 1]));
+        let only: Vec<&str> = args[i + 2..].iter().map(String::as_str).collect();
+        return child(
+            Path::new(&args[i + 1]),
+            if only.is_empty() { &ROUNDS } else { &only },
+        );
     }
     let official = args.iter().any(|a| a == "--official");
     let dir = tempfile::tempdir()?;
@@ -185,6 +190,7 @@ fn main() -> std::io::Result<()> {
             eprint!("{}", String::from_utf8_lossy(&out.stderr));
         }
     }
+    hostile(dir.path(), &me)?;
     if official {
         let python = std::env::var("REPRO_MLPERF_PYTHON").unwrap_or_else(|_| {
             Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -248,5 +254,33 @@ fn main() -> std::io::Result<()> {
             max_rss as f64 / 1e3
         );
     }
+    Ok(())
+}
+
+/// The v4.1 NVIDIA gpt3 folder with a 100 MB MLLOG line in one log: verify's peak RSS stays
+/// near the normal case's (the line is skipped unread and reported).
+fn hostile(tmp: &Path, me: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let root = tmp.join("hostile");
+    let org = root.join("4.1/NVIDIA");
+    copy_dir(&shared().join("fixtures/mlperf-training-4.1/NVIDIA"), &org)?;
+    let log = org.join("results/eos_n64_ngc24.09_nemo/gpt3/result_0.txt");
+    let text = std::fs::read(&log)?;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&log)?);
+    f.write_all(b":::MLLOG {\"key\": \"")?;
+    let block = vec![b'x'; 1 << 20];
+    for _ in 0..100 {
+        f.write_all(&block)?;
+    }
+    f.write_all(b"\"}\n")?;
+    f.write_all(&text)?;
+    f.flush()?;
+    let out = Command::new(me)
+        .arg("--verify-child")
+        .arg(&root)
+        .arg("4.1")
+        .output()?;
+    println!("hostile log (one 100 MB MLLOG line):");
+    print!("{}", String::from_utf8_lossy(&out.stdout));
     Ok(())
 }
