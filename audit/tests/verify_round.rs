@@ -478,3 +478,49 @@ fn a_benchmark_the_round_lacks_is_one_error_naming_the_rounds_that_have_it() {
          that has it: `mlperf-training-4.0`, `mlperf-training-4.1`"
     );
 }
+
+/// A hostile 100 MB line in a published log is one finding naming the file, the line and its
+/// length; the rest of the file is still read and verify does not abort (memory: see
+/// `audit/examples/verify_bench.rs`).
+#[test]
+fn a_100_mb_line_is_a_finding_not_an_abort() {
+    use std::io::Write;
+    let Some(fixtures) = mlperf_support::fixtures() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures.join("NVIDIA"), &dir.path().join("NVIDIA"));
+    let runs = dir.path().join("NVIDIA/results/eos_n64_ngc24.09_nemo/gpt3");
+    let log = runs.join("result_0.txt");
+    let text = std::fs::read(&log).unwrap();
+    let first = text.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let mut f = std::fs::File::create(&log).unwrap();
+    f.write_all(&text[..first]).unwrap();
+    f.write_all(b":::MLLOG {\"key\": \"").unwrap();
+    let block = vec![b'x'; 1 << 20];
+    for _ in 0..100 {
+        f.write_all(&block).unwrap();
+    }
+    f.write_all(b"\"}\n").unwrap();
+    f.write_all(&text[first..]).unwrap();
+    drop(f);
+    let report = verify(&[dir.path().join("NVIDIA")], &opts()).unwrap();
+    let b = &report.benchmarks[0];
+    let hit: Vec<_> = b.findings.iter().filter(|f| f.check == "read").collect();
+    assert_eq!(hit.len(), 1, "{:?}", b.findings);
+    let len = 100 * (1 << 20) + ":::MLLOG {\"key\": \"\"}".len();
+    assert!(
+        hit[0]
+            .message
+            .starts_with(&format!("line is {len} bytes, over the 1048576 byte limit")),
+        "{}",
+        hit[0].message
+    );
+    assert_eq!(
+        hit[0].location.as_deref(),
+        Some(format!("{}:2", log.display()).as_str())
+    );
+    assert_eq!(b.verdict, Verdict::Fail);
+    // the lines after it are read: the run is still scored compliant
+    assert!(b.runs[0].compliant, "{:?}", b.runs[0].messages);
+}

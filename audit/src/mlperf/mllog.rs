@@ -1,5 +1,6 @@
 //! Reading `:::MLLOG` result files exactly as the official parser does.
 
+use std::io::Read;
 use std::path::Path;
 
 use memchr::memmem;
@@ -38,6 +39,20 @@ pub struct ParseFailure {
     pub message: String,
 }
 
+/// The longest line read (1 MiB). Longer lines are skipped while reading, so memory stays
+/// bounded by this limit however long a hostile line is; each is reported as an
+/// [`OversizedLine`]. The longest line in the published v4.0 to v5.1 samples is under 4 KiB.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// A line longer than [`MAX_LINE`], skipped unread.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OversizedLine {
+    /// 1-based line number in the file.
+    pub file_line: u32,
+    /// Its length in bytes, without the line ending.
+    pub length: u64,
+}
+
 /// A parsed result file: the good lines, the failures, and the raw JSON text of every MLLOG
 /// line (the RCP checker matches substrings in it, so it is kept).
 #[derive(Debug, Clone, Default)]
@@ -48,42 +63,144 @@ pub struct MlLog {
     pub failures: Vec<ParseFailure>,
     /// The JSON text after the token of every MLLOG line, stripped, in file order.
     pub raw: Vec<String>,
+    /// Lines over [`MAX_LINE`], skipped.
+    pub oversized: Vec<OversizedLine>,
 }
 
 impl MlLog {
-    /// Reads and parses the file at `path`.
+    /// Reads and parses the file at `path`, streaming: memory is bounded by [`MAX_LINE`]
+    /// plus what the parsed lines hold, not by the file's size.
     pub fn read(path: &Path) -> Result<Self, MlperfError> {
-        let bytes = std::fs::read(path).map_err(|cause| MlperfError::Io {
+        let io = |cause| MlperfError::Io {
             path: path.to_owned(),
             cause,
-        })?;
-        Ok(Self::parse(&bytes))
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        Self::parse_reader(file, MAX_LINE).map_err(io)
     }
 
     /// Parses file contents. Bytes are latin-1 (every byte is one character), as the official
-    /// parser opens files; lines are split on `\n`.
+    /// parser opens files; lines end at `\n`, `\r\n` or a lone `\r` (Python's universal
+    /// newlines, the default of the official parser's `open`).
     pub fn parse(bytes: &[u8]) -> Self {
-        let finder = memmem::FinderRev::new(TOKEN.as_bytes());
-        let mut log = MlLog::default();
-        for (file_line, line) in bytes.split(|&b| b == b'\n').enumerate() {
-            let Some(at) = finder.rfind(line) else {
-                continue;
-            };
-            let json = latin1(&line[at + TOKEN.len()..]);
-            let json = json.trim().to_owned();
-            let lineno = log.raw.len() as i64;
-            let file_line = file_line as u32 + 1;
-            match parse_line(&json, lineno, file_line) {
-                Ok(l) => log.lines.push(l),
-                Err(message) => log.failures.push(ParseFailure {
-                    file_line,
-                    lineno,
-                    message,
-                }),
-            }
-            log.raw.push(json);
+        match Self::parse_reader(bytes, MAX_LINE) {
+            Ok(log) => log,
+            Err(_) => unreachable!("reading a byte slice cannot fail"),
         }
-        log
+    }
+
+    /// Parses what `reader` yields, line by line, skipping lines longer than `max_line`.
+    pub fn parse_reader(mut reader: impl Read, max_line: usize) -> std::io::Result<Self> {
+        let mut log = MlLog::default();
+        let mut lines = LineSplitter::new(max_line);
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            let n = match reader.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            lines.feed(&chunk[..n], &mut log);
+        }
+        lines.finish(&mut log);
+        Ok(log)
+    }
+
+    /// Takes one whole line (without its ending).
+    fn push_line(&mut self, finder: &memmem::FinderRev<'_>, line: &[u8], file_line: u32) {
+        let Some(at) = finder.rfind(line) else {
+            return;
+        };
+        let json = latin1(&line[at + TOKEN.len()..]);
+        let json = json.trim().to_owned();
+        let lineno = self.raw.len() as i64;
+        match parse_line(&json, lineno, file_line) {
+            Ok(l) => self.lines.push(l),
+            Err(message) => self.failures.push(ParseFailure {
+                file_line,
+                lineno,
+                message,
+            }),
+        }
+        self.raw.push(json);
+    }
+}
+
+/// Splits a byte stream into lines on `\n`, `\r\n` and lone `\r`, holding at most
+/// `max` bytes of one line.
+struct LineSplitter {
+    finder: memmem::FinderRev<'static>,
+    max: usize,
+    buf: Vec<u8>,
+    /// Length of the current line so far (it may exceed `buf` when oversized).
+    len: u64,
+    /// The last byte seen was `\r`: a `\n` right after it ends nothing.
+    after_cr: bool,
+    /// 1-based number of the current line.
+    file_line: u32,
+}
+
+impl LineSplitter {
+    fn new(max: usize) -> Self {
+        LineSplitter {
+            finder: memmem::FinderRev::new(TOKEN.as_bytes()),
+            max,
+            buf: Vec::new(),
+            len: 0,
+            after_cr: false,
+            file_line: 1,
+        }
+    }
+
+    fn feed(&mut self, mut bytes: &[u8], log: &mut MlLog) {
+        if self.after_cr && bytes.first() == Some(&b'\n') {
+            bytes = &bytes[1..];
+        }
+        self.after_cr = false;
+        while let Some(end) = memchr::memchr2(b'\n', b'\r', bytes) {
+            self.take(&bytes[..end]);
+            self.end_line(log);
+            let cr = bytes[end] == b'\r';
+            bytes = &bytes[end + 1..];
+            if cr {
+                match bytes.first() {
+                    Some(b'\n') => bytes = &bytes[1..],
+                    Some(_) => {}
+                    None => self.after_cr = true,
+                }
+            }
+        }
+        self.take(bytes);
+    }
+
+    fn take(&mut self, part: &[u8]) {
+        self.len += part.len() as u64;
+        if self.len <= self.max as u64 {
+            self.buf.extend_from_slice(part);
+        } else if !self.buf.is_empty() {
+            self.buf = Vec::new();
+        }
+    }
+
+    fn end_line(&mut self, log: &mut MlLog) {
+        if self.len > self.max as u64 {
+            log.oversized.push(OversizedLine {
+                file_line: self.file_line,
+                length: self.len,
+            });
+        } else {
+            log.push_line(&self.finder, &self.buf, self.file_line);
+        }
+        self.buf.clear();
+        self.len = 0;
+        self.file_line = self.file_line.saturating_add(1);
+    }
+
+    fn finish(mut self, log: &mut MlLog) {
+        if self.len > 0 || !self.buf.is_empty() {
+            self.end_line(log);
+        }
     }
 }
 
@@ -139,6 +256,53 @@ mod tests {
         assert_eq!(log.failures.len(), 1);
         assert_eq!((log.failures[0].lineno, log.failures[0].file_line), (1, 3));
         assert_eq!(log.raw.len(), 3);
+    }
+
+    const A: &str = ":::MLLOG {\"time_ms\": 5, \"key\": \"a\", \"value\": 1, \"metadata\": {}}";
+
+    /// A reader that yields one byte per call: every line ending falls across a chunk edge.
+    struct OneByte<'a>(&'a [u8]);
+    impl Read for OneByte<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let Some((&b, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
+            out[0] = b;
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn lone_cr_ends_a_line_as_in_python_universal_newlines() {
+        let text = format!("{A}\r{A}\r\n\r{A}\n{A}");
+        for log in [
+            MlLog::parse(text.as_bytes()),
+            MlLog::parse_reader(OneByte(text.as_bytes()), MAX_LINE).unwrap(),
+        ] {
+            let at: Vec<u32> = log.lines.iter().map(|l| l.file_line).collect();
+            assert_eq!(at, [1, 2, 4, 5]);
+            assert!(log.failures.is_empty());
+        }
+    }
+
+    #[test]
+    fn an_oversized_line_is_skipped_and_reported() {
+        let long = format!(
+            ":::MLLOG {{\"time_ms\": 5, \"key\": \"{}\", \"value\": 1, \"metadata\": {{}}}}",
+            "x".repeat(200)
+        );
+        let text = format!("{A}\n{long}\r\n{A}\n");
+        let log = MlLog::parse_reader(OneByte(text.as_bytes()), 100).unwrap();
+        assert_eq!(
+            log.oversized,
+            [OversizedLine {
+                file_line: 2,
+                length: long.len() as u64
+            }]
+        );
+        let at: Vec<(i64, u32)> = log.lines.iter().map(|l| (l.lineno, l.file_line)).collect();
+        assert_eq!(at, [(0, 1), (1, 3)]);
     }
 
     #[test]

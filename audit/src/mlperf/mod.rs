@@ -16,6 +16,7 @@
 //! they check; repro computes the same numbers read-only.
 
 mod compliance;
+pub mod energy;
 mod error;
 mod message;
 mod mllog;
@@ -29,7 +30,7 @@ mod score;
 pub use compliance::{check_compliance, Compliance};
 pub use error::MlperfError;
 pub use message::Message;
-pub use mllog::{LogLine, MlLog, ParseFailure};
+pub use mllog::{LogLine, MlLog, OversizedLine, ParseFailure, MAX_LINE};
 pub use rulebook::RuleBook;
 pub use run_result::RunResult;
 pub use score::{score_benchmark, BenchmarkScore, Minutes, RunUse};

@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use super::compliance::{check_compliance, Compliance};
+use super::energy;
 use super::error::MlperfError;
-use super::mllog::{LogLine, MlLog, ParseFailure};
+use super::mllog::{LogLine, MlLog, OversizedLine, ParseFailure};
 use super::rcp::{self, RcpRun};
 use super::rulebook::RuleBook;
 use super::score::{Minutes, RunUse};
@@ -18,8 +19,13 @@ pub struct RunResult {
     pub compliance: Compliance,
     /// Lines that failed to parse.
     pub parse_failures: Vec<ParseFailure>,
+    /// Lines over [`super::mllog::MAX_LINE`], skipped unread.
+    pub oversized: Vec<OversizedLine>,
     /// `(run_stop - run_start) / 60000` when compliant.
     pub ttt: Option<Minutes>,
+    /// Energy to train in joules, when the folder ships power logs and the run is compliant;
+    /// the reason when it cannot be computed.
+    pub energy: Option<Result<f64, String>>,
     /// Role in the olympic mean (set by [`score_benchmark`]).
     pub used: RunUse,
     /// What the RCP check reads from this run.
@@ -47,10 +53,15 @@ impl RunResult {
     /// Checks an already parsed log.
     pub fn from_log(path: &Path, log: &MlLog, book: &RuleBook) -> Self {
         let compliance = check_compliance(log, book);
-        let ttt = compliance
+        let ttt_ms = compliance
             .passed
             .then(|| time_to_train(&log.lines))
             .flatten();
+        let ttt = ttt_ms.map(|ms| ms / 60.0 / 1000.0);
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let energy = ttt_ms
+            .filter(|_| energy::has_power(dir))
+            .map(|ms| energy::run_energy(dir, path, ms));
         let mut hparams: Vec<(String, serde_json::Value, u32)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for l in &log.lines {
@@ -90,7 +101,9 @@ impl RunResult {
                 RunUse::NonCompliant
             },
             compliance,
+            energy,
             parse_failures: log.failures.clone(),
+            oversized: log.oversized.clone(),
             ttt,
             rcp: rcp::read_run(log, book.sd_bounds),
             hparams,
@@ -110,8 +123,9 @@ impl RunResult {
     }
 }
 
-/// `_query_run_start_stop`: scan until both a `run_start` and a `run_stop` have been seen.
-fn time_to_train(lines: &[LogLine]) -> Option<Minutes> {
+/// `_query_run_start_stop`: scan until both a `run_start` and a `run_stop` have been seen;
+/// milliseconds.
+fn time_to_train(lines: &[LogLine]) -> Option<f64> {
     let (mut start, mut stop) = (None, None);
     for l in lines {
         if l.key == "run_start" {
@@ -121,7 +135,7 @@ fn time_to_train(lines: &[LogLine]) -> Option<Minutes> {
             stop = Some(l.time_ms);
         }
         if let (Some(a), Some(b)) = (start, stop) {
-            return Some((b - a) / 60.0 / 1000.0);
+            return Some(b - a);
         }
     }
     None

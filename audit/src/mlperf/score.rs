@@ -37,6 +37,10 @@ pub struct BenchmarkScore {
     pub score: Option<Minutes>,
     /// Why there is no score, when there is none.
     pub no_score_reason: Option<String>,
+    /// Olympic mean of the energies (joules) of the runs the time score averages, ranked by
+    /// time as `_index_olympic_average` does; unscaled. `None` without power logs; the
+    /// reason when some compliant run's energy cannot be computed.
+    pub energy_mean: Option<Result<f64, String>>,
 }
 
 /// Scores checked runs: `_compute_strong_score_standalone` plus the RCP factor.
@@ -54,7 +58,7 @@ pub fn score_benchmark(
             .unwrap_or(0.0)
             .total_cmp(&runs[b].ttt.unwrap_or(0.0))
     });
-    let (mut olympic_mean, mut no_score_reason) = (None, None);
+    let (mut olympic_mean, mut no_score_reason, mut energy_mean) = (None, None, None);
     if dropped > dropped_allowed {
         no_score_reason = Some(format!("too many non-converging runs: {dropped} failed compliance, at most {dropped_allowed} may"));
     } else {
@@ -76,6 +80,7 @@ pub fn score_benchmark(
         } else {
             olympic_mean = Some(mean(&ttts));
         }
+        energy_mean = energy_olympic(&runs, &order, kept);
     }
     let rcp = rcp_table.map(|t| {
         let rr: Vec<RcpRun> = runs.iter().map(|r| r.rcp.clone()).collect();
@@ -89,5 +94,39 @@ pub fn score_benchmark(
         olympic_mean,
         rcp,
         no_score_reason,
+        energy_mean,
     }
+}
+
+/// The energy score's mean: the official summarizer computes every compliant run's energy
+/// (a failure on any stops it), then averages those of the runs the time score keeps.
+fn energy_olympic(
+    runs: &[RunResult],
+    order: &[usize],
+    kept: &[usize],
+) -> Option<Result<f64, String>> {
+    let mut any = false;
+    for &i in order {
+        match &runs[i].energy {
+            Some(Err(why)) => {
+                let file = runs[i].path.display();
+                return Some(Err(format!("energy of {file}: {why}")));
+            }
+            Some(Ok(_)) => any = true,
+            None => {}
+        }
+    }
+    if !any {
+        return None;
+    }
+    let e: Vec<f64> = kept
+        .iter()
+        .filter_map(|&i| runs[i].energy.clone()?.ok())
+        .collect();
+    if e.is_empty() {
+        return Some(Err(
+            "no run left to average after olympic dropping".to_owned()
+        ));
+    }
+    Some(Ok(mean(&e)))
 }

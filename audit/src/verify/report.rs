@@ -63,6 +63,12 @@ pub struct BenchmarkReport {
     pub scaling_source: &'static str,
     /// Why there is no score.
     pub no_score_reason: Option<String>,
+    /// The energy score in joules, where the folder ships power logs (`<benchmark>/power/`):
+    /// the olympic mean of the runs' energies, scaled like the time score, as the official
+    /// summarizer's `<benchmark>:Energy`.
+    pub energy_joules: Option<f64>,
+    /// Why a folder with power logs has no energy score.
+    pub energy_unavailable: Option<String>,
     /// Runs averaged / runs present.
     pub runs_used: usize,
     /// Runs present.

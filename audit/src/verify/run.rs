@@ -10,7 +10,9 @@ use super::pinned_spec::PinnedSpec;
 use super::report::{BenchmarkReport, RunReport, SystemReport, Verdict, VerifyReport};
 use crate::mlperf::package::{self, Finding, Severity, SystemDesc};
 use crate::mlperf::rcp::RcpTable;
-use crate::mlperf::{score_benchmark, MlperfError, RuleBook, RunResult, RunUse};
+use crate::mlperf::{
+    score_benchmark, MlperfError, OversizedLine, RuleBook, RunResult, RunUse, MAX_LINE,
+};
 
 /// What to verify against.
 #[derive(Debug, Clone, Default)]
@@ -123,7 +125,10 @@ fn benchmark_report(
     let mut runs = Vec::new();
     for r in results {
         match r {
-            Ok(r) => runs.push(r),
+            Ok(r) => {
+                findings.extend(r.oversized.iter().map(|o| oversized_finding(&r.path, o)));
+                runs.push(r);
+            }
             Err(e) => findings.push(Finding::new(Severity::Error, "read", e.to_string(), None)),
         }
     }
@@ -239,6 +244,20 @@ fn benchmark_report(
         None => (1.0, "none"),
     };
     score.score = score.olympic_mean.map(|m| m * scaling_factor);
+    let (energy_joules, energy_unavailable) = match score.energy_mean.clone() {
+        _ if d.single_file => (None, None),
+        Some(Ok(e)) => (Some(e * scaling_factor), None),
+        Some(Err(why)) => {
+            findings.push(Finding::new(
+                Severity::Warning,
+                "energy",
+                format!("no energy score: {why}; the time score stands"),
+                Some(d.path.join("power").display().to_string()),
+            ));
+            (None, Some(why))
+        }
+        None => (None, None),
+    };
     if d.single_file {
         for r in score.runs.iter().filter(|r| !r.compliance.passed) {
             findings.push(Finding::new(
@@ -269,6 +288,8 @@ fn benchmark_report(
         olympic_mean: score.olympic_mean,
         scaling_factor,
         scaling_source,
+        energy_joules,
+        energy_unavailable,
         no_score_reason: if known {
             score.no_score_reason.clone()
         } else {
@@ -347,6 +368,16 @@ fn rcp_outliers(round: &str, t: &RcpTable) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A line too long to read: the verdict on its file is repro's without that line.
+fn oversized_finding(path: &Path, o: &OversizedLine) -> Finding {
+    let msg = format!(
+        "line is {} bytes, over the {} byte limit; repro skipped it, so this file's verdict does not include it",
+        o.length, MAX_LINE
+    );
+    let loc = format!("{}:{}", path.display(), o.file_line);
+    Finding::new(Severity::Error, "read", msg, Some(loc))
 }
 
 /// One finding per distinct message: the same contradiction in every run of a folder is

@@ -5,8 +5,9 @@ use repro_audit::verify::VerifyReport;
 use crate::{Prices, ReportError};
 
 /// Version of the JSON schema; bumped on any incompatible change (see `docs/formats.md`).
-/// Version 2 added `runs[].curve`, `accelerators`, `accelerator` and `cost` per benchmark.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Version 2 added `runs[].curve`, `accelerators`, `accelerator` and `cost` per benchmark;
+/// version 3 `energy_joules` and `energy_unavailable` per benchmark.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Pretty JSON: `schema_version`, `passed`, the report's fields, and per benchmark its `cost`.
 pub fn render(r: &VerifyReport, prices: Option<&Prices>) -> Result<String, ReportError> {
