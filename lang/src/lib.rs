@@ -11,6 +11,7 @@
 
 pub mod ast;
 mod builder;
+mod chunked;
 mod decimal;
 mod diagnostic;
 mod formatter;
