@@ -55,7 +55,7 @@ pub(crate) fn whole(file: FileId, src: &str, scanned: &Scan) -> Result<Module, V
                 Err(builder.errors)
             }
         }
-        Err(first) => Err(recover(file, src, &scanned, first)),
+        Err(first) => Err(recover(file, src, scanned, first)),
     }
 }
 
