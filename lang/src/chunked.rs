@@ -10,6 +10,11 @@
 //! matches the same text at a position whatever surrounds it, so every piece parses exactly
 //! as it would inside the whole file, and the builder trims spans against the whole text.
 //!
+//! A rule that fails costs time in proportion to the rest of the file (pest's error finds
+//! its line by scanning back from the end of the input), so rules are only tried where a
+//! cheap look at the next characters says they can match, and after [`MAX_FAILURES`]
+//! failed tries the walk gives up, so that no input makes it quadratic.
+//!
 //! It only ever answers for a valid file: wherever the walk is unsure (anything that is not
 //! a plain block or list, an ambiguous token after a list) it asks pest for the whole
 //! statement, and on any failure or builder error it gives up (`None`), and
@@ -25,16 +30,19 @@ use crate::parser::{Grammar, Rule};
 use crate::scan::Comment;
 use crate::span::FileId;
 
+/// Failed pest calls before the walk leaves the file to the whole-file parse.
+const MAX_FAILURES: usize = 64;
+
 /// Keyword statements, in the grammar's order of `stmt` alternatives (before
 /// `assign_stmt` and `block_stmt`).
-const KEYWORD_STMTS: [Rule; 7] = [
-    Rule::let_stmt,
-    Rule::sweep_stmt,
-    Rule::source_stmt,
-    Rule::derive_stmt,
-    Rule::require_stmt,
-    Rule::check_stmt,
-    Rule::target_stmt,
+const KEYWORD_STMTS: [(&str, Rule); 7] = [
+    ("let", Rule::let_stmt),
+    ("sweep", Rule::sweep_stmt),
+    ("source", Rule::source_stmt),
+    ("derive", Rule::derive_stmt),
+    ("require", Rule::require_stmt),
+    ("check", Rule::check_stmt),
+    ("target", Rule::target_stmt),
 ];
 
 /// Words that can continue an expression, so a list followed by one is left to pest.
@@ -46,6 +54,8 @@ const CONTINUING_WORDS: [&str; 10] = [
 pub(crate) struct Chunker<'s> {
     src: &'s str,
     builder: Builder<'s>,
+    /// Failed pest calls so far, see [`MAX_FAILURES`].
+    failures: usize,
 }
 
 impl<'s> Chunker<'s> {
@@ -53,6 +63,7 @@ impl<'s> Chunker<'s> {
         Chunker {
             src,
             builder: Builder::new(file, src, comments, 0),
+            failures: 0,
         }
     }
 
@@ -65,7 +76,7 @@ impl<'s> Chunker<'s> {
             items.push(item);
             pos = self.trivia(end);
         }
-        if !self.builder.errors.is_empty() {
+        if !self.builder.errors.is_empty() || self.failures > MAX_FAILURES {
             return None;
         }
         Some(Module {
@@ -93,7 +104,14 @@ impl<'s> Chunker<'s> {
 
     /// One grammar rule matched at `pos`: its pair, with the builder's base set to `pos`.
     fn one(&mut self, rule: Rule, pos: usize) -> Option<(P<'s>, usize)> {
-        let pair = Grammar::parse(rule, &self.src[pos..]).ok()?.next()?;
+        if self.failures > MAX_FAILURES {
+            return None;
+        }
+        let Ok(mut pairs) = Grammar::parse(rule, &self.src[pos..]) else {
+            self.failures += 1;
+            return None;
+        };
+        let pair = pairs.next()?;
         let end = pos + pair.as_span().end();
         self.builder.base = pos;
         Some((pair, end))
@@ -103,15 +121,31 @@ impl<'s> Chunker<'s> {
         self.src[pos..].starts_with(c)
     }
 
+    /// The keyword `word` (not followed by an identifier character) at `pos`.
+    fn word(&self, pos: usize, word: &str) -> bool {
+        self.src[pos..]
+            .strip_prefix(word)
+            .is_some_and(|after| !after.starts_with(is_ident_char))
+    }
+
+    /// An identifier can start at `pos`.
+    fn ident_start(&self, pos: usize) -> bool {
+        self.src[pos..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+    }
+
     /// `item = _{ use_decl | run_decl | rules_decl | stmt }`
     fn item(&mut self, pos: usize) -> Option<(Item, usize)> {
-        if let Some((pair, end)) = self.one(Rule::use_decl, pos) {
+        if self.word(pos, "use") {
+            let (pair, end) = self.one(Rule::use_decl, pos)?;
             return Some((self.builder.item(pair), end));
         }
-        if let Some((_, end)) = self.one(Rule::kw_run, pos) {
-            return self.run(pos, end).map(|(run, end)| (Item::Run(run), end));
+        if self.word(pos, "run") {
+            return self
+                .run(pos, pos + "run".len())
+                .map(|(run, end)| (Item::Run(run), end));
         }
-        if let Some((_, end)) = self.one(Rule::kw_rules, pos) {
+        if self.word(pos, "rules") {
+            let end = pos + "rules".len();
             let (pair, end) = self.one(Rule::string, self.trivia(end))?;
             let name = self.builder.plain_string(pair, "a rule set name");
             let (body, end) = self.block(self.trivia(end))?;
@@ -127,7 +161,8 @@ impl<'s> Chunker<'s> {
         let name = self.builder.string(pair);
         let mut pos = self.trivia(end);
         let mut extends = None;
-        if let Some((pair, end)) = self.one(Rule::extends_clause, pos) {
+        if self.word(pos, "extends") {
+            let (pair, end) = self.one(Rule::extends_clause, pos)?;
             let target = crate::builder::first(pair);
             extends = Some(self.builder.plain_string(target, "an `extends` target"));
             pos = self.trivia(end);
@@ -166,21 +201,28 @@ impl<'s> Chunker<'s> {
 
     /// `stmt`: its alternatives in the grammar's order.
     fn stmt(&mut self, pos: usize) -> Option<(Stmt, usize)> {
-        for rule in KEYWORD_STMTS {
+        for (keyword, rule) in KEYWORD_STMTS {
+            if !self.word(pos, keyword) {
+                continue;
+            }
             if let Some((pair, end)) = self.one(rule, pos) {
                 return Some((self.builder.stmt(pair), end));
             }
         }
-        if self.top_keyword(pos) {
+        if self.top_keyword(pos) || !self.ident_start(pos) {
             return None;
+        }
+        // `path ~ eq` decides between an assignment and a block without a failed rule.
+        let (_, path_end) = self.one(Rule::path, pos)?;
+        let eq = self.trivia(path_end);
+        if !(self.at(eq, '=') && !self.src[eq..].starts_with("==")) {
+            return self.named_block(pos);
         }
         if let Some(done) = self.list_assign(pos) {
             return Some(done);
         }
-        if let Some((pair, end)) = self.one(Rule::assign_stmt, pos) {
-            return Some((self.builder.stmt(pair), end));
-        }
-        self.named_block(pos)
+        let (pair, end) = self.one(Rule::assign_stmt, pos)?;
+        Some((self.builder.stmt(pair), end))
     }
 
     /// `top_keyword = _{ ("run" | "rules" | "use") ~ !ident_char }`
@@ -199,7 +241,11 @@ impl<'s> Chunker<'s> {
         let (pair, end) = self.one(Rule::path, start)?;
         let target = self.builder.path(pair);
         let (_, end) = self.one(Rule::eq, self.trivia(end))?;
-        let (value, end) = self.list(self.trivia(end))?;
+        let start_of_value = self.trivia(end);
+        if !self.at(start_of_value, '[') {
+            return None;
+        }
+        let (value, end) = self.list(start_of_value)?;
         if !self.ends_expression(self.trivia(end)) {
             return None;
         }
@@ -257,12 +303,14 @@ impl<'s> Chunker<'s> {
         let kind = self.builder.ident(pair);
         let mut pos = self.trivia(end);
         let mut label = None;
-        if let Some((pair, end)) = self.one(Rule::string, pos) {
+        if self.at(pos, '"') {
+            let (pair, end) = self.one(Rule::string, pos)?;
             label = Some(BlockLabel::Str(
                 self.builder.plain_string(pair, "a block label"),
             ));
             pos = self.trivia(end);
-        } else if let Some((pair, end)) = self.one(Rule::ident, pos) {
+        } else if self.ident_start(pos) {
+            let (pair, end) = self.one(Rule::ident, pos)?;
             label = Some(BlockLabel::Ident(self.builder.ident(pair)));
             pos = self.trivia(end);
         }
@@ -360,6 +408,17 @@ mod tests {
             "x = [1]}",
             "}",
             "x = [1] # trailing",
+            "run \"a\" { x == 1 }",
+            "run \"a\" extends { }",
+            "run \"a\" extends \"b\"",
+            "extends = [2]\nuser = [1]\nrunner { }\nrules_x = 1",
+            "hparams { }\nlet x = 1\nlet = [2]\ncheck = [3]\ncheck x\n",
+            "true = [1]",
+            "a.b { }",
+            "a.b = [1, 2]\n_c = [3]",
+            "use \"x.run\" use \"y.run\"",
+            "use = 1",
+            "x = [\"a\", \"b${c}\", {k = 1}, (2)]",
         ] {
             same_as_whole(src);
         }
