@@ -215,7 +215,7 @@ impl<'s> Chunker<'s> {
         // `path ~ eq` decides between an assignment and a block without a failed rule.
         let (_, path_end) = self.one(Rule::path, pos)?;
         let eq = self.trivia(path_end);
-        if !(self.at(eq, '=') && !self.src[eq..].starts_with("==")) {
+        if !self.at(eq, '=') || self.src[eq..].starts_with("==") {
             return self.named_block(pos);
         }
         if let Some(done) = self.list_assign(pos) {
