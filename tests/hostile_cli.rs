@@ -100,3 +100,91 @@ fn use_of_a_system_file_never_prints_it() {
     assert!(err.contains("is not a `.run` file"), "{err}");
     assert!(!err.contains("root:x:"), "{err}");
 }
+
+/// Runs `repro` and fails the test instead of hanging when it does not end in 20 s (a FIFO
+/// read without a writer would block forever).
+fn repro_bounded(dir: &Path, args: &[&str]) -> Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_repro"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("REPRO_PROBE_OVERRIDE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("repro runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("`repro {}` hung", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_root_spec_that_is_not_a_run_file_is_never_read_nor_quoted() {
+    let dir = project(|s| s.to_string());
+    std::fs::copy("/etc/passwd", dir.path().join("specs/passwd.txt")).unwrap();
+    for file in ["/etc/passwd", "specs/passwd.txt"] {
+        for args in [
+            vec!["check", file],
+            vec!["plan", file],
+            vec!["lock", file],
+            vec!["fmt", "--check", file],
+        ] {
+            let out = repro_bounded(dir.path(), &args);
+            let err = stderr(&out);
+            assert_ne!(out.status.code(), Some(0), "{args:?}: {err}");
+            assert!(err.contains("is not a `.run` file"), "{args:?}: {err}");
+            assert!(err.contains(file), "{args:?}: {err}");
+            assert!(!err.contains("root:x:"), "{args:?}: {err}");
+        }
+    }
+    assert!(!dir.path().join("lockfiles").exists());
+}
+
+#[test]
+fn a_root_spec_that_is_a_fifo_a_directory_a_device_or_huge_is_an_error_not_a_hang() {
+    let dir = project(|s| s.to_string());
+    let specs = dir.path().join("specs");
+    let made = std::process::Command::new("mkfifo")
+        .args(["specs/fifo.run", "specs/fifo.json"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::create_dir(specs.join("dir.run")).unwrap();
+    // Sparse: one byte over the limit without writing 64 MiB.
+    std::fs::File::create(specs.join("huge.run"))
+        .unwrap()
+        .set_len(64 * 1024 * 1024 + 1)
+        .unwrap();
+    std::os::unix::fs::symlink("/dev/zero", specs.join("zero.run")).unwrap();
+    for (file, reason) in [
+        ("specs/fifo.run", "not a regular file"),
+        ("specs/dir.run", "it is a directory"),
+        ("specs/huge.run", "larger than 64 MiB"),
+        ("specs/zero.run", "not a regular file"),
+    ] {
+        for command in ["check", "plan", "lock", "run", "fmt"] {
+            let out = repro_bounded(dir.path(), &[command, file]);
+            let err = stderr(&out);
+            assert_ne!(out.status.code(), Some(0), "{command} {file}: {err}");
+            assert!(err.contains(reason), "{command} {file}: {err}");
+            assert!(err.contains(file), "{command} {file}: {err}");
+        }
+    }
+    // `run` reads a plan given as JSON under the same bounds.
+    let out = repro_bounded(dir.path(), &["run", "specs/fifo.json"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("lockfiles").exists());
+    assert!(!dir.path().join("runs").exists());
+}

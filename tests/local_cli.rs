@@ -526,6 +526,68 @@ fn ranks_die_with_a_killed_runner() {
     );
 }
 
+/// `kill -9` of the runner leaves nothing a rank started behind either: each rank forks a
+/// child, which forks a grandchild, and then waits; all of them die with the runner (the
+/// rank's supervisor kills the job's process group when the runner dies).
+#[test]
+fn what_ranks_start_dies_with_a_killed_runner() {
+    let case = Case::new();
+    case.plan(|plan| {
+        plan["runs"] = json!(1);
+        plan["launch"]["ranks_per_node"] = json!(2);
+        plan["launch"]["values"]["command"] = json!("bash");
+        plan["launch"]["values"]["args"] = json!([
+            "-c",
+            "d=\"$REPRO_RUN_DIR\"; \
+             sleep 300 & echo $! > \"$d/pid-child-$RANK\"; \
+             bash -c 'trap \"\" TERM HUP; sleep 300 & echo $! > \"$1\"; wait' _ \"$d/pid-grandchild-$RANK\" & \
+             echo $! > \"$d/pid-shell-$RANK\"; \
+             echo $$ > \"$d/pid-rank-$RANK\"; wait"
+        ]);
+    });
+    let mut runner = std::process::Command::new(env!("CARGO_BIN_EXE_repro"))
+        .args(["run", "plan.json"])
+        .current_dir(case.dir.path())
+        .env(
+            "REPRO_PROBE_OVERRIDE",
+            format!("{ROOT}/runner/tests/fixtures/probe/no-gpu.json"),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let pids = loop {
+        let pids = rank_pids(&case.path("runs/smoke"));
+        if pids.len() == 8 {
+            break pids;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the ranks never started all their processes: {pids:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(
+        pids.iter().all(|p| alive(*p)),
+        "processes not running: {pids:?}"
+    );
+    runner.kill().unwrap();
+    runner.wait().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while pids.iter().any(|p| alive(*p)) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let survivors: Vec<i32> = pids.into_iter().filter(|p| alive(*p)).collect();
+    for p in &survivors {
+        unsafe { libc::kill(*p, libc::SIGKILL) };
+    }
+    assert!(
+        survivors.is_empty(),
+        "descendants of ranks survived the runner: {survivors:?}"
+    );
+}
+
 /// `runs/<plan>/<run-id>/pid-<rank>` files written by the ranks (complete lines only).
 fn rank_pids(dir: &std::path::Path) -> Vec<i32> {
     let mut pids = Vec::new();

@@ -11,6 +11,7 @@
 
 pub mod ast;
 mod builder;
+mod chunked;
 mod decimal;
 mod diagnostic;
 mod formatter;
@@ -30,7 +31,8 @@ pub use diagnostic::{render_all, Diagnostic, Label, Severity};
 pub use formatter::{format, format_file};
 pub use json_diagnostic::{JsonDiagnostic, JsonLabel};
 pub use loader::{
-    load, load_with, read_bounded, Import, LoadError, LoadOptions, Loaded, MAX_SPEC_BYTES,
+    load, load_with, read_bounded, read_spec, Import, LoadError, LoadOptions, Loaded,
+    MAX_SPEC_BYTES,
 };
 pub use parser::parse;
 pub use quantity::{Dimension, Quantity, QuantityError};

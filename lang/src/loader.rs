@@ -12,7 +12,9 @@
 //! What it reads is bounded ([`LoadOptions`]): only regular files (a FIFO would block
 //! forever, `/dev/zero` would fill memory), at most [`MAX_SPEC_BYTES`] each, an imported file
 //! must be a `.run` file (so that a syntax error never quotes a file that is not a spec, such
-//! as `/etc/shadow`), and with a root every import must resolve inside it.
+//! as `/etc/shadow`), and with a root every import must resolve inside it. The root file
+//! named on the command line is held to the same rules ([`read_spec`]) except confinement:
+//! it is what defines the project.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -102,7 +104,7 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError
         imports: Vec::new(),
         errors: Vec::new(),
     };
-    let root = match loader.read(path.to_path_buf()) {
+    let root = match loader.read_root(path) {
         Ok(id) => id,
         Err(e) => {
             let id = loader.sources.add(path, "");
@@ -131,9 +133,19 @@ impl Loader {
         }
     }
 
+    /// The root file, held to the rules of an import: a regular `.run` file, bounded.
+    fn read_root(&mut self, path: &Path) -> std::io::Result<FileId> {
+        let bytes = read_spec(path)?;
+        self.add(path.to_path_buf(), bytes)
+    }
+
     /// Read a file into the source map; non-UTF-8 text is added lossily and reported.
     fn read(&mut self, path: PathBuf) -> std::io::Result<FileId> {
         let bytes = read_bounded(&path, MAX_SPEC_BYTES)?;
+        self.add(path, bytes)
+    }
+
+    fn add(&mut self, path: PathBuf, bytes: Vec<u8>) -> std::io::Result<FileId> {
         let key = std::fs::canonicalize(&path)?;
         let (text, bad) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
@@ -279,6 +291,20 @@ fn display_dir(dir: &Path) -> String {
     } else {
         dir.display().to_string()
     }
+}
+
+/// Reads a spec file as every command that takes one on its command line must: it must be
+/// named `*.run` (checked before anything is opened, so a diagnostic can never quote a file
+/// that is not a spec, such as `/etc/shadow`), and then as [`read_bounded`] with
+/// [`MAX_SPEC_BYTES`]: a regular file, never a FIFO, device or directory.
+pub fn read_spec(path: &Path) -> std::io::Result<Vec<u8>> {
+    if path.extension() != Some(std::ffi::OsStr::new("run")) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is not a `.run` file; spec files end in `.run`",
+        ));
+    }
+    read_bounded(path, MAX_SPEC_BYTES)
 }
 
 /// Reads a regular file of at most `max` bytes; a directory, FIFO, socket or device is an

@@ -1,7 +1,8 @@
 //! `parse`: text to [`Module`], with every syntax error of the file at once.
 //!
 //! Steps: [`scan`](crate::scan) rejects too-deep nesting (so pest cannot exhaust the
-//! stack); pest parses the whole file; on success the [`Builder`] makes the tree and
+//! stack); a valid file is parsed in pieces ([`Chunker`]), anything else by pest as a
+//! whole file; on success the [`Builder`] makes the tree and
 //! collects lexical errors (units, escapes, numbers). On a syntax error the file is split
 //! at lines that start a top-level item and each piece is parsed alone, so that
 //! independent mistakes in different items are all reported.
@@ -10,6 +11,7 @@ use pest::Parser as _;
 
 use crate::ast::Module;
 use crate::builder::Builder;
+use crate::chunked::Chunker;
 use crate::diagnostic::Diagnostic;
 use crate::scan::{scan, Scan, MAX_NESTING};
 use crate::span::{FileId, Span};
@@ -33,6 +35,16 @@ pub fn parse(file: FileId, src: &str) -> Result<Module, Vec<Diagnostic>> {
             "file is too large (the limit is 4 GiB)",
         )]);
     }
+    // A valid file is parsed in pieces (memory follows the largest piece); anything else
+    // goes through the whole-file parse below, which makes every diagnostic.
+    if let Some(module) = Chunker::new(file, src, &scanned.comments).module() {
+        return Ok(module);
+    }
+    whole(file, src, &scanned)
+}
+
+/// The whole file through pest at once, and error recovery when that fails.
+pub(crate) fn whole(file: FileId, src: &str, scanned: &Scan) -> Result<Module, Vec<Diagnostic>> {
     match Grammar::parse(Rule::file, src) {
         Ok(mut pairs) => {
             let mut builder = Builder::new(file, src, &scanned.comments, 0);
@@ -43,7 +55,7 @@ pub fn parse(file: FileId, src: &str) -> Result<Module, Vec<Diagnostic>> {
                 Err(builder.errors)
             }
         }
-        Err(first) => Err(recover(file, src, &scanned, first)),
+        Err(first) => Err(recover(file, src, scanned, first)),
     }
 }
 

@@ -143,6 +143,24 @@ fn failing_rank_fails_the_run_and_stops_the_others() {
         Event::RankOutput { rank: 1, stream: Stream::Stderr, line, .. } if line == "boom")));
 }
 
+/// The rank runs under a supervisor (`exec/supervisor.rs`); the status the runner sees is
+/// still the rank's own: its signal, its exit code.
+#[test]
+fn a_rank_killed_by_a_signal_is_reported_with_that_signal() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "if [ \"$RANK\" = 1 ]; then kill -SEGV $$; fi; sleep 30";
+    let job = job(dir.path(), 2, "bash", &["-c", script], None);
+    let (outcome, _) = run(&job, &CancelFlag::new());
+    assert_eq!(
+        outcome.status,
+        RunStatus::Failed {
+            rank: 1,
+            code: None,
+            signal: Some(libc::SIGSEGV)
+        }
+    );
+}
+
 #[test]
 fn workload_that_does_not_converge_exits_non_zero() {
     let dir = tempfile::tempdir().unwrap();

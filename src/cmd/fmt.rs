@@ -31,7 +31,10 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 }
 
 fn format_one(path: &Path, check: bool) -> anyhow::Result<Exit> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    // The same rules as `check`: a regular `.run` file, bounded, so `fmt` never hangs on a
+    // FIFO nor quotes a file that is not a spec in a syntax error.
+    let bytes =
+        repro_lang::read_spec(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     let mut sources = SourceMap::new();
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,

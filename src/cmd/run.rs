@@ -239,8 +239,11 @@ fn run_plan(args: &Args, plan: RunPlan) -> anyhow::Result<Exit> {
 
 /// A runner plan given as JSON (tests and tools that build plans themselves).
 fn read_plan(path: &Path) -> anyhow::Result<RunPlan> {
-    let text = std::fs::read_to_string(path)
+    // Bounded and regular only: a FIFO or `/dev/zero` named as the plan is an error, not a hang.
+    let bytes = repro_lang::read_bounded(path, repro_lang::MAX_SPEC_BYTES)
         .with_context(|| format!("cannot read plan `{}`", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("cannot read plan `{}`: not UTF-8", path.display()))?;
     serde_json::from_str(&text).map_err(|e| {
         let position = format!(" at line {} column {}", e.line(), e.column());
         let message = e.to_string();

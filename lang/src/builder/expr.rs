@@ -18,6 +18,11 @@ impl Builder<'_> {
     /// tree is deeper than [`MAX_EXPR_DEPTH`].
     pub(crate) fn top_expr(&mut self, pair: P<'_>) -> Expr {
         let e = self.expr(pair);
+        self.bounded_depth(e)
+    }
+
+    /// `e`, or a placeholder (and an error) if its tree is deeper than [`MAX_EXPR_DEPTH`].
+    pub(crate) fn bounded_depth(&mut self, e: Expr) -> Expr {
         if depth(&e) <= MAX_EXPR_DEPTH {
             return e;
         }

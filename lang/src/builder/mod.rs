@@ -89,8 +89,11 @@ impl<'s> Builder<'s> {
     /// node's span should end at its last token (the formatter relies on it).
     pub(crate) fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
-        let start = self.base + s.start();
-        let mut end = self.base + s.end();
+        self.span_at(self.base + s.start(), self.base + s.end())
+    }
+
+    /// `start..end` of the whole text, trimmed as [`Builder::span`] trims a pair's span.
+    pub(crate) fn span_at(&self, start: usize, mut end: usize) -> Span {
         loop {
             let trimmed = self.src[start..end].trim_end_matches([' ', '\t', '\r', '\n']);
             end = start + trimmed.len();
@@ -112,7 +115,7 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn item(&mut self, pair: P<'_>) -> Item {
+    pub(crate) fn item(&mut self, pair: P<'_>) -> Item {
         let span = self.span(&pair);
         match pair.as_rule() {
             Rule::use_decl => {
@@ -158,7 +161,7 @@ impl<'s> Builder<'s> {
         Block { stmts, span }
     }
 
-    fn stmt(&mut self, pair: P<'_>) -> Stmt {
+    pub(crate) fn stmt(&mut self, pair: P<'_>) -> Stmt {
         let span = self.span(&pair);
         let rule = pair.as_rule();
         let mut it = inner(pair);

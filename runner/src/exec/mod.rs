@@ -14,6 +14,7 @@ mod local;
 mod outcome;
 mod process_group;
 mod run_status;
+mod supervisor;
 
 pub use cancel::CancelFlag;
 pub use error::ExecError;

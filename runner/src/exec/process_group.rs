@@ -8,6 +8,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::SyncSender;
 use std::time::{Duration, Instant};
 
+use super::supervisor::supervise;
 use super::{ExecError, Job, RunStatus};
 use crate::events::Stream;
 use crate::launch::RankEnv;
@@ -53,7 +54,8 @@ impl ProcessGroup {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(self.pgid.unwrap_or(0));
-        die_with_parent(&mut command);
+        // The rank and everything it starts die with the runner, see `supervisor`.
+        supervise(&mut command);
         let mut child = command.spawn().map_err(|source| ExecError::Spawn {
             script: job.script.clone(),
             rank: env.rank,
@@ -110,30 +112,6 @@ impl ProcessGroup {
             std::thread::sleep(POLL);
         }
         signal_group(pgid, libc::SIGKILL);
-    }
-}
-
-/// A rank dies with the runner: if the runner is killed (SIGKILL leaves it no chance to stop
-/// the group), the kernel sends the rank SIGKILL (`PR_SET_PDEATHSIG`). Launch scripts `exec`
-/// the workload, so the workload itself is the child that receives it.
-///
-/// The signal fires when the *thread* that spawned the child exits; ranks are spawned by the
-/// thread that runs the job and waits for it, so that thread outlives them.
-fn die_with_parent(command: &mut Command) {
-    let parent = std::process::id() as libc::pid_t;
-    // SAFETY: `prctl`, `getppid` and `_exit` are async-signal-safe and touch no memory of
-    // the parent; nothing here allocates.
-    unsafe {
-        command.pre_exec(move || {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            // The runner died between fork and prctl: no signal will come, so go now.
-            if libc::getppid() != parent {
-                libc::_exit(137);
-            }
-            Ok(())
-        });
     }
 }
 

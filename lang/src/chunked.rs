@@ -1,0 +1,426 @@
+//! A valid file parsed in pieces, so that memory follows the largest statement (or list
+//! item), not the file.
+//!
+//! pest returns the parse tree of a whole rule as one token queue, about ten entries per
+//! expression (each precedence level is a rule) of some 40 bytes each: a 10 MB spec costs
+//! gigabytes before a single AST node exists. [`Chunker`] walks the outer structure of the
+//! grammar itself (items, blocks and their statements, and a list literal that is the
+//! whole value of an assignment), and hands everything else to pest one piece at a time,
+//! with the grammar's own rules (`use_decl`, `let_stmt`, `path`, `expr`, ...): a PEG rule
+//! matches the same text at a position whatever surrounds it, so every piece parses exactly
+//! as it would inside the whole file, and the builder trims spans against the whole text.
+//!
+//! A rule that fails costs time in proportion to the rest of the file (pest's error finds
+//! its line by scanning back from the end of the input), so rules are only tried where a
+//! cheap look at the next characters says they can match, and after [`MAX_FAILURES`]
+//! failed tries the walk gives up, so that no input makes it quadratic.
+//!
+//! It only ever answers for a valid file: wherever the walk is unsure (anything that is not
+//! a plain block or list, an ambiguous token after a list) it asks pest for the whole
+//! statement, and on any failure or builder error it gives up (`None`), and
+//! [`parse`](crate::parse) parses the whole file again as before, so every diagnostic comes
+//! from exactly the same code path as before. `tests/chunked.rs` checks that both parses give
+//! equal trees for every spec in the repository.
+
+use pest::Parser as _;
+
+use crate::ast::*;
+use crate::builder::{Builder, P};
+use crate::parser::{Grammar, Rule};
+use crate::scan::Comment;
+use crate::span::FileId;
+
+/// Failed pest calls before the walk leaves the file to the whole-file parse.
+const MAX_FAILURES: usize = 64;
+
+/// Keyword statements, in the grammar's order of `stmt` alternatives (before
+/// `assign_stmt` and `block_stmt`).
+const KEYWORD_STMTS: [(&str, Rule); 7] = [
+    ("let", Rule::let_stmt),
+    ("sweep", Rule::sweep_stmt),
+    ("source", Rule::source_stmt),
+    ("derive", Rule::derive_stmt),
+    ("require", Rule::require_stmt),
+    ("check", Rule::check_stmt),
+    ("target", Rule::target_stmt),
+];
+
+/// Words that can continue an expression, so a list followed by one is left to pest.
+const CONTINUING_WORDS: [&str; 10] = [
+    "and", "or", "not", "in", "has", "if", "then", "else", "true", "false",
+];
+
+/// Walks a file's items, blocks and lists; see the module documentation.
+pub(crate) struct Chunker<'s> {
+    src: &'s str,
+    builder: Builder<'s>,
+    /// Failed pest calls so far, see [`MAX_FAILURES`].
+    failures: usize,
+}
+
+impl<'s> Chunker<'s> {
+    pub fn new(file: FileId, src: &'s str, comments: &[Comment]) -> Chunker<'s> {
+        Chunker {
+            src,
+            builder: Builder::new(file, src, comments, 0),
+            failures: 0,
+        }
+    }
+
+    /// The module, or `None` when the file is not valid (or the walk was unsure).
+    pub fn module(mut self) -> Option<Module> {
+        let mut items = Vec::new();
+        let mut pos = self.trivia(0);
+        while pos < self.src.len() {
+            let (item, end) = self.item(pos)?;
+            items.push(item);
+            pos = self.trivia(end);
+        }
+        if !self.builder.errors.is_empty() || self.failures > MAX_FAILURES {
+            return None;
+        }
+        Some(Module {
+            file: self.builder.file,
+            items,
+            span: self.builder.span_at(0, self.src.len()),
+        })
+    }
+
+    /// Skips `WHITESPACE` and `COMMENT` as the grammar defines them.
+    fn trivia(&self, mut pos: usize) -> usize {
+        loop {
+            let rest = &self.src[pos..];
+            if rest.starts_with([' ', '\t', '\r', '\n']) {
+                pos += 1;
+            } else if rest.starts_with('\u{FEFF}') {
+                pos += '\u{FEFF}'.len_utf8();
+            } else if rest.starts_with('#') {
+                pos += rest.find('\n').unwrap_or(rest.len());
+            } else {
+                return pos;
+            }
+        }
+    }
+
+    /// One grammar rule matched at `pos`: its pair, with the builder's base set to `pos`.
+    fn one(&mut self, rule: Rule, pos: usize) -> Option<(P<'s>, usize)> {
+        if self.failures > MAX_FAILURES {
+            return None;
+        }
+        let Ok(mut pairs) = Grammar::parse(rule, &self.src[pos..]) else {
+            self.failures += 1;
+            return None;
+        };
+        let pair = pairs.next()?;
+        let end = pos + pair.as_span().end();
+        self.builder.base = pos;
+        Some((pair, end))
+    }
+
+    fn at(&self, pos: usize, c: char) -> bool {
+        self.src[pos..].starts_with(c)
+    }
+
+    /// The keyword `word` (not followed by an identifier character) at `pos`.
+    fn word(&self, pos: usize, word: &str) -> bool {
+        self.src[pos..]
+            .strip_prefix(word)
+            .is_some_and(|after| !after.starts_with(is_ident_char))
+    }
+
+    /// An identifier can start at `pos`.
+    fn ident_start(&self, pos: usize) -> bool {
+        self.src[pos..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+    }
+
+    /// `item = _{ use_decl | run_decl | rules_decl | stmt }`
+    fn item(&mut self, pos: usize) -> Option<(Item, usize)> {
+        if self.word(pos, "use") {
+            let (pair, end) = self.one(Rule::use_decl, pos)?;
+            return Some((self.builder.item(pair), end));
+        }
+        if self.word(pos, "run") {
+            return self
+                .run(pos, pos + "run".len())
+                .map(|(run, end)| (Item::Run(run), end));
+        }
+        if self.word(pos, "rules") {
+            let end = pos + "rules".len();
+            let (pair, end) = self.one(Rule::string, self.trivia(end))?;
+            let name = self.builder.plain_string(pair, "a rule set name");
+            let (body, end) = self.block(self.trivia(end))?;
+            let span = self.builder.span_at(pos, end);
+            return Some((Item::Rules(Rules { name, body, span }), end));
+        }
+        self.stmt(pos).map(|(stmt, end)| (Item::Stmt(stmt), end))
+    }
+
+    /// `run_decl = { kw_run ~ string ~ extends_clause? ~ block }`, after `kw_run`.
+    fn run(&mut self, start: usize, pos: usize) -> Option<(Run, usize)> {
+        let (pair, end) = self.one(Rule::string, self.trivia(pos))?;
+        let name = self.builder.string(pair);
+        let mut pos = self.trivia(end);
+        let mut extends = None;
+        if self.word(pos, "extends") {
+            let (pair, end) = self.one(Rule::extends_clause, pos)?;
+            let target = crate::builder::first(pair);
+            extends = Some(self.builder.plain_string(target, "an `extends` target"));
+            pos = self.trivia(end);
+        }
+        let (body, end) = self.block(pos)?;
+        let span = self.builder.span_at(start, end);
+        Some((
+            Run {
+                name,
+                extends,
+                body,
+                span,
+            },
+            end,
+        ))
+    }
+
+    /// `block = { lbrace ~ stmt* ~ rbrace }`
+    fn block(&mut self, start: usize) -> Option<(Block, usize)> {
+        if !self.at(start, '{') {
+            return None;
+        }
+        let mut stmts = Vec::new();
+        let mut pos = self.trivia(start + 1);
+        while !self.at(pos, '}') {
+            if pos >= self.src.len() {
+                return None;
+            }
+            let (stmt, end) = self.stmt(pos)?;
+            stmts.push(stmt);
+            pos = self.trivia(end);
+        }
+        let span = self.builder.span_at(start, pos + 1);
+        Some((Block { stmts, span }, pos + 1))
+    }
+
+    /// `stmt`: its alternatives in the grammar's order.
+    fn stmt(&mut self, pos: usize) -> Option<(Stmt, usize)> {
+        for (keyword, rule) in KEYWORD_STMTS {
+            if !self.word(pos, keyword) {
+                continue;
+            }
+            if let Some((pair, end)) = self.one(rule, pos) {
+                return Some((self.builder.stmt(pair), end));
+            }
+        }
+        if self.top_keyword(pos) || !self.ident_start(pos) {
+            return None;
+        }
+        // `path ~ eq` decides between an assignment and a block without a failed rule.
+        let (_, path_end) = self.one(Rule::path, pos)?;
+        let eq = self.trivia(path_end);
+        if !self.at(eq, '=') || self.src[eq..].starts_with("==") {
+            return self.named_block(pos);
+        }
+        if let Some(done) = self.list_assign(pos) {
+            return Some(done);
+        }
+        let (pair, end) = self.one(Rule::assign_stmt, pos)?;
+        Some((self.builder.stmt(pair), end))
+    }
+
+    /// `top_keyword = _{ ("run" | "rules" | "use") ~ !ident_char }`
+    fn top_keyword(&self, pos: usize) -> bool {
+        let rest = &self.src[pos..];
+        ["run", "rules", "use"].iter().any(|k| {
+            rest.strip_prefix(k)
+                .is_some_and(|after| !after.starts_with(is_ident_char))
+        })
+    }
+
+    /// `assign_stmt = { !top_keyword ~ path ~ eq ~ expr }` where the expression is a list
+    /// literal and nothing after it could continue the expression; `None` leaves the
+    /// statement to pest.
+    fn list_assign(&mut self, start: usize) -> Option<(Stmt, usize)> {
+        let (pair, end) = self.one(Rule::path, start)?;
+        let target = self.builder.path(pair);
+        let (_, end) = self.one(Rule::eq, self.trivia(end))?;
+        let start_of_value = self.trivia(end);
+        if !self.at(start_of_value, '[') {
+            return None;
+        }
+        let (value, end) = self.list(start_of_value)?;
+        if !self.ends_expression(self.trivia(end)) {
+            return None;
+        }
+        let value = self.builder.bounded_depth(value);
+        let span = self.builder.span_at(start, end);
+        Some((
+            Stmt::Assign(Assign {
+                target,
+                value,
+                span,
+            }),
+            end,
+        ))
+    }
+
+    /// Whether the token at `pos` cannot continue an expression: the end of the file or
+    /// of a block, or a word that starts a statement.
+    fn ends_expression(&self, pos: usize) -> bool {
+        let rest = &self.src[pos..];
+        if rest.is_empty() || rest.starts_with('}') {
+            return true;
+        }
+        if !rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            return false;
+        }
+        let word_end = rest.find(|c: char| !is_ident_char(c)).unwrap_or(rest.len());
+        !CONTINUING_WORDS.contains(&&rest[..word_end])
+    }
+
+    /// `list = { lbracket ~ (expr ~ (comma ~ expr)* ~ comma?)? ~ rbracket }`, one `expr`
+    /// at a time.
+    fn list(&mut self, start: usize) -> Option<(Expr, usize)> {
+        if !self.at(start, '[') {
+            return None;
+        }
+        let mut items = Vec::new();
+        let mut pos = self.trivia(start + 1);
+        while !self.at(pos, ']') {
+            let (pair, end) = self.one(Rule::expr, pos)?;
+            items.push(self.builder.expr(pair));
+            pos = self.trivia(end);
+            if self.at(pos, ',') {
+                pos = self.trivia(pos + 1);
+            } else if !self.at(pos, ']') {
+                return None;
+            }
+        }
+        let span = self.builder.span_at(start, pos + 1);
+        Some((Expr::new(ExprKind::List(items), span), pos + 1))
+    }
+
+    /// `block_stmt = { !top_keyword ~ ident ~ (string | ident)? ~ block }`
+    fn named_block(&mut self, start: usize) -> Option<(Stmt, usize)> {
+        let (pair, end) = self.one(Rule::ident, start)?;
+        let kind = self.builder.ident(pair);
+        let mut pos = self.trivia(end);
+        let mut label = None;
+        if self.at(pos, '"') {
+            let (pair, end) = self.one(Rule::string, pos)?;
+            label = Some(BlockLabel::Str(
+                self.builder.plain_string(pair, "a block label"),
+            ));
+            pos = self.trivia(end);
+        } else if self.ident_start(pos) {
+            let (pair, end) = self.one(Rule::ident, pos)?;
+            label = Some(BlockLabel::Ident(self.builder.ident(pair)));
+            pos = self.trivia(end);
+        }
+        let (body, end) = self.block(pos)?;
+        let span = self.builder.span_at(start, end);
+        Some((
+            Stmt::Block(NamedBlock {
+                kind,
+                label,
+                body,
+                span,
+            }),
+            end,
+        ))
+    }
+}
+
+/// `ident_char = _{ ASCII_ALPHANUMERIC | "_" }`
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::parser::whole;
+    use crate::scan::scan;
+    use crate::span::FileId;
+
+    fn chunked(src: &str) -> Option<crate::ast::Module> {
+        super::Chunker::new(FileId(0), src, &scan(src).comments).module()
+    }
+
+    fn same_as_whole(src: &str) {
+        // `parse` refuses these before either runs (pest would exhaust the stack).
+        if scan(src).too_deep.is_some() {
+            return;
+        }
+        let whole = whole(FileId(0), src, &scan(src)).ok();
+        assert_eq!(chunked(src), whole, "{src}");
+    }
+
+    /// Every spec in the repository (shipped specs, rule sets, test fixtures): the pieces
+    /// give the tree the whole-file parse gives, spans included.
+    #[test]
+    fn every_spec_in_the_repository_parses_the_same_in_pieces() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let mut stack = vec![root.to_path_buf()];
+        let mut count = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                let name = entry.file_name();
+                if path.is_dir() && name != "target" && name != ".git" {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "run") {
+                    if let Ok(src) = std::fs::read_to_string(&path) {
+                        same_as_whole(&src);
+                        count += 1;
+                    }
+                }
+            }
+        }
+        assert!(count > 50, "only {count} specs found");
+    }
+
+    #[test]
+    fn lists_and_what_follows_them_parse_the_same_in_pieces() {
+        for src in [
+            "xs = [1, 2, 3]\n",
+            "xs = [1, 2, 3,]\ny = 2",
+            "xs = []",
+            "xs = [ ] # c\n",
+            "xs = [1, # one\n 2 # two\n , 3]\n# end\n",
+            "xs = [1] + [2]",
+            "xs = [1]\n+ [2]",
+            "xs = [1]\n- 2",
+            "xs = [1].len()",
+            "xs = [1] == [1]",
+            "xs = [1] and true",
+            "xs = 1 in [1]\ny = [2] not in z",
+            "xs = [[1, 2], [3], []]\n",
+            "xs = [1, 2 3]",
+            "xs = [1,, 2]",
+            "xs = [1, 2",
+            "run \"a\" extends \"b\" {\n  hparams {\n    xs = [1, -2, 3 + 4, \"s${x}\"]\n  }\n  launch local { command = [\"true\"] }\n}\n",
+            "rules \"r\" { require x > 1\n check y }\nuse \"a.run\"\n",
+            "\u{FEFF}let = 3\nlet x = [1]\nsweep a, b in [[1, 2]]\n",
+            "run \"a\" { run = 1 }",
+            "run \"a\" { x \"label\" { y = 1 } z w { } }",
+            "x = [1]\nrun \"a\" { }\nuse \"b.run\"",
+            "x = [9223372036854775808]",
+            "x = [1 GiB, 2 xx]",
+            "x = [1]}",
+            "}",
+            "x = [1] # trailing",
+            "run \"a\" { x == 1 }",
+            "run \"a\" extends { }",
+            "run \"a\" extends \"b\"",
+            "extends = [2]\nuser = [1]\nrunner { }\nrules_x = 1",
+            "hparams { }\nlet x = 1\nlet = [2]\ncheck = [3]\ncheck x\n",
+            "true = [1]",
+            "a.b { }",
+            "a.b = [1, 2]\n_c = [3]",
+            "use \"x.run\" use \"y.run\"",
+            "use = 1",
+            "x = [\"a\", \"b${c}\", {k = 1}, (2)]",
+        ] {
+            same_as_whole(src);
+        }
+    }
+}
