@@ -99,15 +99,16 @@ pub fn import(folder: &Path, opts: &ImportOptions) -> Result<ImportedSpec, Impor
             message: e.to_string(),
         })?;
     let round = round(folder, &abs, opts.round.as_deref())?;
-    let book = RuleBook::by_name(&round).ok_or_else(|| ImportError::UnknownRound {
-        name: round.clone(),
-        known: RuleBook::rounds()
-            .iter()
-            .map(|r| format!("`{r}`"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    })?
-    .map_err(crate::mlperf::MlperfError::from)?;
+    let book = RuleBook::by_name(&round)
+        .ok_or_else(|| ImportError::UnknownRound {
+            name: round.clone(),
+            known: RuleBook::rounds()
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?
+        .map_err(crate::mlperf::MlperfError::from)?;
     let mut runs = Vec::new();
     for path in &logs {
         let log = MlLog::read(path).map_err(|e| ImportError::UnreadableLog {
