@@ -1731,14 +1731,18 @@ fn matrix_template(published: &[PathBuf], bench: &str) -> (String, &'static str)
     (rule_built_log(bench, &hparams, &[], &[], &evals), "rules")
 }
 
-/// `template` corrupted as `kind` says: drop `global_batch_size`; multiply
+/// `template` corrupted as `kind` says: drop `global_batch_size`; make the value of `checked`
+/// (a hyperparameter the round's rules check, see [`matrix_checked_key`]) wrong, else multiply
 /// `opt_base_learning_rate` by 1000 (or make `global_batch_size` -1); keep only the first
 /// `eval_accuracy` (the run stops before its target); cut the last line in half; break the
 /// JSON of the line in the middle of the file.
-fn matrix_corrupt(template: &str, kind: &str) -> String {
+fn matrix_corrupt(template: &str, kind: &str, checked: Option<&str>) -> String {
     match kind {
         "valid" => template.to_owned(),
         "missing-key" => drop_key(template, "global_batch_size"),
+        "wrong-hparam" if checked.is_some() => edit_key(template, checked.unwrap(), |j| {
+            j["value"] = serde_json::json!(-(j["value"].as_f64().unwrap() * 1000.0 + 1.0))
+        }),
         "wrong-hparam"
             if template
                 .lines()
@@ -1791,6 +1795,39 @@ fn matrix_corrupt(template: &str, kind: &str) -> String {
     }
 }
 
+/// The first key other than `global_batch_size` whose `check` in the round's generated
+/// `closed_<bench>.run` reads `value` and that `template` logs with a number: the
+/// hyperparameter the wrong-hparam kind makes negative and 1000 times larger (string values
+/// such as resnet's `opt_name` pick the rule file to enqueue, and a wrong one crashes the
+/// official checker).
+fn matrix_checked_key(round: &str, bench: &str, template: &str) -> Option<String> {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "../specs/rules/mlperf-training-{round}/closed_{bench}.run"
+    ));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut key = None;
+    for line in text.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("key ") {
+            key = rest.split_whitespace().next().map(str::to_owned);
+        } else if let Some(k) = key.as_deref() {
+            if line.starts_with("check ")
+                && line.contains("value")
+                && !k.starts_with("eval_")
+                && k != "global_batch_size"
+                && template.lines().any(|l| {
+                    is_key(l, k)
+                        && l.find(":::MLLOG ")
+                            .and_then(|at| serde_json::from_str::<Value>(&l[at + 9..]).ok())
+                            .is_some_and(|j| j["value"].is_number())
+                })
+            {
+                return Some(k.to_owned());
+            }
+        }
+    }
+    None
+}
+
 /// Every (round, closed benchmark) pair of rounds 4.0 to 6.1, each in the six kinds of
 /// [`MATRIX_KINDS`], held against the official checker of that round (`X.Y.0`, one Python
 /// process per round): verdict and reasons must match. The coverage matrix itself is asserted,
@@ -1829,6 +1866,7 @@ fn every_benchmark_of_every_round_in_six_kinds_matches_the_official_checker() {
         let mut names = Vec::new();
         for bench in &book.benchmarks {
             let (template, source) = matrix_template(&published, bench);
+            let checked = matrix_checked_key(round, bench, &template);
             for kind in MATRIX_KINDS {
                 let sub = dir
                     .path()
@@ -1837,9 +1875,13 @@ fn every_benchmark_of_every_round_in_six_kinds_matches_the_official_checker() {
                     .join(bench);
                 std::fs::create_dir_all(&sub).unwrap();
                 let f = sub.join("result_0.txt");
-                std::fs::write(&f, matrix_corrupt(&template, kind)).unwrap();
+                std::fs::write(&f, matrix_corrupt(&template, kind, checked.as_deref())).unwrap();
                 files.push(f);
-                names.push(format!("{bench} {kind} ({source})"));
+                let what = match (kind, &checked) {
+                    ("wrong-hparam", Some(k)) => format!(" {k}"),
+                    _ => String::new(),
+                };
+                names.push(format!("{bench} {kind}{what} ({source})"));
             }
         }
         assert_eq!(
