@@ -8,8 +8,9 @@
 //! X.Y.0`, explicit flags) once per round over all files, through
 //! `mlperf_support/checker_driver.py`, which is held against the command itself (install it
 //! with `scripts/install-mlperf-logging.sh`); skips visibly when it is absent. Rounds: 4.1
-//! (published, corrupted and synthetic logs), 4.0/5.0/5.1 (published and corrupted), 6.1
-//! (logs built from the dlrmv4 rules).
+//! (published, corrupted and synthetic logs), 4.0/5.0/5.1 (published and corrupted), 6.0/6.1
+//! (logs built from the v6 rules), and the matrix: every closed benchmark of every round
+//! 4.0-6.1 in six kinds.
 
 mod mlperf_support;
 
