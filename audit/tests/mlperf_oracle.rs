@@ -1587,7 +1587,6 @@ fn rule_built_llama31_405b_logs_match_the_official_checker_on_5_1_and_6_0() {
     let Some(python) = mlperf_support::official_python() else {
         return;
     };
-    use serde_json::json;
     let log = llama31_405b_log;
     let good = [(46_080_i64, 5.8), (92_160, 5.5)];
     // gbs 1152: warmup ceil(8000 * 1152 / 1152) = 8000, decay 1200000 - 8000
