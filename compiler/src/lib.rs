@@ -47,6 +47,7 @@ pub mod options;
 pub mod paths;
 pub mod pins;
 pub mod plan;
+pub mod references;
 pub mod rule_check;
 pub mod rules;
 pub mod run_def;
