@@ -19,7 +19,7 @@ type EvalResult = Result<Value, Diagnostic>;
 /// Evaluation state for one run at one sweep point.
 pub struct Evaluator<'a> {
     globals: &'a [Let],
-    def: &'a RunDef,
+    def: &'a RunDef<'a>,
     point: &'a BTreeMap<String, Value>,
     memo: HashMap<String, Result<Value, ()>>,
     active: Vec<String>,

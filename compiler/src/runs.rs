@@ -49,7 +49,11 @@ pub fn all_runs(modules: &[Module]) -> Vec<&Run> {
 }
 
 /// Flatten a run and its `extends` chain (parent first), detecting cycles.
-pub fn resolve_run(run: &Run, runs: &[&Run], diags: &mut Vec<Diagnostic>) -> Option<RunDef> {
+pub fn resolve_run<'a>(
+    run: &'a Run,
+    runs: &[&'a Run],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RunDef<'a>> {
     let chain = extends_chain(run, runs, diags)?;
     let mut def: Option<RunDef> = None;
     for r in chain.iter().rev() {
