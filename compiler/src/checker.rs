@@ -381,8 +381,8 @@ fn source(
     out.spans.insert(format!("software.sources.{name}"), span);
     out.sources.push(SourceRef {
         name: name.to_string(),
-        url,
-        reference,
+        url: url.into(),
+        reference: reference.into(),
         span,
         base: spec_dir(sources, span),
     });

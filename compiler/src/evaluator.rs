@@ -53,7 +53,7 @@ impl<'a> Evaluator<'a> {
         match &e.kind {
             ExprKind::Int { value, .. } => Ok(Value::Int(*value)),
             ExprKind::Float { value, .. } => Ok(Value::Float(*value)),
-            ExprKind::Quantity(q) => Ok(Value::Quantity(q.clone())),
+            ExprKind::Quantity(q) => Ok(Value::Quantity(Box::new(q.clone()))),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
             ExprKind::Str(s) => self.string(&s.parts),
             ExprKind::List(items) => items
@@ -222,7 +222,10 @@ impl<'a> Evaluator<'a> {
             *slot = Some(self.string_arg(&arg.value)?);
         }
         match (url, reference) {
-            (Some(url), Some(reference)) => Ok(Value::Git { url, reference }),
+            (Some(url), Some(reference)) => Ok(Value::Git {
+                url: url.into(),
+                reference: reference.into(),
+            }),
             _ => Err(Diagnostic::error(span, "`git` needs a URL and a `ref`")
                 .with_help("write `git(\"URL\", ref = \"main\")`; an implicit default branch is not reproducible")),
         }
