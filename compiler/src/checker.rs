@@ -15,6 +15,7 @@ use repro_lang::{Diagnostic, SourceMap, Span};
 use crate::convert::{any_value, convert, env_value, spec_dir};
 use crate::evaluator::{type_error, Evaluator};
 use crate::executor_kind::ExecutorKind;
+use crate::expr_ref::ExprRef;
 use crate::lockfile::{Group, LockValue, Table};
 use crate::run_def::{with_suggestion, FieldKey, RunDef};
 use crate::schema::{block_schema, field, BLOCKS, EXECUTORS, RUN_FIELDS};
@@ -180,7 +181,7 @@ fn apply_point<'a>(
                 span,
             );
             let fdef = crate::run_def::FieldDef {
-                expr: Cow::Owned(expr),
+                expr: ExprRef::Owned(Box::new(expr)),
                 span,
                 name_span: span,
             };

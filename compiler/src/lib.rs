@@ -35,6 +35,7 @@ pub mod convert;
 pub mod drift;
 pub mod evaluator;
 pub mod executor_kind;
+pub mod expr_ref;
 pub mod git_resolver;
 pub mod hash;
 pub mod health_policy;

@@ -6,7 +6,6 @@
 //! and lets `b`'s entries replace those with the same key, so an override is one line.
 //! Expressions are not evaluated here: a parent's `"${nodes}"` sees the child's `nodes`.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use repro_lang::ast::{
@@ -14,6 +13,7 @@ use repro_lang::ast::{
 };
 use repro_lang::{Diagnostic, Span};
 
+use crate::expr_ref::ExprRef;
 use crate::schema::{block_schema, suggest, BLOCKS, RUN_FIELDS};
 
 /// The key of a field: block path (`""` for the run itself) and field name.
@@ -23,7 +23,7 @@ pub type FieldKey = (String, String);
 #[derive(Debug, Clone)]
 pub struct FieldDef<'a> {
     /// Borrowed from the syntax tree: a copy would double a large spec (#14).
-    pub expr: Cow<'a, Expr>,
+    pub expr: ExprRef<'a>,
     /// The whole `name = value` statement.
     pub span: Span,
     /// The field name.
@@ -183,7 +183,7 @@ impl<'a> RunDef<'a> {
     fn insert_block_field(&mut self, path: &str, b: &NamedBlock, diags: &mut Vec<Diagnostic>) {
         let expr = Expr::new(repro_lang::ast::ExprKind::List(Vec::new()), b.span);
         let def = FieldDef {
-            expr: Cow::Owned(expr),
+            expr: ExprRef::Owned(Box::new(expr)),
             span: b.span,
             name_span: b.kind.span,
         };
@@ -192,7 +192,7 @@ impl<'a> RunDef<'a> {
 
     fn insert_source(&mut self, s: &'a Let, diags: &mut Vec<Diagnostic>) {
         let def = FieldDef {
-            expr: Cow::Borrowed(&s.value),
+            expr: ExprRef::Borrowed(&s.value),
             span: s.span,
             name_span: s.name.span,
         };
@@ -205,7 +205,7 @@ impl<'a> RunDef<'a> {
 
     fn insert(&mut self, path: &str, field: &Ident, a: &'a Assign, diags: &mut Vec<Diagnostic>) {
         let def = FieldDef {
-            expr: Cow::Borrowed(&a.value),
+            expr: ExprRef::Borrowed(&a.value),
             span: a.span,
             name_span: field.span,
         };
