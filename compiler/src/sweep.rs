@@ -80,7 +80,10 @@ fn product(points: &[Point], names: &[String], rows: &[Vec<Value>]) -> Vec<Point
     let mut out = Vec::with_capacity(points.len() * rows.len());
     for p in points {
         for row in rows {
-            let mut q = p.clone();
+            // Exact capacity: clone-then-extend would leave every point's vector with
+            // room to spare, 100,000 times over.
+            let mut q = Vec::with_capacity(p.len() + names.len());
+            q.extend(p.iter().cloned());
             q.extend(names.iter().cloned().zip(row.iter().cloned()));
             out.push(q);
         }
