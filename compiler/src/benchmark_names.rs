@@ -13,7 +13,7 @@ use crate::rules::RuleBook;
 use crate::run_def::RunDef;
 
 /// The errors for one run (empty when its names are known or no rule set is loaded).
-pub fn check_names(book: &RuleBook, def: &RunDef) -> Vec<Diagnostic> {
+pub fn check_names(book: &RuleBook, def: &RunDef<'_>) -> Vec<Diagnostic> {
     let field = |name: &str| def.fields.get(&(String::new(), name.to_string()));
     let (Some(benchmark), Some(division)) = (field("benchmark"), field("division")) else {
         return Vec::new();

@@ -15,6 +15,7 @@ use repro_lang::{Diagnostic, SourceMap, Span};
 use crate::convert::{any_value, convert, env_value, spec_dir};
 use crate::evaluator::{type_error, Evaluator};
 use crate::executor_kind::ExecutorKind;
+use crate::expr_ref::ExprRef;
 use crate::lockfile::{Group, LockValue, Table};
 use crate::run_def::{with_suggestion, FieldKey, RunDef};
 use crate::schema::{block_schema, field, BLOCKS, EXECUTORS, RUN_FIELDS};
@@ -50,7 +51,7 @@ const NOT_RENDERED: &[(&str, &[&str])] = &[
 
 /// Check one run at one point.
 pub fn check(
-    def: &RunDef,
+    def: &RunDef<'_>,
     point: &Point,
     globals: &[Let],
     sources: &SourceMap,
@@ -143,7 +144,7 @@ fn find_control(value: &Value) -> Option<char> {
 fn apply_point<'a>(
     original: &'a RunDef,
     point: &Point,
-) -> (Cow<'a, RunDef>, BTreeMap<String, Value>) {
+) -> (Cow<'a, RunDef<'a>>, BTreeMap<String, Value>) {
     // Without a sweep there is nothing to override: no copy of the run's fields at all.
     if point.is_empty() {
         return (Cow::Borrowed(original), BTreeMap::new());
@@ -180,7 +181,7 @@ fn apply_point<'a>(
                 span,
             );
             let fdef = crate::run_def::FieldDef {
-                expr,
+                expr: ExprRef::Owned(Box::new(expr)),
                 span,
                 name_span: span,
             };
@@ -190,7 +191,7 @@ fn apply_point<'a>(
     (Cow::Owned(def), vars)
 }
 
-fn target_key(def: &RunDef, name: &str) -> FieldKey {
+fn target_key(def: &RunDef<'_>, name: &str) -> FieldKey {
     if let Some(k) = def.fields.keys().find(|(_, f)| f == name) {
         return k.clone();
     }
@@ -205,7 +206,7 @@ fn target_key(def: &RunDef, name: &str) -> FieldKey {
 }
 
 /// Missing blocks and required fields, pointing at the run name or the block.
-fn missing(def: &RunDef) -> Vec<Diagnostic> {
+fn missing(def: &RunDef<'_>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let (run, span) = (&def.key, def.name.span);
     for f in RUN_FIELDS.iter().filter(|f| f.required) {
@@ -261,7 +262,7 @@ fn missing(def: &RunDef) -> Vec<Diagnostic> {
 /// `hardware.gpu` is required unless the run asks for no GPU at all (`gpus_per_node = 0`,
 /// written as a literal): a GPU run without a pinned model would skip the preflight's most
 /// important check silently.
-fn missing_gpu(def: &RunDef) -> Option<Diagnostic> {
+fn missing_gpu(def: &RunDef<'_>) -> Option<Diagnostic> {
     let hw = |name: &str| def.fields.get(&("hardware".to_string(), name.to_string()));
     if hw("gpu").is_some() {
         return None;
@@ -290,7 +291,7 @@ pub(crate) struct Ctx<'a> {
 fn check_field(
     key: &FieldKey,
     value: Value,
-    fdef: &crate::run_def::FieldDef,
+    fdef: &crate::run_def::FieldDef<'_>,
     ctx: &Ctx<'_>,
     out: &mut Checked,
 ) -> Result<(), Diagnostic> {
@@ -381,15 +382,15 @@ fn source(
     out.spans.insert(format!("software.sources.{name}"), span);
     out.sources.push(SourceRef {
         name: name.to_string(),
-        url,
-        reference,
+        url: url.into(),
+        reference: reference.into(),
         span,
         base: spec_dir(sources, span),
     });
     Ok(())
 }
 
-fn executor(def: &RunDef, out: &mut Checked, diags: &mut Vec<Diagnostic>) {
+fn executor(def: &RunDef<'_>, out: &mut Checked, diags: &mut Vec<Diagnostic>) {
     let Some((exec, span)) = &def.executor else {
         return;
     };

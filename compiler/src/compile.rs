@@ -86,7 +86,7 @@ struct Build<'a> {
 
 type Output = (Vec<Plan>, Vec<Diagnostic>);
 
-impl Build<'_> {
+impl<'a> Build<'a> {
     fn plans(&self) -> Result<Output, Vec<Diagnostic>> {
         let globals = global_lets(self.modules);
         let mut diags = top_level_statements(self.modules);
@@ -128,9 +128,9 @@ impl Build<'_> {
     fn points(
         &self,
         globals: &[Let],
-        workloads: &Workloads,
+        workloads: &Workloads<'a>,
         diags: &mut Vec<Diagnostic>,
-    ) -> Vec<(Rc<RunDef>, Point)> {
+    ) -> Vec<(Rc<RunDef<'a>>, Point)> {
         let runs = all_runs(self.modules);
         let mut points = Vec::new();
         for run in runs.iter().filter(|r| r.name.span.file == self.root_file) {
@@ -156,9 +156,9 @@ impl Build<'_> {
 
     fn check_all(
         &self,
-        points: &[(Rc<RunDef>, Point)],
+        points: &[(Rc<RunDef<'_>>, Point)],
         globals: &[Let],
-        workloads: &Workloads,
+        workloads: &Workloads<'_>,
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Checked> {
         let mut out = Vec::new();
@@ -180,7 +180,7 @@ impl Build<'_> {
 
     fn finish_all(
         &self,
-        points: &[(Rc<RunDef>, Point)],
+        points: &[(Rc<RunDef<'_>>, Point)],
         checked: Vec<Checked>,
     ) -> Result<Output, Vec<Diagnostic>> {
         let mut inputs = Inputs::new(self.sources, self.root, self.opts.allow_outside_root);
@@ -202,7 +202,7 @@ impl Build<'_> {
     /// Name the plan, resolve its sources, hash its inputs and build its lock content.
     fn finish(
         &self,
-        def: &RunDef,
+        def: &RunDef<'_>,
         point: &Point,
         mut c: Checked,
         inputs: &mut Inputs,
@@ -251,7 +251,7 @@ impl Build<'_> {
 
 /// The run name and the plan name follow [`crate::names`]: they become `#SBATCH` lines,
 /// script comments and folder names, so they are refused, never rewritten.
-fn check_names(run: &str, plan: &str, def: &RunDef) -> Result<(), Vec<Diagnostic>> {
+fn check_names(run: &str, plan: &str, def: &RunDef<'_>) -> Result<(), Vec<Diagnostic>> {
     let result = check_run_name(run)
         .map_err(|e| (run, e))
         .and_then(|()| check_plan_name(plan).map_err(|e| (plan, e)));

@@ -85,7 +85,7 @@ fn quantity(
     match v {
         Value::Quantity(q) => {
             q.expect(dim, span).map_err(|d| *d)?;
-            Ok(LockValue::Str(q.lexeme))
+            Ok(LockValue::Str(q.lexeme.clone()))
         }
         other => Err(
             type_error(span, &kind.expected(), &other).with_help(format!(

@@ -6,7 +6,7 @@
 //! is none of these is a literal name (`closed`, `mlperf.training.gpt3`). Lets and fields are
 //! evaluated lazily and memoized; a definition that depends on itself is an error naming it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use repro_lang::ast::{Arg, BinaryOp, Expr, ExprKind, Let, Path, StrPart, UnaryOp};
 use repro_lang::{Diagnostic, Span};
@@ -19,10 +19,12 @@ type EvalResult = Result<Value, Diagnostic>;
 /// Evaluation state for one run at one sweep point.
 pub struct Evaluator<'a> {
     globals: &'a [Let],
-    def: &'a RunDef,
+    def: &'a RunDef<'a>,
     point: &'a BTreeMap<String, Value>,
     memo: HashMap<String, Result<Value, ()>>,
     active: Vec<String>,
+    /// Names some expression looks up: only those fields are memoized.
+    referenced: HashSet<String>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -33,14 +35,17 @@ impl<'a> Evaluator<'a> {
             point,
             memo: HashMap::new(),
             active: Vec::new(),
+            referenced: crate::references::referenced_names(globals, def),
         }
     }
 
-    /// Evaluate a field of the run (memoized, shared with name lookups).
+    /// Evaluate a field of the run (memoized, shared with name lookups, when an
+    /// expression names it: no other lookup can reach it again).
     pub fn field(&mut self, key: &FieldKey) -> Option<EvalResult> {
         let def = self.def.fields.get(key)?;
         let memo_key = format!("field:{}.{}", key.0, key.1);
-        Some(self.memoized(memo_key, &def.expr, def.span))
+        let keep = self.referenced.contains(&key.1);
+        Some(self.memoized(memo_key, &def.expr, def.span, keep))
     }
 
     /// Evaluate an expression.
@@ -48,7 +53,7 @@ impl<'a> Evaluator<'a> {
         match &e.kind {
             ExprKind::Int { value, .. } => Ok(Value::Int(*value)),
             ExprKind::Float { value, .. } => Ok(Value::Float(*value)),
-            ExprKind::Quantity(q) => Ok(Value::Quantity(q.clone())),
+            ExprKind::Quantity(q) => Ok(Value::Quantity(Box::new(q.clone()))),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
             ExprKind::Str(s) => self.string(&s.parts),
             ExprKind::List(items) => items
@@ -127,10 +132,10 @@ impl<'a> Evaluator<'a> {
             return Ok(v.clone());
         }
         if let Some(l) = self.def.lets.iter().rev().find(|l| l.name.name == name) {
-            return self.memoized(format!("let:{name}"), &l.value, l.span);
+            return self.memoized(format!("let:{name}"), &l.value, l.span, true);
         }
         if let Some(l) = self.globals.iter().rev().find(|l| l.name.name == name) {
-            return self.memoized(format!("global:{name}"), &l.value, l.span);
+            return self.memoized(format!("global:{name}"), &l.value, l.span, true);
         }
         match self.field_by_name(name) {
             Some(key) => self
@@ -151,7 +156,7 @@ impl<'a> Evaluator<'a> {
         Some(run_level.unwrap_or(first).clone())
     }
 
-    fn memoized(&mut self, key: String, expr: &Expr, span: Span) -> EvalResult {
+    fn memoized(&mut self, key: String, expr: &Expr, span: Span, keep: bool) -> EvalResult {
         if let Some(done) = self.memo.get(&key) {
             return done.clone().map_err(|_| already_reported(span));
         }
@@ -165,7 +170,9 @@ impl<'a> Evaluator<'a> {
         self.active.push(key.clone());
         let result = self.eval(expr);
         self.active.pop();
-        self.memo.insert(key, result.clone().map_err(|_| ()));
+        if keep {
+            self.memo.insert(key, result.clone().map_err(|_| ()));
+        }
         result
     }
 
@@ -215,7 +222,10 @@ impl<'a> Evaluator<'a> {
             *slot = Some(self.string_arg(&arg.value)?);
         }
         match (url, reference) {
-            (Some(url), Some(reference)) => Ok(Value::Git { url, reference }),
+            (Some(url), Some(reference)) => Ok(Value::Git {
+                url: url.into(),
+                reference: reference.into(),
+            }),
             _ => Err(Diagnostic::error(span, "`git` needs a URL and a `ref`")
                 .with_help("write `git(\"URL\", ref = \"main\")`; an implicit default branch is not reproducible")),
         }

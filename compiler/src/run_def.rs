@@ -13,6 +13,7 @@ use repro_lang::ast::{
 };
 use repro_lang::{Diagnostic, Span};
 
+use crate::expr_ref::ExprRef;
 use crate::schema::{block_schema, suggest, BLOCKS, RUN_FIELDS};
 
 /// The key of a field: block path (`""` for the run itself) and field name.
@@ -20,8 +21,9 @@ pub type FieldKey = (String, String);
 
 /// One field as written: the expression and where it was written.
 #[derive(Debug, Clone)]
-pub struct FieldDef {
-    pub expr: Expr,
+pub struct FieldDef<'a> {
+    /// Borrowed from the syntax tree: a copy would double a large spec (#14).
+    pub expr: ExprRef<'a>,
     /// The whole `name = value` statement.
     pub span: Span,
     /// The field name.
@@ -30,12 +32,12 @@ pub struct FieldDef {
 
 /// A run with `extends` applied; not evaluated.
 #[derive(Debug, Clone)]
-pub struct RunDef {
+pub struct RunDef<'a> {
     /// The name as written; it may interpolate (`"gpt3-${nodes}x8"`).
     pub name: StringLit,
     /// The name as written with `${...}` kept: what `extends` and messages refer to.
     pub key: String,
-    pub fields: BTreeMap<FieldKey, FieldDef>,
+    pub fields: BTreeMap<FieldKey, FieldDef<'a>>,
     /// Blocks that were written (block path -> span of its name), for "missing" errors.
     pub blocks: BTreeMap<String, Span>,
     /// `launch slurm { }`: the executor label and its span.
@@ -44,9 +46,9 @@ pub struct RunDef {
     pub sweeps: Vec<Sweep>,
 }
 
-impl RunDef {
+impl<'a> RunDef<'a> {
     /// Flatten a run's own body (without its parent).
-    pub fn from_ast(run: &Run, diags: &mut Vec<Diagnostic>) -> RunDef {
+    pub fn from_ast(run: &'a Run, diags: &mut Vec<Diagnostic>) -> RunDef<'a> {
         let mut def = RunDef {
             name: run.name.clone(),
             key: run_key(&run.name),
@@ -62,7 +64,7 @@ impl RunDef {
 
     /// `self` over `parent`: every field, block, let and sweep axis of `self` replaces the
     /// parent's entry with the same key.
-    pub fn extend(self, parent: &RunDef) -> RunDef {
+    pub fn extend(self, parent: &RunDef<'a>) -> RunDef<'a> {
         let mut out = parent.clone();
         out.name = self.name;
         out.key = self.key;
@@ -80,7 +82,7 @@ impl RunDef {
         out
     }
 
-    fn collect_run_body(&mut self, body: &Block, diags: &mut Vec<Diagnostic>) {
+    fn collect_run_body(&mut self, body: &'a Block, diags: &mut Vec<Diagnostic>) {
         for stmt in &body.stmts {
             match stmt {
                 Stmt::Let(l) => self.lets.push(l.clone()),
@@ -93,7 +95,7 @@ impl RunDef {
     }
 
     /// `runs = 3` or a dotted override `hardware.nodes = 128`.
-    fn run_assign(&mut self, a: &Assign, diags: &mut Vec<Diagnostic>) {
+    fn run_assign(&mut self, a: &'a Assign, diags: &mut Vec<Diagnostic>) {
         let segs: Vec<&Ident> = a.target.segments.iter().collect();
         match segs.as_slice() {
             [field] => {
@@ -114,7 +116,7 @@ impl RunDef {
         }
     }
 
-    fn run_block(&mut self, b: &NamedBlock, diags: &mut Vec<Diagnostic>) {
+    fn run_block(&mut self, b: &'a NamedBlock, diags: &mut Vec<Diagnostic>) {
         if block_schema(&b.kind.name).is_none() {
             diags.push(unknown_block(&b.kind));
             return;
@@ -140,7 +142,7 @@ impl RunDef {
     /// `launch` block (see [`crate::workload`]).
     pub fn collect_launch_body(
         &mut self,
-        body: &Block,
+        body: &'a Block,
         name_span: Span,
         diags: &mut Vec<Diagnostic>,
     ) {
@@ -151,7 +153,7 @@ impl RunDef {
     fn collect_block(
         &mut self,
         path: &str,
-        body: &Block,
+        body: &'a Block,
         name_span: Span,
         diags: &mut Vec<Diagnostic>,
     ) {
@@ -181,16 +183,16 @@ impl RunDef {
     fn insert_block_field(&mut self, path: &str, b: &NamedBlock, diags: &mut Vec<Diagnostic>) {
         let expr = Expr::new(repro_lang::ast::ExprKind::List(Vec::new()), b.span);
         let def = FieldDef {
-            expr,
+            expr: ExprRef::Owned(Box::new(expr)),
             span: b.span,
             name_span: b.kind.span,
         };
         self.put((path.to_string(), b.kind.name.clone()), def, diags);
     }
 
-    fn insert_source(&mut self, s: &Let, diags: &mut Vec<Diagnostic>) {
+    fn insert_source(&mut self, s: &'a Let, diags: &mut Vec<Diagnostic>) {
         let def = FieldDef {
-            expr: s.value.clone(),
+            expr: ExprRef::Borrowed(&s.value),
             span: s.span,
             name_span: s.name.span,
         };
@@ -201,9 +203,9 @@ impl RunDef {
         );
     }
 
-    fn insert(&mut self, path: &str, field: &Ident, a: &Assign, diags: &mut Vec<Diagnostic>) {
+    fn insert(&mut self, path: &str, field: &Ident, a: &'a Assign, diags: &mut Vec<Diagnostic>) {
         let def = FieldDef {
-            expr: a.value.clone(),
+            expr: ExprRef::Borrowed(&a.value),
             span: a.span,
             name_span: field.span,
         };
@@ -213,7 +215,7 @@ impl RunDef {
     /// A field written twice in one run is an error pointing at both: silently keeping
     /// the last one would lock a value the author may not have meant. (`extends` is the
     /// way to replace a field, see [`RunDef::extend`].)
-    fn put(&mut self, key: FieldKey, def: FieldDef, diags: &mut Vec<Diagnostic>) {
+    fn put(&mut self, key: FieldKey, def: FieldDef<'a>, diags: &mut Vec<Diagnostic>) {
         if let Some(first) = self.fields.get(&key) {
             let name = if key.0.is_empty() {
                 key.1.clone()

@@ -35,20 +35,25 @@ pub fn top_level_statements(modules: &[Module]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Every run of every module (imported runs can be extended).
-pub fn all_runs(modules: &[Module]) -> Vec<Run> {
+/// Every run of every module (imported runs can be extended), borrowed: a copy would hold
+/// a second syntax tree of the whole spec (#14).
+pub fn all_runs(modules: &[Module]) -> Vec<&Run> {
     modules
         .iter()
         .flat_map(|m| &m.items)
         .filter_map(|i| match i {
-            Item::Run(r) => Some(r.clone()),
+            Item::Run(r) => Some(r),
             _ => None,
         })
         .collect()
 }
 
 /// Flatten a run and its `extends` chain (parent first), detecting cycles.
-pub fn resolve_run(run: &Run, runs: &[Run], diags: &mut Vec<Diagnostic>) -> Option<RunDef> {
+pub fn resolve_run<'a>(
+    run: &'a Run,
+    runs: &[&'a Run],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RunDef<'a>> {
     let chain = extends_chain(run, runs, diags)?;
     let mut def: Option<RunDef> = None;
     for r in chain.iter().rev() {
@@ -64,7 +69,7 @@ pub fn resolve_run(run: &Run, runs: &[Run], diags: &mut Vec<Diagnostic>) -> Opti
 /// `[run, parent, grandparent, ...]`, or `None` after reporting an unknown parent or a cycle.
 fn extends_chain<'a>(
     run: &'a Run,
-    runs: &'a [Run],
+    runs: &[&'a Run],
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Vec<&'a Run>> {
     let mut chain = vec![run];
@@ -90,7 +95,7 @@ fn extends_chain<'a>(
             ));
             return None;
         }
-        chain.push(p);
+        chain.push(*p);
     }
     Some(chain)
 }

@@ -19,7 +19,7 @@ pub type Point = Vec<(String, Value)>;
 pub const MAX_POINTS: usize = 100_000;
 
 /// All points of a run (one empty point when it has no sweep).
-pub fn expand(def: &RunDef, globals: &[Let]) -> Result<Vec<Point>, Vec<Diagnostic>> {
+pub fn expand(def: &RunDef<'_>, globals: &[Let]) -> Result<Vec<Point>, Vec<Diagnostic>> {
     let empty = BTreeMap::new();
     let mut ev = Evaluator::new(globals, def, &empty);
     let mut points: Vec<Point> = vec![Vec::new()];
@@ -80,7 +80,10 @@ fn product(points: &[Point], names: &[String], rows: &[Vec<Value>]) -> Vec<Point
     let mut out = Vec::with_capacity(points.len() * rows.len());
     for p in points {
         for row in rows {
-            let mut q = p.clone();
+            // Exact capacity: clone-then-extend would leave every point's vector with
+            // room to spare, 100,000 times over.
+            let mut q = Vec::with_capacity(p.len() + names.len());
+            q.extend(p.iter().cloned());
             q.extend(names.iter().cloned().zip(row.iter().cloned()));
             out.push(q);
         }

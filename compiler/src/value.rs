@@ -16,14 +16,16 @@ pub enum Value {
     Bool(bool),
     /// A bare or dotted name that is not a variable: `closed`, `mlperf.training.gpt3`.
     Name(String),
-    Quantity(Quantity),
+    /// Boxed, as are a `git` source's strings: a quantity is four times the size of the
+    /// other variants, and a list of a million numbers pays for the largest variant (#14).
+    Quantity(Box<Quantity>),
     List(Vec<Value>),
     /// `{ bert = 10, gpt3 = 3 }`: names are unique (checked when evaluated).
     Record(BTreeMap<String, Value>),
     /// `git(url, ref = ...)`, not yet resolved.
     Git {
-        url: String,
-        reference: String,
+        url: Box<str>,
+        reference: Box<str>,
     },
 }
 

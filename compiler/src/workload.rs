@@ -19,13 +19,13 @@ pub const KEYWORD: &str = "workload";
 
 /// Every `workload "NAME" { }` of every loaded file, by name.
 #[derive(Debug, Default)]
-pub struct Workloads {
-    by_name: BTreeMap<String, NamedBlock>,
+pub struct Workloads<'m> {
+    by_name: BTreeMap<String, &'m NamedBlock>,
 }
 
-impl Workloads {
+impl<'m> Workloads<'m> {
     /// Collect the declarations; a name declared twice or a missing label is an error.
-    pub fn read(modules: &[Module], diags: &mut Vec<Diagnostic>) -> Workloads {
+    pub fn read(modules: &'m [Module], diags: &mut Vec<Diagnostic>) -> Workloads<'m> {
         let mut out = Workloads::default();
         for block in modules
             .iter()
@@ -47,14 +47,17 @@ impl Workloads {
                 );
                 continue;
             }
-            out.by_name.insert(name, block.clone());
+            out.by_name.insert(name, block);
         }
         out
     }
 
     /// Adds the workload that `def` names (`launch.workload`) under the run's own launch
     /// fields. A run that names none is returned unchanged.
-    pub fn apply(&self, def: RunDef, diags: &mut Vec<Diagnostic>) -> RunDef {
+    pub fn apply<'a>(&self, def: RunDef<'a>, diags: &mut Vec<Diagnostic>) -> RunDef<'a>
+    where
+        'm: 'a,
+    {
         let key: FieldKey = ("launch".into(), "workload".into());
         let Some(field) = def.fields.get(&key) else {
             return def;
@@ -100,10 +103,10 @@ impl Workloads {
     }
 }
 
-impl Workloads {
+impl Workloads<'_> {
     /// A diagnostic found in the workload `def` takes (`${context_parallel}` that the run does
     /// not define) also points at the run's `workload = "NAME"`: the run is what lacks it.
-    pub fn explain(&self, def: &RunDef, d: Diagnostic) -> Diagnostic {
+    pub fn explain(&self, def: &RunDef<'_>, d: Diagnostic) -> Diagnostic {
         let key: FieldKey = ("launch".into(), "workload".into());
         let Some(field) = def.fields.get(&key) else {
             return d;
