@@ -132,26 +132,30 @@ fn messages(run: &RunResult) -> Vec<String> {
 impl MlperfScorer {
     /// The scorer a plan asks for: a shipped rule book by name, or the plan's rules file.
     pub fn for_plan(plan: &super::RunPlan) -> Result<MlperfScorer, ScoreError> {
+        Self::rule_book(&plan.ruleset, plan.rules.as_deref())
+            .map(|b| MlperfScorer::new(b).checking_hparams(plan))
+    }
+
+    /// The rule book of a rule set: the shipped round by name, or the book of the rule sets
+    /// in `rules`.
+    pub fn rule_book(ruleset: &str, rules: Option<&Path>) -> Result<RuleBook, ScoreError> {
         let fail = |path: &Path, e: MlperfError| ScoreError {
             path: path.to_path_buf(),
             message: e.to_string(),
         };
-        if let Some(book) = RuleBook::by_name(&plan.ruleset) {
-            return book
-                .map(|b| MlperfScorer::new(b).checking_hparams(plan))
-                .map_err(|e| fail(Path::new(&plan.ruleset), e.into()));
+        if let Some(book) = RuleBook::by_name(ruleset) {
+            return book.map_err(|e| fail(Path::new(ruleset), e.into()));
         }
-        let Some(rules) = &plan.rules else {
+        let Some(rules) = rules else {
             return Err(ScoreError {
-                path: plan.ruleset.clone().into(),
+                path: ruleset.into(),
                 message: format!(
-                    "rule set `{}` is not shipped with repro and the plan names no rules file\nhelp: set `rules` to the file that defines it",
-                    plan.ruleset
+                    "rule set `{ruleset}` is not shipped with repro and the plan names no rules file\nhelp: set `rules` to the file that defines it"
                 ),
             });
         };
-        MlperfScorer::from_rules_file(&plan.ruleset, rules)
-            .map(|s| s.checking_hparams(plan))
+        MlperfScorer::from_rules_file(ruleset, rules)
+            .map(|s| s.book)
             .map_err(|e| fail(rules, e))
     }
 }
