@@ -33,6 +33,9 @@ fn smoke_plan_takes_the_rules_file_declaration() {
 fn round_plan_takes_the_rounds_count_for_its_benchmark() {
     let plan = run_plan("specs/llama2-70b-lora-512xh100.run");
     let book = RuleBook::by_name(&plan.ruleset).unwrap().unwrap();
-    assert_eq!(plan.dropped_allowed, book.dropped_allowed_for("llama2_70b_lora"));
+    assert_eq!(
+        plan.dropped_allowed,
+        book.dropped_allowed_for("llama2_70b_lora")
+    );
     assert_eq!(plan.dropped_allowed, 1);
 }

@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 use crate::store::RunRecord;
-use repro_audit::stats::{mean, olympic_mean};
+use repro_audit::stats::{mean, olympic_drops, olympic_mean};
 
 /// The plan's score from its runs, by the MLPerf rule.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -28,12 +28,11 @@ pub fn score_runs(runs: &[RunRecord], dropped_allowed: usize) -> Score {
         .filter_map(|m| m.ttt_s)
         .collect();
     let dropped = runs.len() - ttts.len();
-    let ttt_s = if dropped > dropped_allowed || ttts.is_empty() {
-        None
-    } else if runs.len() > 2 * dropped_allowed {
-        olympic_mean(&ttts, dropped_allowed, dropped_allowed - dropped)
-    } else {
-        Some(mean(&ttts))
+    let ttt_s = match olympic_drops(dropped, dropped_allowed) {
+        Some(_) if ttts.is_empty() => None,
+        Some((low, high)) if runs.len() > 2 * dropped_allowed => olympic_mean(&ttts, low, high),
+        Some(_) => Some(mean(&ttts)),
+        None => None,
     };
     Score {
         ttt_s,
