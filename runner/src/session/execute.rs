@@ -271,6 +271,7 @@ pub fn record_for(
         software: plan.software.clone(),
         unverified_sources: plan.unverified_sources.clone(),
         tolerance: plan.tolerance,
+        dropped_allowed: Some(plan.dropped_allowed),
         reproducible: drift.is_empty() && !runs.iter().any(|r| r.hparams_drifted()),
         health: Vec::new(),
         environment,
