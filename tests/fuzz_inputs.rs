@@ -284,6 +284,7 @@ fn record_seed() -> Vec<u8> {
         software: Default::default(),
         unverified_sources: Vec::new(),
         tolerance: 0.05,
+        dropped_allowed: Some(1),
         environment: EnvRecord::read(&env).unwrap(),
         drift: vec![],
         reproducible: true,

@@ -38,6 +38,7 @@ impl Case {
                        "values": {"command": "true", "args": [], "env": {}}},
             "ruleset": "smoke-local",
             "rules": format!("{ROOT}/specs/rules/smoke-local.run"),
+            "dropped_allowed": 1,
             "runs": 3,
             "seed": 1,
             "time_limit_s": 60,

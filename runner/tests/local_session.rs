@@ -43,6 +43,7 @@ fn plan(command: &str, runs: u32, ranks: u32, limit: Option<f64>) -> RunPlan {
         },
         "ruleset": "smoke-local",
         "rules": root().join("specs/rules/smoke-local.run"),
+        "dropped_allowed": 1,
         "runs": runs,
         "seed": 40,
         "time_limit_s": limit,

@@ -51,6 +51,7 @@ fn record(n: u64, padding: usize) -> ResultRecord {
         software: BTreeMap::new(),
         unverified_sources: Vec::new(),
         tolerance: 0.05,
+        dropped_allowed: Some(1),
         environment: environment(),
         drift: vec![],
         reproducible: true,

@@ -3,7 +3,7 @@
 
 use super::rcp::{self, RcpCheck, RcpRun, RcpTable};
 use super::run_result::RunResult;
-use crate::stats::mean;
+use crate::stats::{mean, olympic_drops, olympic_mean as olympic_mean_of};
 
 /// Minutes, the unit of MLPerf Training scores.
 pub type Minutes = f64;
@@ -59,14 +59,11 @@ pub fn score_benchmark(
             .total_cmp(&runs[b].ttt.unwrap_or(0.0))
     });
     let (mut olympic_mean, mut no_score_reason, mut energy_mean) = (None, None, None);
-    if dropped > dropped_allowed {
-        no_score_reason = Some(format!("too many non-converging runs: {dropped} failed compliance, at most {dropped_allowed} may"));
-    } else {
-        let high = dropped_allowed - dropped;
+    if let Some((low, high)) = olympic_drops(dropped, dropped_allowed) {
         let counted = order.len().saturating_sub(high);
-        let kept = order.get(dropped_allowed..counted).unwrap_or_default();
+        let kept = order.get(low..counted).unwrap_or_default();
         for (rank, &i) in order.iter().enumerate() {
-            runs[i].used = if rank < dropped_allowed {
+            runs[i].used = if rank < low {
                 RunUse::DroppedFastest
             } else if rank >= counted {
                 RunUse::DroppedSlowest
@@ -74,13 +71,14 @@ pub fn score_benchmark(
                 RunUse::Used
             };
         }
-        let ttts: Vec<f64> = kept.iter().filter_map(|&i| runs[i].ttt).collect();
-        if ttts.is_empty() {
+        let ttts: Vec<f64> = order.iter().filter_map(|&i| runs[i].ttt).collect();
+        olympic_mean = olympic_mean_of(&ttts, low, high);
+        if olympic_mean.is_none() {
             no_score_reason = Some("no run left to average after olympic dropping".to_owned());
-        } else {
-            olympic_mean = Some(mean(&ttts));
         }
         energy_mean = energy_olympic(&runs, &order, kept);
+    } else {
+        no_score_reason = Some(format!("too many non-converging runs: {dropped} failed compliance, at most {dropped_allowed} may"));
     }
     let rcp = rcp_table.map(|t| {
         let rr: Vec<RcpRun> = runs.iter().map(|r| r.rcp.clone()).collect();

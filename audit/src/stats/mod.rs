@@ -14,5 +14,5 @@ pub use beta::{ln_gamma, regularized_incomplete_beta};
 pub use bootstrap::{
     bootstrap_paired_ratio_ci, bootstrap_ratio_ci, ConfidenceInterval, SplitMix64,
 };
-pub use olympic::{interp, mean, olympic_mean, population_std};
+pub use olympic::{interp, mean, olympic_drops, olympic_mean, population_std};
 pub use student_t::{student_t_sf, ttest_ind_from_stats, TTest};

@@ -28,6 +28,14 @@ pub fn olympic_mean(xs: &[f64], low: usize, high: usize) -> Option<f64> {
     Some(mean(&sorted[low..sorted.len() - high]))
 }
 
+/// How many runs the olympic mean drops at each end (`result_summarizer`): with `failed` runs
+/// not converging and at most `allowed` that may (the round's `olympic_dropped_allowed` for
+/// the benchmark), the `allowed` fastest and the `allowed - failed` slowest converged runs;
+/// the failed runs stand in for the rest of the slowest. `None` when too many runs failed.
+pub fn olympic_drops(failed: usize, allowed: usize) -> Option<(usize, usize)> {
+    (failed <= allowed).then(|| (allowed, allowed - failed))
+}
+
 /// Linear interpolation of `y` at `x` between `(x0, y0)` and `(x1, y1)`, clamped to the ends
 /// like `numpy.interp` with two points.
 pub fn interp(x: f64, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> f64 {
@@ -50,6 +58,16 @@ mod tests {
         // one dropped run stands in for the slowest: drop only the fastest
         assert_eq!(olympic_mean(&[5.0, 1.0, 3.0], 1, 0), Some(4.0));
         assert_eq!(olympic_mean(&[1.0, 2.0], 1, 1), None);
+    }
+
+    #[test]
+    fn failed_runs_stand_in_for_the_slowest() {
+        assert_eq!(olympic_drops(0, 1), Some((1, 1)));
+        assert_eq!(olympic_drops(1, 1), Some((1, 0)));
+        assert_eq!(olympic_drops(2, 1), None);
+        // v4.0 unet3d: 4 may fail
+        assert_eq!(olympic_drops(3, 4), Some((4, 1)));
+        assert_eq!(olympic_drops(5, 4), None);
     }
 
     #[test]

@@ -122,6 +122,9 @@ pub struct Side {
     pub factor: f64,
     /// Every scored run's time to train, minutes.
     pub ttt: Vec<f64>,
+    /// Runs the score's olympic mean may lose to failures and drops at each end: the round's
+    /// count for the benchmark, or the plan's (`RunPlan::dropped_allowed`) for a result record.
+    pub dropped_allowed: usize,
     /// Samples to converge of the runs the score used.
     pub samples: Vec<f64>,
     /// Samples per minute of the runs the score used.
@@ -159,6 +162,7 @@ impl Side {
             score,
             factor: r.scaling_factor,
             ttt: r.runs.iter().filter_map(|x| x.ttt_minutes).collect(),
+            dropped_allowed: r.dropped_allowed,
             samples: used.iter().map(|x| x.samples_to_converge).collect(),
             throughput: used
                 .iter()
@@ -188,17 +192,30 @@ pub fn compare(ra: Side, rb: Side, claim: Option<f64>) -> Result<CompareReport, 
     }
     let (score_a, score_b) = (ra.score, rb.score);
     let (fa, fb) = (ra.factor, rb.factor);
-    let olympic = |xs: &[f64]| {
-        if xs.len() >= 3 {
-            olympic_mean(xs, 1, 1)
-        } else {
-            Some(mean(xs))
+    // each resample is scored like its side: the round's olympic cut over the scored runs
+    // (failed runs are not resampled), the plain mean when too few runs to drop any; one
+    // statistic serves both sides, so sides of one benchmark from rounds that differ take
+    // the larger count
+    let olympic = |m: usize| {
+        move |xs: &[f64]| {
+            if xs.len() > 2 * m {
+                olympic_mean(xs, m, m)
+            } else {
+                Some(mean(xs))
+            }
         }
     };
     // speed-up = score_B / score_A: resample TTTs, keep each side's RCP factor
     let few = || CompareError::TooFewRuns(a.to_owned(), b.to_owned());
-    let mut speedup =
-        bootstrap_ratio_ci(&rb.ttt, &ra.ttt, olympic, REPLICATES, LEVEL, SEED).ok_or_else(few)?;
+    let mut speedup = bootstrap_ratio_ci(
+        &rb.ttt,
+        &ra.ttt,
+        olympic(ra.dropped_allowed.max(rb.dropped_allowed)),
+        REPLICATES,
+        LEVEL,
+        SEED,
+    )
+    .ok_or_else(few)?;
     speedup.estimate = score_b / score_a;
     speedup.low *= fb / fa;
     speedup.high *= fb / fa;

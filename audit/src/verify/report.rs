@@ -56,6 +56,10 @@ pub struct BenchmarkReport {
     pub score: Option<Minutes>,
     /// Olympic mean before RCP scaling.
     pub olympic_mean: Option<Minutes>,
+    /// Runs the round lets fail for this benchmark (`RuleBook::dropped_allowed_for`); the
+    /// olympic mean drops as many at each end. Not in the JSON (it is the round's data).
+    #[serde(skip)]
+    pub dropped_allowed: usize,
     /// The factor the score is scaled by.
     pub scaling_factor: f64,
     /// Where it comes from: `scaling.json` (shipped in the folder, as the official summarizer

@@ -214,7 +214,8 @@ fn benchmark_report(
     if let Some(spec) = spec {
         findings.extend(spec.check(desc, &runs));
     }
-    let mut score = score_benchmark(runs, table.as_ref(), book.dropped_allowed_for(&d.benchmark));
+    let dropped_allowed = book.dropped_allowed_for(&d.benchmark);
+    let mut score = score_benchmark(runs, table.as_ref(), dropped_allowed);
     if d.single_file {
         score.olympic_mean = None;
         score.score = None;
@@ -286,6 +287,7 @@ fn benchmark_report(
         verdict,
         score: score.score,
         olympic_mean: score.olympic_mean,
+        dropped_allowed,
         scaling_factor,
         scaling_source,
         energy_joules,

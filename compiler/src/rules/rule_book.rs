@@ -184,6 +184,29 @@ impl RuleBook {
         }
     }
 
+    /// The book of a rules file that is not a shipped round (`specs/rules/smoke-local.run`):
+    /// its rule sets and the one package datum scoring needs, `olympic_dropped_allowed`,
+    /// which exactly one of the file's rule sets must declare (there is no default).
+    pub fn of_rules_file(name: &str, sets: Vec<RuleSet>) -> Result<Self, RulesError> {
+        const KEY: &str = "olympic_dropped_allowed";
+        let declaring: Vec<&RuleSet> = sets.iter().filter(|s| s.attribute(KEY).is_some()).collect();
+        let [set] = declaring[..] else {
+            return Err(data_error(
+                name,
+                KEY,
+                "must be declared by exactly one rule set of the file (runs the olympic mean may lose)",
+            ));
+        };
+        let data = Data(set);
+        let n = data.number(KEY)?;
+        if n < 0.0 || n.fract() != 0.0 {
+            return Err(data.bad(KEY, "must be a count"));
+        }
+        let mut book = Self::of_sets(name, sets);
+        book.dropped_allowed = n as usize;
+        Ok(book)
+    }
+
     /// Non-converged runs the olympic mean of `benchmark` tolerates in this round.
     pub fn dropped_allowed_for(&self, benchmark: &str) -> usize {
         self.dropped_allowed_by_benchmark

@@ -254,7 +254,7 @@ pub fn record_for(
     runs: Vec<RunRecord>,
     complete: bool,
 ) -> ResultRecord {
-    let score = score_runs(&runs);
+    let score = score_runs(&runs, plan.dropped_allowed);
     let cancelled = !complete || runs.iter().any(|r| r.status == RunStatus::Cancelled);
     let verdict = match (cancelled, score.ttt_s) {
         (true, _) => RunVerdict::Cancelled,
@@ -271,6 +271,7 @@ pub fn record_for(
         software: plan.software.clone(),
         unverified_sources: plan.unverified_sources.clone(),
         tolerance: plan.tolerance,
+        dropped_allowed: Some(plan.dropped_allowed),
         reproducible: drift.is_empty() && !runs.iter().any(|r| r.hparams_drifted()),
         health: Vec::new(),
         environment,

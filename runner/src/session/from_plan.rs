@@ -50,6 +50,13 @@ impl RunPlan {
             (Some(script), ExecutorKind::Local) => script.clone(),
             _ => DEFAULT_LOCAL_TEMPLATE.to_string(),
         };
+        let rules = rules_file(plan, &ruleset, root);
+        // MLPerf names benchmarks by their last segment (`mlperf.training.unet3d` -> `unet3d`)
+        let benchmark = settings.benchmark.as_deref().unwrap_or_default();
+        let benchmark = benchmark.rsplit('.').next().unwrap_or_default();
+        let dropped_allowed = super::MlperfScorer::rule_book(&ruleset, rules.as_deref())
+            .map_err(|e| fail(format!("{}: {}", e.path.display(), e.message)))?
+            .dropped_allowed_for(benchmark);
         Ok(RunPlan {
             name: plan.name().to_string(),
             plan_hash: plan.lock.plan().to_string(),
@@ -63,8 +70,9 @@ impl RunPlan {
                 ranks_per_node: count(per_node, "launch.ranks_per_node").map_err(fail)?,
                 values: launch_values(plan, root),
             },
-            rules: rules_file(plan, &ruleset, root),
+            rules,
             ruleset,
+            dropped_allowed,
             runs: count(settings.runs, "runs").map_err(fail)?,
             seed: settings.seed.unwrap_or(0).max(0) as u64,
             time_limit_s: launch.time_ms.map(|ms| ms as f64 / 1000.0),

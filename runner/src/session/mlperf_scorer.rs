@@ -40,21 +40,13 @@ impl MlperfScorer {
         self
     }
 
-    /// A rule book made of the rule sets in one file (`specs/rules/smoke-local.run`).
+    /// A rule book made of the rule sets in one file (`specs/rules/smoke-local.run`); the file
+    /// declares `olympic_dropped_allowed` (see [`RuleBook::of_rules_file`]).
     pub fn from_rules_file(name: &str, path: &Path) -> Result<MlperfScorer, MlperfError> {
         let sets = repro_compiler::rules::lower::read_file(path)?;
-        Ok(MlperfScorer::new(RuleBook {
-            name: name.to_string(),
-            sets,
-            benchmarks: Vec::new(),
-            required_runs: Default::default(),
-            dropped_allowed: 1,
-            dropped_allowed_by_benchmark: Default::default(),
-            system_fields: Vec::new(),
-            statuses: Vec::new(),
-            rcp: Default::default(),
-            sd_bounds: (90.0, 0.15),
-        }))
+        let mut book = RuleBook::of_rules_file(name, sets)?;
+        book.sd_bounds = (90.0, 0.15);
+        Ok(MlperfScorer::new(book))
     }
 }
 
@@ -132,26 +124,75 @@ fn messages(run: &RunResult) -> Vec<String> {
 impl MlperfScorer {
     /// The scorer a plan asks for: a shipped rule book by name, or the plan's rules file.
     pub fn for_plan(plan: &super::RunPlan) -> Result<MlperfScorer, ScoreError> {
+        Self::rule_book(&plan.ruleset, plan.rules.as_deref())
+            .map(|b| MlperfScorer::new(b).checking_hparams(plan))
+    }
+
+    /// The rule book of a rule set: the shipped round by name, or the book of the rule sets
+    /// in `rules`.
+    pub fn rule_book(ruleset: &str, rules: Option<&Path>) -> Result<RuleBook, ScoreError> {
         let fail = |path: &Path, e: MlperfError| ScoreError {
             path: path.to_path_buf(),
             message: e.to_string(),
         };
-        if let Some(book) = RuleBook::by_name(&plan.ruleset) {
-            return book
-                .map(|b| MlperfScorer::new(b).checking_hparams(plan))
-                .map_err(|e| fail(Path::new(&plan.ruleset), e.into()));
+        if let Some(book) = RuleBook::by_name(ruleset) {
+            return book.map_err(|e| fail(Path::new(ruleset), e.into()));
         }
-        let Some(rules) = &plan.rules else {
+        let Some(rules) = rules else {
             return Err(ScoreError {
-                path: plan.ruleset.clone().into(),
+                path: ruleset.into(),
                 message: format!(
-                    "rule set `{}` is not shipped with repro and the plan names no rules file\nhelp: set `rules` to the file that defines it",
-                    plan.ruleset
+                    "rule set `{ruleset}` is not shipped with repro and the plan names no rules file\nhelp: set `rules` to the file that defines it"
                 ),
             });
         };
-        MlperfScorer::from_rules_file(&plan.ruleset, rules)
-            .map(|s| s.checking_hparams(plan))
+        MlperfScorer::from_rules_file(ruleset, rules)
+            .map(|s| s.book)
             .map_err(|e| fail(rules, e))
+    }
+}
+
+#[cfg(test)]
+mod dropped_allowed_tests {
+    use super::*;
+
+    fn root() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    #[test]
+    fn rules_file_declares_its_drop_count() {
+        let path = root().join("specs/rules/smoke-local.run");
+        let book = MlperfScorer::rule_book("smoke-local", Some(&path)).unwrap();
+        assert_eq!(book.dropped_allowed_for("smoke_sgd"), 1);
+    }
+
+    #[test]
+    fn rules_file_without_a_drop_count_is_an_error() {
+        let text = std::fs::read_to_string(root().join("specs/rules/smoke-local.run")).unwrap();
+        let without: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("olympic_dropped_allowed"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_ne!(without, text);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("smoke-local.run");
+        std::fs::write(&path, without).unwrap();
+        let err = MlperfScorer::rule_book("smoke-local", Some(&path)).unwrap_err();
+        assert_eq!(err.path, path);
+        assert!(
+            err.message.contains("olympic_dropped_allowed")
+                && err.message.contains("exactly one rule set"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn shipped_round_gives_per_benchmark_counts() {
+        let book = MlperfScorer::rule_book("mlperf-training-4.0", None).unwrap();
+        assert_eq!(book.dropped_allowed_for("unet3d"), 4);
+        assert_eq!(book.dropped_allowed_for("llama2_70b_lora"), 1);
     }
 }

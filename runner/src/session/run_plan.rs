@@ -33,6 +33,12 @@ pub struct RunPlan {
     pub ruleset: String,
     /// The rules file for rule sets that are not shipped (`specs/rules/smoke-local.run`).
     pub rules: Option<PathBuf>,
+    /// Runs the olympic mean may lose to non-convergence (and so drops at each end): the
+    /// round's `olympic_dropped_allowed[_by_benchmark]` for the plan's benchmark, from the
+    /// rule book the logs are scored with ([`MlperfScorer::rule_book`]).
+    ///
+    /// [`MlperfScorer::rule_book`]: super::MlperfScorer::rule_book
+    pub dropped_allowed: usize,
     pub runs: u32,
     /// Run `i` uses seed `seed + i`.
     #[serde(default)]

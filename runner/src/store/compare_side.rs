@@ -25,9 +25,16 @@ pub fn compare_side(path: &Path) -> Result<Side, CompareError> {
     let per_minute = |m: &&RunMetrics| {
         m.samples_to_converge.unwrap_or(f64::NAN) / (m.ttt_s.unwrap_or(f64::NAN) / 60.0)
     };
+    let dropped_allowed = record.dropped_allowed.ok_or_else(|| {
+        CompareError::Record(
+            path.to_owned(),
+            "field `dropped_allowed` is missing (a record from an older repro): the runs the olympic mean may drop are unknown\nhelp: rerun the plan".to_owned(),
+        )
+    })?;
     Ok(Side {
         path: path.to_owned(),
         benchmark: None,
+        dropped_allowed,
         score,
         factor: 1.0,
         ttt: runs

@@ -32,6 +32,10 @@ pub struct ResultRecord {
     pub unverified_sources: Vec<String>,
     /// Relative tolerance for diffs, from the spec (`tolerance = 5%` is 0.05).
     pub tolerance: f64,
+    /// Runs the score's olympic mean could lose to failures (`RunPlan::dropped_allowed`);
+    /// `None` in records written before it was stored, which `repro compare` refuses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dropped_allowed: Option<usize>,
     pub environment: EnvRecord,
     /// Differences between the pins and the environment; non-empty only with `--allow-drift`.
     pub drift: Vec<Drift>,

@@ -46,7 +46,9 @@ pub fn read_run(log: &MlLog, sd_bounds: (f64, f64)) -> RcpRun {
             if let Some(j) = json() {
                 match bench {
                     Some("stable_diffusion") => record_sd(&mut sd, &j),
-                    Some("llama2_70b_lora") => conv = md_number(&j, "samples_count"),
+                    Some(b) if SAMPLES_COUNT_BENCHMARKS.contains(&b) => {
+                        conv = md_number(&j, "samples_count")
+                    }
                     _ => conv = md_number(&j, "epoch_num").map(|e| (e * 1000.0).round() / 1000.0),
                 }
             }
@@ -71,6 +73,19 @@ pub fn read_run(log: &MlLog, sd_bounds: (f64, f64)) -> RcpRun {
     }
     run
 }
+
+/// Benchmarks whose convergence `read_submission_file` reads from the eval line's
+/// `samples_count` (mlperf-logging 4.1.68 `rcp_checker.py`); the others use `epoch_num`.
+const SAMPLES_COUNT_BENCHMARKS: [&str; 8] = [
+    "llama2_70b_lora",
+    "flux1",
+    "llama31_405b",
+    "llama31_8b",
+    "gpt_oss_20b",
+    "deepseekv3_671b",
+    "qwen35_397b_grpo",
+    "dlrmv4",
+];
 
 fn md_number(j: &Value, field: &str) -> Option<f64> {
     j.get("metadata")?.get(field)?.as_f64()

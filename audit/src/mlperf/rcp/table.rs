@@ -1,7 +1,7 @@
 //! The reference table of one benchmark: statistics, pruning, interpolation.
 
 use super::record::RcpRecord;
-use crate::stats::{interp, mean, population_std, ttest_ind_from_stats};
+use crate::stats::{interp, olympic_mean, population_std, ttest_ind_from_stats};
 use serde_json::Value;
 
 /// The reference table of one benchmark: all records and the pruned set.
@@ -53,8 +53,9 @@ impl RcpTable {
             if runs.len() < 3 {
                 return Err(format!("record `{name}`: fewer than 3 runs"));
             }
+            // sorted also for `population_std`, whose sum runs in the official order
             runs.sort_by(f64::total_cmp);
-            let m = mean(&runs[1..runs.len() - 1]);
+            let m = olympic_mean(&runs, 1, 1).unwrap_or(f64::NAN);
             let sd = population_std(&runs);
             let min_epochs = min_acceptable_mean(m, sd, (runs.len() - 2) as f64, submission_runs);
             records.push(RcpRecord {
