@@ -18,7 +18,12 @@ fn score(rel: &str, benchmark: &str) -> Option<repro_audit::mlperf::BenchmarkSco
         book.required_runs[benchmark],
     )
     .unwrap();
-    Some(score_benchmark(runs, Some(&table), book.dropped_allowed))
+    Some(score_benchmark(
+        runs,
+        Some(&table),
+        book.dropped_allowed,
+        &book.name,
+    ))
 }
 
 fn assert_close(got: f64, want: f64) {

@@ -43,11 +43,13 @@ pub struct BenchmarkScore {
     pub energy_mean: Option<Result<f64, String>>,
 }
 
-/// Scores checked runs: `_compute_strong_score_standalone` plus the RCP factor.
+/// Scores checked runs: `_compute_strong_score_standalone` plus the RCP factor, with the RCP
+/// rules of the round `ruleset` (`mlperf-training-5.0`).
 pub fn score_benchmark(
     mut runs: Vec<RunResult>,
     rcp_table: Option<&RcpTable>,
     dropped_allowed: usize,
+    ruleset: &str,
 ) -> BenchmarkScore {
     runs.sort_by(|a, b| a.path.cmp(&b.path));
     let dropped = runs.iter().filter(|r| r.ttt.is_none()).count();
@@ -82,7 +84,7 @@ pub fn score_benchmark(
     }
     let rcp = rcp_table.map(|t| {
         let rr: Vec<RcpRun> = runs.iter().map(|r| r.rcp.clone()).collect();
-        rcp::check_runs(&rr, t)
+        rcp::check_runs(&rr, t, ruleset)
     });
     let factor = rcp.as_ref().map_or(1.0, |c| c.scaling_factor);
     BenchmarkScore {

@@ -215,7 +215,7 @@ fn benchmark_report(
         findings.extend(spec.check(desc, &runs));
     }
     let dropped_allowed = book.dropped_allowed_for(&d.benchmark);
-    let mut score = score_benchmark(runs, table.as_ref(), dropped_allowed);
+    let mut score = score_benchmark(runs, table.as_ref(), dropped_allowed, &book.name);
     if d.single_file {
         score.olympic_mean = None;
         score.score = None;

@@ -55,8 +55,9 @@ impl RcpCheck {
     }
 }
 
-/// `check_directory` on the runs of one folder, against `table`.
-pub fn check_runs(runs: &[RcpRun], table: &RcpTable) -> RcpCheck {
+/// `check_directory` on the runs of one folder, against `table`, under the rules of `ruleset`
+/// (a round name such as `mlperf-training-5.0`).
+pub fn check_runs(runs: &[RcpRun], table: &RcpTable, ruleset: &str) -> RcpCheck {
     let mut gbs: Option<&Value> = None;
     for r in runs {
         match (gbs, &r.gbs) {
@@ -68,7 +69,9 @@ pub fn check_runs(runs: &[RcpRun], table: &RcpTable) -> RcpCheck {
     let Some(bs) = gbs.and_then(Value::as_f64) else {
         return RcpCheck::fail("Could not detect global_batch_size", None);
     };
-    if runs.iter().filter(|r| !r.converged).count() > 1 {
+    // `get_submission_epochs`: `not_converged > 1`, or `> 4` for unet3d
+    let cut = samples_rejected(&table.benchmark);
+    if runs.iter().filter(|r| !r.converged).count() > cut {
         return RcpCheck::fail("Insufficient convergence", Some(bs));
     }
     let epochs: Vec<f64> = runs.iter().map(|r| r.epochs).collect();
@@ -89,14 +92,48 @@ pub fn check_runs(runs: &[RcpRun], table: &RcpTable) -> RcpCheck {
         (None, None, Some(_)) => (RcpLookup::BelowSmallest, pruned[0].clone()),
         (None, None, None) => return RcpCheck::fail("Cannot find any RCPs", Some(bs)),
     };
-    evaluate(epochs, lookup, reference, bs)
+    evaluate(epochs, lookup, reference, bs, &table.benchmark, ruleset)
+}
+
+/// `samples_rejected` of `_eval_submission_record` (runs cut at each end of the submission
+/// mean), which is also the number of non-converged runs `get_submission_epochs` tolerates:
+/// 4 for unet3d, 1 otherwise (mlperf-logging 4.1.68 `rcp_checker.py`).
+pub(super) fn samples_rejected(benchmark: &str) -> usize {
+    if benchmark == "unet3d" {
+        4
+    } else {
+        1
+    }
+}
+
+/// Whether the round `ruleset` (`mlperf-training-5.0`) is at least `major.minor`
+/// (`is_version_at_least`). A name without a trailing version is not.
+fn ruleset_at_least(ruleset: &str, major: u32, minor: u32) -> bool {
+    let v = ruleset.rsplit('-').next().unwrap_or("");
+    let mut parts = v.split('.').map(str::parse::<u32>);
+    match (parts.next(), parts.next()) {
+        (Some(Ok(a)), Some(Ok(b))) => (a, b) >= (major, minor),
+        _ => false,
+    }
 }
 
 /// `_eval_submission_record`.
-fn evaluate(epochs: Vec<f64>, lookup: RcpLookup, reference: RcpRecord, bs: f64) -> RcpCheck {
-    // `np.mean(subm_epochs[1:-1])`; NOTE the official cut is 4 for unet3d (`samples_rejected`),
-    // not yet mirrored here
-    let s = olympic_mean(&epochs, 1, 1).unwrap_or(f64::NAN);
+fn evaluate(
+    epochs: Vec<f64>,
+    lookup: RcpLookup,
+    mut reference: RcpRecord,
+    bs: f64,
+    benchmark: &str,
+    ruleset: &str,
+) -> RcpCheck {
+    // from ruleset 5.0.0 llama31_405b's speed-up bound discounts 46080 samples:
+    // `rcp_record['Max Speedup'] = rcp_record['RCP Mean'] / (rcp_record['Min Epochs'] - 46080)`
+    if benchmark == "llama31_405b" && ruleset_at_least(ruleset, 5, 0) {
+        reference.max_speedup = reference.mean / (reference.min_epochs - 46080.0);
+    }
+    // `np.mean(subm_epochs[samples_rejected:len(subm_epochs)-samples_rejected])`
+    let cut = samples_rejected(benchmark);
+    let s = olympic_mean(&epochs, cut, cut).unwrap_or(f64::NAN);
     let passed = s >= reference.mean / reference.max_speedup;
     let factor = if passed && s < reference.mean {
         (reference.mean / s).max(1.0)
@@ -125,5 +162,24 @@ fn py_num(x: f64) -> String {
         format!("{}", x as i64)
     } else {
         format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ruleset_at_least, samples_rejected};
+
+    #[test]
+    fn ruleset_versions_compare_as_is_version_at_least() {
+        assert!(ruleset_at_least("mlperf-training-5.0", 5, 0));
+        assert!(ruleset_at_least("mlperf-training-5.1", 5, 0));
+        assert!(!ruleset_at_least("mlperf-training-4.1", 5, 0));
+        assert!(!ruleset_at_least("custom", 5, 0));
+    }
+
+    #[test]
+    fn unet3d_rejects_four_samples() {
+        assert_eq!(samples_rejected("unet3d"), 4);
+        assert_eq!(samples_rejected("llama31_405b"), 1);
     }
 }

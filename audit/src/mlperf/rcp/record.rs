@@ -13,7 +13,7 @@ pub struct RcpRecord {
     pub stdev: f64,
     /// The fastest acceptable submission mean.
     pub min_epochs: f64,
-    /// `mean / min_epochs`.
+    /// `mean / min_epochs` (from round 5.0, llama31_405b's is `mean / (min_epochs - 46080)`).
     pub max_speedup: f64,
     /// The reference runs, sorted.
     pub runs: Vec<f64>,

@@ -1,5 +1,6 @@
 //! The reference table of one benchmark: statistics, pruning, interpolation.
 
+use super::check::samples_rejected;
 use super::record::RcpRecord;
 use crate::stats::{interp, olympic_mean, population_std, ttest_ind_from_stats};
 use serde_json::Value;
@@ -55,9 +56,13 @@ impl RcpTable {
             }
             // sorted also for `population_std`, whose sum runs in the official order
             runs.sort_by(f64::total_cmp);
-            let m = olympic_mean(&runs, 1, 1).unwrap_or(f64::NAN);
+            // `compute_rcp_stats`: the mean cuts `samples_rejected` runs at each end (4 for
+            // unet3d), and so does the reference count of the t-test
+            let cut = samples_rejected(benchmark);
+            let m = olympic_mean(&runs, cut, cut).unwrap_or(f64::NAN);
             let sd = population_std(&runs);
-            let min_epochs = min_acceptable_mean(m, sd, (runs.len() - 2) as f64, submission_runs);
+            let n_ref = runs.len().saturating_sub(2 * cut) as f64;
+            let min_epochs = min_acceptable_mean(m, sd, n_ref, submission_runs);
             records.push(RcpRecord {
                 name: name.clone(),
                 bs,
