@@ -156,6 +156,10 @@ fn timed(mut args: Vec<String>, cwd: &Path) -> std::io::Result<(f64, u64, bool)>
     Ok((wall, rss, out.status.success()))
 }
 
+/// The allocator the `repro` binary uses (`src/main.rs`), so the child measures what it runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--verify-child") {

@@ -212,16 +212,19 @@ fn latin1(bytes: &[u8]) -> String {
 }
 
 fn parse_line(json: &str, lineno: i64, file_line: u32) -> Result<LogLine, String> {
-    let mut v: Value = serde_json::from_str(json).map_err(|e| format!("invalid JSON: {e}"))?;
-    let obj = v.as_object_mut().ok_or("the JSON is not an object")?;
-    let mut take = |name: &str| obj.remove(name).ok_or(format!("missing field `{name}`"));
-    let time = take("time_ms")?;
-    let key = match take("key")? {
+    let raw: RawLine = serde_json::from_str(json).map_err(|e| format!("invalid JSON: {e}"))?;
+    let RawLine(Some(fields)) = raw else {
+        return Err("the JSON is not an object".into());
+    };
+    let [time, key, value, metadata] = fields;
+    let take = |v: Option<Value>, name: &str| v.ok_or(format!("missing field `{name}`"));
+    let time = take(time, "time_ms")?;
+    let key = match take(key, "key")? {
         Value::String(s) => s,
         other => return Err(format!("`key` is {other}, expected a string")),
     };
-    let value = take("value")?;
-    let metadata = take("metadata")?;
+    let value = take(value, "value")?;
+    let metadata = take(metadata, "metadata")?;
     Ok(LogLine {
         lineno,
         file_line,
@@ -230,6 +233,83 @@ fn parse_line(json: &str, lineno: i64, file_line: u32) -> Result<LogLine, String
         value,
         metadata,
     })
+}
+
+/// One line's JSON as read: the four fields the parser uses (`time_ms`, `key`, `value`,
+/// `metadata`, each `None` when absent), `None` for a line that is not an object. Reading into this
+/// instead of a `serde_json::Value` map saves the top-level map and its hashing, the hot spot of
+/// verifying a round; every other field is still parsed as a `Value` and dropped, so what is
+/// valid JSON is exactly what it was, and a repeated field keeps its last value, as a map (and
+/// Python's `json.loads`) does.
+struct RawLine(Option<[Option<Value>; 4]>);
+
+impl<'de> serde::Deserialize<'de> for RawLine {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RawLineVisitor)
+    }
+}
+
+/// The names of [`RawLine`]'s fields, in its order.
+const RAW_FIELDS: [&str; 4] = ["time_ms", "key", "value", "metadata"];
+
+/// Which of [`RAW_FIELDS`] a key is, without allocating it.
+struct RawField(Option<usize>);
+
+impl<'de> serde::Deserialize<'de> for RawField {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = RawField;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawField, E> {
+                Ok(RawField(RAW_FIELDS.iter().position(|n| *n == s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+struct RawLineVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RawLineVisitor {
+    type Value = RawLine;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawLine, A::Error> {
+        let mut fields: [Option<Value>; 4] = Default::default();
+        while let Some(RawField(which)) = map.next_key()? {
+            let v: Value = map.next_value()?;
+            if let Some(i) = which {
+                fields[i] = Some(v);
+            }
+        }
+        Ok(RawLine(Some(fields)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawLine, A::Error> {
+        while seq.next_element::<Value>()?.is_some() {}
+        Ok(RawLine(None))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<RawLine, E> {
+        Ok(RawLine(None))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<RawLine, E> {
+        Ok(RawLine(None))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<RawLine, E> {
+        Ok(RawLine(None))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<RawLine, E> {
+        Ok(RawLine(None))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<RawLine, E> {
+        Ok(RawLine(None))
+    }
+    fn visit_unit<E>(self) -> Result<RawLine, E> {
+        Ok(RawLine(None))
+    }
 }
 
 /// Python's `float(x)`: numbers, booleans and numeric strings.
@@ -309,5 +389,59 @@ mod tests {
     fn a_missing_field_is_a_failure() {
         let log = MlLog::parse(b":::MLLOG {\"time_ms\": 5, \"key\": \"a\", \"value\": 1}");
         assert_eq!(log.failures[0].message, "missing field `metadata`");
+    }
+
+    /// The reference [`parse_line`] replaced: the whole line as a `serde_json::Value` map.
+    fn parse_line_as_value(json: &str) -> Result<LogLine, String> {
+        let mut v: Value = serde_json::from_str(json).map_err(|e| format!("invalid JSON: {e}"))?;
+        let obj = v.as_object_mut().ok_or("the JSON is not an object")?;
+        let mut take = |name: &str| obj.remove(name).ok_or(format!("missing field `{name}`"));
+        let time = take("time_ms")?;
+        let key = match take("key")? {
+            Value::String(s) => s,
+            other => return Err(format!("`key` is {other}, expected a string")),
+        };
+        let (value, metadata) = (take("value")?, take("metadata")?);
+        Ok(LogLine {
+            lineno: 0,
+            file_line: 1,
+            time_ms: as_float(&time).ok_or(format!("`time_ms` is {time}, expected a number"))?,
+            key,
+            value,
+            metadata,
+        })
+    }
+
+    #[test]
+    fn the_typed_line_reader_agrees_with_a_value_map() {
+        let cases = [
+            r#"{"namespace": "", "time_ms": 5, "event_type": "POINT_IN_TIME", "key": "a", "value": {"x": [1, 2.5]}, "metadata": {"file": "f.py", "lineno": 3}}"#,
+            r#"{"time_ms": 5, "key": "a", "value": 1, "metadata": {}, "key": "b", "time_ms": "7.5"}"#,
+            r#"{"time_ms": 5, "key": 3, "value": 1, "metadata": {}}"#,
+            r#"{"time_ms": "x", "key": "a", "value": 1, "metadata": {}}"#,
+            r#"{"key": "a", "value": 1, "metadata": {}}"#,
+            r#"{"time_ms": 1, "value": 1}"#,
+            r#"{}"#,
+            r#"[1, {"time_ms": 1}]"#,
+            r#""time_ms""#,
+            r#"12"#,
+            r#"-1.5"#,
+            r#"true"#,
+            r#"null"#,
+            r#"{"time_ms": 1, "key": "a", "value": 1, "metadata": {}} x"#,
+            r#"{"time_ms": 1, "key": "a", "value": 1e999, "metadata": {}}"#,
+            r#"{"namespace": 1e999, "time_ms": 1, "key": "a", "value": 1, "metadata": {}}"#,
+            r#"{"time_ms": 1, "key": "a\u00e9", "value": "\ud800", "metadata": {}}"#,
+            r#"{"time_ms": 1, "ke\u0079": "escaped name", "value": 1, "metadata": {}}"#,
+            r#"{"time_ms": 1, "key": "a", "value": 1, "metadata": {}"#,
+            "",
+        ];
+        for case in cases {
+            assert_eq!(
+                parse_line(case, 0, 1),
+                parse_line_as_value(case),
+                "line: {case}"
+            );
+        }
     }
 }
