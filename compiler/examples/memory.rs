@@ -5,10 +5,12 @@
 //! cargo run --release -p repro-compiler --example memory -- fields   # 10 MB spec, ~420,000 fields: target < 100 MB
 //! cargo run --release -p repro-compiler --example memory -- list     # 10 MB spec, one list of ~1.3 million items: target < 100 MB
 //! cargo run --release -p repro-compiler --example memory -- sweep    # a 100,000-point sweep: target < 500 MB
+//! cargo run --release -p repro-compiler --example memory -- sizes    # size_of the hot types
 //! ```
 //!
-//! The check is the one `repro check` runs (`Options::validate_only`): parse, evaluate every
-//! field at every sweep point, check it against the schema and the rules.
+//! The check is the one `repro check` runs (`Options::validate_only`, `compile_each`): parse,
+//! evaluate every field at every sweep point, check it against the schema and the rules, and
+//! drop each plan once counted. `-- CASE --load` measures `repro_lang::load` alone.
 
 use std::fmt::Write as _;
 
@@ -59,6 +61,30 @@ fn sweep() -> String {
     s
 }
 
+/// The size of the types a large spec holds one of per field or per list item.
+fn sizes() {
+    use std::mem::size_of;
+    let rows = [
+        ("lang Span", size_of::<repro_lang::Span>()),
+        ("lang ast::Expr", size_of::<repro_lang::ast::Expr>()),
+        ("lang ast::Stmt", size_of::<repro_lang::ast::Stmt>()),
+        ("lang ast::Ident", size_of::<repro_lang::ast::Ident>()),
+        ("lang ast::Path", size_of::<repro_lang::ast::Path>()),
+        ("compiler Value", size_of::<repro_compiler::value::Value>()),
+        (
+            "compiler LockValue",
+            size_of::<repro_compiler::lockfile::LockValue>(),
+        ),
+        (
+            "compiler FieldDef",
+            size_of::<repro_compiler::run_def::FieldDef<'static>>(),
+        ),
+    ];
+    for (name, size) in rows {
+        println!("{name}: {size} B");
+    }
+}
+
 fn vm_hwm_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
     status
@@ -70,10 +96,12 @@ fn vm_hwm_kib() -> u64 {
 
 fn main() {
     let case = std::env::args().nth(1).unwrap_or_else(|| "fields".into());
+    let load_only = std::env::args().nth(2).is_some_and(|a| a == "--load");
     let text = match case.as_str() {
         "fields" => fields(10_000_000),
         "list" => list(10_000_000),
         "sweep" => sweep(),
+        "sizes" => return sizes(),
         other => panic!("unknown case `{other}`: fields, list or sweep"),
     };
     let dir = tempfile::tempdir().expect("tempdir");
@@ -88,13 +116,20 @@ fn main() {
         ..Options::default()
     };
     let start = std::time::Instant::now();
-    let result = repro_compiler::compile(&spec, &opts);
-    let elapsed = start.elapsed();
-    let plans = match &result {
-        Ok(c) => format!("{} plan(s)", c.plans.len()),
-        Err(f) => format!("failed: {}", f.diagnostics[0].message),
+    let plans = if load_only {
+        match repro_lang::load(&spec) {
+            Ok(l) => format!("loaded {} module(s)", l.modules.len()),
+            Err(f) => format!("failed: {}", f.diagnostics[0].message),
+        }
+    } else {
+        // As `repro check` does: each plan is counted and dropped.
+        let mut count = 0usize;
+        match repro_compiler::compile::compile_each(&spec, &opts, |_| count += 1) {
+            Ok(_) => format!("{count} plan(s)"),
+            Err(f) => format!("failed: {}", f.diagnostics[0].message),
+        }
     };
-    drop(result);
+    let elapsed = start.elapsed();
     let peak = vm_hwm_kib();
     println!(
         "{case}: spec {:.1} MB, {plans}, {:.2} s, peak RSS {:.1} MB (before compiling {:.1} MB)",

@@ -31,6 +31,22 @@ use crate::workload::Workloads;
 
 /// Compile a spec into plans. Warnings (e.g. container tags) come back with the plans.
 pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failed> {
+    let mut plans = Vec::new();
+    let mut compiled = compile_each(path, opts, |plan| plans.push(plan))?;
+    compiled.plans = plans;
+    Ok(compiled)
+}
+
+/// [`compile`], handing each plan to `each` as soon as it is built instead of keeping it:
+/// the `Compiled` that comes back has no plans. With [`Options::validate_only`] (`repro
+/// check`) nothing of a point is kept once its plan is handed over, so a 100,000-point sweep
+/// never holds 100,000 plans. The diagnostics are those of [`compile`]: when it returns
+/// `Err`, the plans already handed over are to be dropped.
+pub fn compile_each(
+    path: &Path,
+    opts: &Options,
+    mut each: impl FnMut(Plan),
+) -> Result<Compiled, Failed> {
     let root = lock_root(path, opts);
     let load_options = repro_lang::LoadOptions {
         root: (!opts.allow_outside_root).then(|| root.clone()),
@@ -46,9 +62,9 @@ pub fn compile(path: &Path, opts: &Options) -> Result<Compiled, Failed> {
         root: &root,
         opts,
     };
-    match build.plans() {
-        Ok((plans, warnings)) => Ok(Compiled {
-            plans,
+    match build.plans(&mut each) {
+        Ok(warnings) => Ok(Compiled {
+            plans: Vec::new(),
             sources: loaded.sources,
             warnings,
         }),
@@ -84,10 +100,12 @@ struct Build<'a> {
     opts: &'a Options,
 }
 
-type Output = (Vec<Plan>, Vec<Diagnostic>);
-
 impl<'a> Build<'a> {
-    fn plans(&self) -> Result<Output, Vec<Diagnostic>> {
+    /// Every plan goes to `each`; the warnings come back. Stage by stage, as the module doc
+    /// says, although each point goes through all stages before the next point starts: a
+    /// later stage's diagnostics are reported only when no earlier stage has any (at any
+    /// point), and once an earlier stage has failed a later one is no longer run.
+    fn plans(&self, each: &mut dyn FnMut(Plan)) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let globals = global_lets(self.modules);
         let mut diags = top_level_statements(self.modules);
         let workloads = Workloads::read(self.modules, &mut diags);
@@ -109,19 +127,53 @@ impl<'a> Build<'a> {
             diags.extend(names);
             stop_if_errors(&mut diags)?;
         }
-        let mut checked = self.check_all(&points, &globals, &workloads, &mut diags);
-        stop_if_errors(&mut diags)?;
-        for c in &mut checked {
+        // `repro check` resolves nothing, so a point is finished (and dropped) right after
+        // it is checked. A lock resolves sources only once every point has passed the
+        // checks, so the checked points wait.
+        let stream = self.opts.validate_only;
+        let mut finisher = Finisher::new(self);
+        let mut waiting = Vec::new();
+        let mut rule_diags = Vec::new();
+        for (def, point) in &points {
+            let mut c = match check(
+                def,
+                point,
+                &globals,
+                self.sources,
+                self.root,
+                self.opts.strict,
+            ) {
+                Ok(c) => c,
+                Err(d) => {
+                    diags.extend(d.into_iter().map(|d| workloads.explain(def, d)));
+                    continue;
+                }
+            };
+            if !diags.is_empty() {
+                continue;
+            }
             for d in rules.check(&c.groups, &c.spans, self.sources, &mut c.rulesets) {
                 if d.is_error() {
-                    diags.push(d);
+                    rule_diags.push(d);
                 } else {
                     c.warnings.push(d);
                 }
             }
+            if !rule_diags.is_empty() {
+                continue;
+            }
+            if stream {
+                finisher.finish(def, point, c, each);
+            } else {
+                waiting.push(c);
+            }
         }
         stop_if_errors(&mut diags)?;
-        self.finish_all(&points, checked)
+        stop_if_errors(&mut rule_diags)?;
+        for ((def, point), c) in points.iter().zip(waiting) {
+            finisher.finish(def, point, c, each);
+        }
+        finisher.end()
     }
 
     /// Every (run, sweep point) of the root spec.
@@ -152,51 +204,6 @@ impl<'a> Build<'a> {
             );
         }
         points
-    }
-
-    fn check_all(
-        &self,
-        points: &[(Rc<RunDef<'_>>, Point)],
-        globals: &[Let],
-        workloads: &Workloads<'_>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Vec<Checked> {
-        let mut out = Vec::new();
-        for (def, point) in points {
-            match check(
-                def,
-                point,
-                globals,
-                self.sources,
-                self.root,
-                self.opts.strict,
-            ) {
-                Ok(c) => out.push(c),
-                Err(d) => diags.extend(d.into_iter().map(|d| workloads.explain(def, d))),
-            }
-        }
-        out
-    }
-
-    fn finish_all(
-        &self,
-        points: &[(Rc<RunDef<'_>>, Point)],
-        checked: Vec<Checked>,
-    ) -> Result<Output, Vec<Diagnostic>> {
-        let mut inputs = Inputs::new(self.sources, self.root, self.opts.allow_outside_root);
-        let mut resolver = SourceResolver::new(self.opts);
-        let (mut plans, mut warnings, mut diags) = (Vec::new(), Vec::new(), Vec::new());
-        for ((def, point), mut c) in points.iter().zip(checked) {
-            warnings.append(&mut c.warnings);
-            match self.finish(def, point, c, &mut inputs, &mut resolver) {
-                Ok(plan) => plans.push(plan),
-                Err(d) => diags.extend(d),
-            }
-        }
-        duplicate_names(&plans, &mut diags);
-        stop_if_errors(&mut diags)?;
-        dedup(&mut warnings);
-        Ok((plans, warnings))
     }
 
     /// Name the plan, resolve its sources, hash its inputs and build its lock content.
@@ -271,24 +278,71 @@ fn check_names(run: &str, plan: &str, def: &RunDef<'_>) -> Result<(), Vec<Diagno
     Err(vec![d])
 }
 
-/// Two plans with one name (or one lock file name) would overwrite each other's lock.
-fn duplicate_names(plans: &[Plan], diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&Path, &Plan> = HashMap::new();
-    for plan in plans {
-        if let Some(first) = seen.insert(&plan.lock_path, plan) {
-            let lock = crate::drift::lock_display(plan);
-            diags.push(
+/// The last stage for each point that passed the checks: name, resolve, hash, build the
+/// plan, hand it on. Its diagnostics and warnings are reported at [`Finisher::end`].
+struct Finisher<'b, 'a> {
+    build: &'b Build<'a>,
+    inputs: Inputs,
+    resolver: SourceResolver,
+    diags: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    /// Lock path -> the first plan locked there: name and span.
+    locks: HashMap<PathBuf, (String, Span)>,
+    /// Two plans with one name (or one lock file name) would overwrite each other's lock;
+    /// reported after every other diagnostic of this stage.
+    duplicates: Vec<Diagnostic>,
+}
+
+impl<'b, 'a> Finisher<'b, 'a> {
+    fn new(build: &'b Build<'a>) -> Self {
+        Finisher {
+            build,
+            inputs: Inputs::new(build.sources, build.root, build.opts.allow_outside_root),
+            resolver: SourceResolver::new(build.opts),
+            diags: Vec::new(),
+            warnings: Vec::new(),
+            locks: HashMap::new(),
+            duplicates: Vec::new(),
+        }
+    }
+
+    fn finish(
+        &mut self,
+        def: &RunDef<'_>,
+        point: &Point,
+        mut c: Checked,
+        each: &mut dyn FnMut(Plan),
+    ) {
+        self.warnings.append(&mut c.warnings);
+        let plan = match self
+            .build
+            .finish(def, point, c, &mut self.inputs, &mut self.resolver)
+        {
+            Ok(plan) => plan,
+            Err(d) => return self.diags.extend(d),
+        };
+        // The label names the plan locked there last, as each new one replaces it.
+        let last = (plan.name().to_string(), plan.name_span);
+        if let Some((first, first_span)) = self.locks.insert(plan.lock_path.clone(), last) {
+            let lock = crate::drift::lock_display(&plan);
+            self.duplicates.push(
                 Diagnostic::error(
                     plan.name_span,
                     format!("two plans would share the lock `{lock}`"),
                 )
-                .with_label(
-                    first.name_span,
-                    format!("`{}` is also locked there", first.name()),
-                )
+                .with_label(first_span, format!("`{first}` is also locked there"))
                 .with_help("give each run (and each sweep point) a distinct name"),
             );
         }
+        each(plan);
+    }
+
+    /// The warnings, or every diagnostic of this stage.
+    fn end(mut self) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+        self.diags.append(&mut self.duplicates);
+        stop_if_errors(&mut self.diags)?;
+        dedup(&mut self.warnings);
+        Ok(self.warnings)
     }
 }
 

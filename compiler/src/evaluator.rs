@@ -53,7 +53,7 @@ impl<'a> Evaluator<'a> {
         match &e.kind {
             ExprKind::Int { value, .. } => Ok(Value::Int(*value)),
             ExprKind::Float { value, .. } => Ok(Value::Float(*value)),
-            ExprKind::Quantity(q) => Ok(Value::Quantity(Box::new(q.clone()))),
+            ExprKind::Quantity(q) => Ok(Value::Quantity(q.clone())),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
             ExprKind::Str(s) => self.string(&s.parts),
             ExprKind::List(items) => items

@@ -209,7 +209,7 @@ impl Formatter<'_> {
 
     fn expr(&self, e: &Expr, depth: usize) -> String {
         match &e.kind {
-            ExprKind::Int { lexeme, .. } | ExprKind::Float { lexeme, .. } => lexeme.clone(),
+            ExprKind::Int { lexeme, .. } | ExprKind::Float { lexeme, .. } => lexeme.to_string(),
             ExprKind::Quantity(q) => q.lexeme.clone(),
             ExprKind::Bool(b) => b.to_string(),
             ExprKind::Str(s) => string(s),

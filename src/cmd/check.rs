@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use repro_compiler::compile::compile;
+use repro_compiler::compile::compile_each;
 use repro_compiler::options::Options;
 use repro_report::check::CheckedFile;
 
@@ -51,15 +51,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 }
 
 fn check(file: &std::path::Path, opts: &Options) -> CheckedFile {
-    let (ok, plans, sources, diagnostics) = match compile(file, opts) {
-        Ok(c) => (
-            true,
-            c.plans.iter().map(|p| p.name().to_string()).collect(),
-            c.sources,
-            c.warnings,
-        ),
-        Err(f) => (false, Vec::new(), f.sources, f.diagnostics),
-    };
+    // Only the plan names are printed: each plan is dropped once named, so a large sweep
+    // never holds all its plans.
+    let mut names = Vec::new();
+    let (ok, plans, sources, diagnostics) =
+        match compile_each(file, opts, |p| names.push(p.name().to_string())) {
+            Ok(c) => (true, names, c.sources, c.warnings),
+            Err(f) => (false, Vec::new(), f.sources, f.diagnostics),
+        };
     CheckedFile {
         file: file.display().to_string(),
         ok,

@@ -163,7 +163,8 @@ fn write_list(out: &mut String, items: &[LockValue]) {
     out.push(']');
 }
 
-fn write_inline_table(out: &mut String, table: &Table) {
+/// The inline form of a table, as [`LockValue::canonical`] writes `LockValue::Table`.
+pub(crate) fn write_inline_table(out: &mut String, table: &Table) {
     if table.is_empty() {
         out.push_str("{}");
         return;

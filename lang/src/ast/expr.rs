@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use crate::ast::{Ident, Path, StringLit};
+use crate::ast::{Ident, Lexeme, Path, StringLit};
 use crate::quantity::Quantity;
 use crate::span::Span;
 
@@ -15,15 +15,17 @@ pub enum ExprKind {
     /// An integer without unit; `lexeme` is the text as written.
     Int {
         value: i64,
-        lexeme: String,
+        lexeme: Lexeme,
     },
     /// A number with a fraction or exponent (`2e-5`, `0.5`).
     Float {
         value: f64,
-        lexeme: String,
+        lexeme: Lexeme,
     },
-    /// A number with a unit: `3h`, `141GB`, `400Gb/s`, `5%`.
-    Quantity(Quantity),
+    /// A number with a unit: `3h`, `141GB`, `400Gb/s`, `5%`. Boxed: a quantity is four
+    /// times the size of any other literal, and every expression pays for the largest
+    /// variant (#14).
+    Quantity(Box<Quantity>),
     Bool(bool),
     Str(StringLit),
     List(Vec<Expr>),

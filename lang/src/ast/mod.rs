@@ -9,6 +9,7 @@
 
 mod expr;
 mod item;
+mod lexeme;
 mod module;
 mod name;
 mod stmt;
@@ -16,6 +17,7 @@ mod string_lit;
 
 pub use expr::{Arg, BinaryOp, Expr, ExprKind, RecordField, UnaryOp};
 pub use item::{Item, Rules, Run, Use};
+pub use lexeme::Lexeme;
 pub use module::Module;
 pub use name::{Ident, Path};
 pub use stmt::{Assign, Block, BlockLabel, Clause, ClauseKind, Let, NamedBlock, Stmt, Sweep};

@@ -11,7 +11,7 @@ use crate::unit::{Unit, UNITS};
 impl Builder<'_> {
     pub(crate) fn number(&mut self, pair: P<'_>) -> Expr {
         let span = self.span(&pair);
-        let lexeme = pair.as_str().to_string();
+        let lexeme = pair.as_str();
         let mut it = inner(pair);
         let body = it.next().expect("grammar: number body");
         match it.next() {
@@ -20,7 +20,8 @@ impl Builder<'_> {
         }
     }
 
-    fn plain_number(&mut self, lexeme: String, span: Span) -> Expr {
+    fn plain_number(&mut self, text: &str, span: Span) -> Expr {
+        let lexeme = Lexeme::new(text);
         let is_float = lexeme.contains(['.', 'e', 'E']);
         if !is_float {
             if let Ok(value) = lexeme.parse::<i64>() {
@@ -48,7 +49,7 @@ impl Builder<'_> {
     fn quantity(&mut self, number: &str, unit: P<'_>, span: Span) -> Expr {
         let suffix = unit.as_str();
         match Quantity::parse(number, suffix) {
-            Ok(q) => Expr::new(ExprKind::Quantity(q), span),
+            Ok(q) => Expr::new(ExprKind::Quantity(Box::new(q)), span),
             Err(QuantityError::UnknownUnit(_)) => {
                 let help = match Unit::suggest(suffix) {
                     Some(s) => format!("did you mean `{s}`?"),
