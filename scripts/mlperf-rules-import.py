@@ -110,6 +110,11 @@ class State:
                 v = stmt.value
                 try:
                     local[name] = expr_of(v, here())
+                    if may_raise(v):
+                        # the official POST may raise here (a state no line set, a missing
+                        # field, a division by zero): the key block runs it, so that a raising
+                        # one is the official "Failed executing code POST" at its line
+                        self.posts.setdefault(key, []).append(f"{name} = {local[name]}")
                 except Untranslatable:
                     local.pop(name, None)
                 if name in self.poisoned:
@@ -192,6 +197,27 @@ class State:
                 out.append((x, f"if {cond} then {branches[0].get(x, x)} else {branches[1].get(x, x)}"))
             return out
         raise Untranslatable(ast.unparse(stmt))
+
+
+def may_raise(n):
+    """Whether a POST value can raise in Python: it reads state (a KeyError before any line set
+    it), a field below `v['value']` or `v['metadata']`, orders, computes or calls. `==`, `in` a
+    literal list, `if`, `and`/`or`, literals and `v['value']` never raise."""
+    if isinstance(n, ast.Constant):
+        return False
+    if isinstance(n, ast.Subscript) and ast.unparse(n) == "v['value']":
+        return False
+    if isinstance(n, ast.IfExp):
+        return any(may_raise(x) for x in (n.test, n.body, n.orelse))
+    if isinstance(n, ast.BoolOp):
+        return any(may_raise(x) for x in n.values)
+    if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not):
+        return may_raise(n.operand)
+    if isinstance(n, (ast.List, ast.Tuple)):
+        return any(may_raise(x) for x in n.elts)
+    if isinstance(n, ast.Compare) and all(isinstance(o, (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)) for o in n.ops):
+        return any(may_raise(x) for x in [n.left, *n.comparators])
+    return True
 
 
 def assigned_state(stmt):

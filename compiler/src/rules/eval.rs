@@ -67,6 +67,10 @@ pub enum EvalError {
     /// A missing field.
     #[error("no field `{0}`")]
     MissingField(String),
+    /// A state variable read before any line set it (the official checker's `KeyError` on
+    /// `s['X']`).
+    #[error("state `{0}` is not set yet: no earlier line set it")]
+    UnsetState(String),
     /// An operator applied to values it does not accept.
     #[error("cannot apply `{op}` to {left} and {right}")]
     Type {
@@ -91,7 +95,7 @@ pub fn evaluate(expr: &Expr, ctx: &dyn Context) -> Result<Value, EvalError> {
         Expr::Record(fields) => record(fields, ctx),
         Expr::Name(n) => ctx.name(n).ok_or_else(|| {
             if ctx.is_unset_state(n) {
-                EvalError::MissingField(format!("state `{n}` (not set yet)"))
+                EvalError::UnsetState(n.clone())
             } else {
                 EvalError::UnknownName(n.clone())
             }
