@@ -52,6 +52,11 @@ class State:
         self.defaults = {}
         self.meaning = {}
         self.poisoned = set()  # set by an untranslated statement of the file being converted
+        # state the file being converted updates conditionally or incrementally (`if ...:`,
+        # `+=`): it cannot be a history function, so it is a state variable of the rule set
+        # (`let X = default`), updated by `X = ...` in the key blocks and read by its name
+        self.stateful = set()
+        self.posts = {}  # key -> ["X = expr", ...] of the file being converted
 
     def begin(self, code):
         tree = ast.parse(code.strip())
@@ -70,13 +75,32 @@ class State:
                 raise Untranslatable(ast.unparse(stmt))
 
     def post(self, key, code, expr_of):
-        """Learns the meaning of state variables from a key's POST code."""
+        """Learns the meaning of state variables from a key's POST code, and the updates of
+        stateful variables the key block makes."""
         untranslated = []
+        # state set earlier in this POST, as expressions of the current line (`value`): a
+        # later statement of the same POST reads those, not the history of earlier lines
+        local = {}
+
+        def here():
+            return {"value": "value", **{"s:" + k: e for k, e in local.items()}}
+
         for stmt in ast.parse(code.strip()).body:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 f = stmt.value.func
                 if isinstance(f, ast.Name) and f.id == "enqueue_config":
                     continue  # dispatch: expressed by each rule set's `when`
+            targets = assigned_state(stmt)
+            if targets and targets <= self.stateful:
+                try:
+                    ups = self.updates(stmt, here(), expr_of)
+                except Untranslatable:
+                    untranslated.append(ast.unparse(stmt))
+                    continue
+                self.posts.setdefault(key, []).extend(f"{x} = {e}" for x, e in ups)
+                for x, _ in ups:
+                    local.pop(x, None)  # later statements read the updated variable
+                continue
             if (
                 isinstance(stmt, ast.Assign)
                 and len(stmt.targets) == 1
@@ -84,6 +108,15 @@ class State:
             ):
                 name = state_name(stmt.targets[0])
                 v = stmt.value
+                try:
+                    local[name] = expr_of(v, here())
+                    if may_raise(v):
+                        # the official POST may raise here (a state no line set, a missing
+                        # field, a division by zero): the key block runs it, so that a raising
+                        # one is the official "Failed executing code POST" at its line
+                        self.posts.setdefault(key, []).append(f"{name} = {local[name]}")
+                except Untranslatable:
+                    local.pop(name, None)
                 if name in self.poisoned:
                     untranslated.append(ast.unparse(stmt) + " (why: another statement sets it in a way not translated)")
                     continue
@@ -131,6 +164,83 @@ class State:
                 why = " (why: state updated conditionally on each line, which the pure history functions cannot express)"
             untranslated.append(ast.unparse(stmt) + why)
         return untranslated
+
+    def updates(self, stmt, names, expr_of):
+        """[(X, expr)]: the key-block updates a POST statement on stateful variables makes."""
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and is_state(stmt.targets[0]):
+            return [(state_name(stmt.targets[0]), expr_of(stmt.value, names))]
+        if isinstance(stmt, ast.AugAssign) and is_state(stmt.target):
+            return [(state_name(stmt.target), expr_of(ast.BinOp(stmt.target, stmt.op, stmt.value), names))]
+        if isinstance(stmt, ast.If):
+            cond = expr_of(stmt.test, names)
+            branches = []
+            for body in (stmt.body, stmt.orelse):
+                ups = {}
+                for b in body:
+                    if isinstance(b, ast.If):
+                        raise Untranslatable(ast.unparse(b))
+                    for x, e in self.updates(b, names, expr_of):
+                        if x in ups:
+                            raise Untranslatable(ast.unparse(stmt))
+                        ups[x] = e
+                branches.append(ups)
+            order = list(dict.fromkeys([*branches[0], *branches[1]]))
+            read = {state_name(n) for n in ast.walk(stmt.test) if is_state(n)}
+            if len(order) > 1 and read & set(order):
+                # each update re-evaluates the condition after the previous one
+                raise Untranslatable(ast.unparse(stmt))
+            out = []
+            for x in order:
+                if x not in self.defaults_here:
+                    # the branch not taken would read a variable that may be unset
+                    raise Untranslatable(ast.unparse(stmt))
+                out.append((x, f"if {cond} then {branches[0].get(x, x)} else {branches[1].get(x, x)}"))
+            return out
+        raise Untranslatable(ast.unparse(stmt))
+
+
+def may_raise(n):
+    """Whether a POST value can raise in Python: it reads state (a KeyError before any line set
+    it), a field below `v['value']` or `v['metadata']`, orders, computes or calls. `==`, `in` a
+    literal list, `if`, `and`/`or`, literals and `v['value']` never raise."""
+    if isinstance(n, ast.Constant):
+        return False
+    if isinstance(n, ast.Subscript) and ast.unparse(n) == "v['value']":
+        return False
+    if isinstance(n, ast.IfExp):
+        return any(may_raise(x) for x in (n.test, n.body, n.orelse))
+    if isinstance(n, ast.BoolOp):
+        return any(may_raise(x) for x in n.values)
+    if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not):
+        return may_raise(n.operand)
+    if isinstance(n, (ast.List, ast.Tuple)):
+        return any(may_raise(x) for x in n.elts)
+    if isinstance(n, ast.Compare) and all(isinstance(o, (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)) for o in n.ops):
+        return any(may_raise(x) for x in [n.left, *n.comparators])
+    return True
+
+
+def assigned_state(stmt):
+    """The state variables a POST statement assigns (`s['X'] = `, `s['X'] += `, in `if`s too)."""
+    out = set()
+    for node in ast.walk(stmt):
+        for t in node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []:
+            if is_state(t):
+                out.add(state_name(t))
+    return out
+
+
+def stateful_vars(posts):
+    """State a file's POST code updates conditionally (`if`) or incrementally (`+=`)."""
+    out = set()
+    for code in posts:
+        for stmt in ast.walk(ast.parse(str(code).strip())):
+            if isinstance(stmt, ast.If):
+                for b in stmt.body + stmt.orelse:
+                    out |= assigned_state(b)
+            if isinstance(stmt, ast.AugAssign) and is_state(stmt.target):
+                out.add(state_name(stmt.target))
+    return out
 
 
 def is_state(node):
@@ -289,6 +399,10 @@ class Translator:
             return " and ".join(parts)
         if is_state(n):
             name = state_name(n)
+            if "s:" + name in names:
+                # set earlier in the same POST: its expression on this line
+                here = names["s:" + name]
+                return here if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", here) else f"({here})"
             if name in self.state.meaning:
                 meaning = self.state.meaning[name]
                 unset = f" else unset({q(name)}))"
@@ -309,6 +423,8 @@ class Translator:
     def paren(self, n, names, least):
         """`n` in a place that binds at `least`: parenthesised when it binds looser."""
         s = self.expr(n, names)
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", s):
+            return s  # a name (a stateful variable's meaning) binds tightest
         if prec(n) < least or s.startswith("if ") or s.startswith("(if "):
             return s if s.startswith("(") and prec(n) >= least else f"({s})"
         return s
@@ -504,8 +620,27 @@ def convert_yaml(version, path, state, report, common):
                     except Untranslatable:
                         pass
     state.poisoned = set()
-    saved = {var: state.meaning.get(var) for var in constants}
+    state.posts = {}
+    state.stateful = stateful_vars(k["POST"] for k in keys.values() if "POST" in k)
+    state.defaults_here = {}
+    for rec in records:
+        if list(rec)[0] == "BEGIN" and not begin_block(rec["BEGIN"].get("CODE", "")):
+            mine = State()
+            try:
+                mine.begin(rec["BEGIN"].get("CODE", ""))
+                state.defaults_here = mine.defaults
+            except Untranslatable:
+                pass
+    lets = []
+    for var in sorted(state.stateful):
+        if var in state.defaults_here:
+            try:
+                lets.append(f"  let {var} = {literal(state.defaults_here[var])}")
+            except Untranslatable:
+                state.defaults_here.pop(var)
+    saved = {var: state.meaning.get(var) for var in {*constants, *state.stateful}}
     state.meaning.update(constants)
+    state.meaning.update({var: var for var in state.stateful})
     # POST code first, in file order, so that state set by a key is known to every check
     for name, k in keys.items():
         if "POST" in k:
@@ -542,6 +677,7 @@ def convert_yaml(version, path, state, report, common):
             except (Untranslatable, SyntaxError):
                 report.add(rel, f"key {name} FIRST_CHECK", text)
                 out.append(f"    # untranslated FIRST_CHECK: {' '.join(text.split())}")
+        out.extend(f"    {u}" for u in state.posts.get(name, []))
         if len(out) == 2 and out[1].startswith("    require"):
             body.append(f"  key {name} {{ {out[1].strip()} }}")
         else:
@@ -551,7 +687,8 @@ def convert_yaml(version, path, state, report, common):
             state.meaning.pop(var, None)
         else:
             state.meaning[var] = meaning
-    return "\n".join(lines + head + notes + ([""] if body else []) + body + ["}", ""])
+    state.stateful = set()
+    return "\n".join(lines + head + notes + lets + ([""] if body else []) + body + ["}", ""])
 
 
 def mlperf_version():

@@ -154,3 +154,107 @@ fn human_and_json_reports_show_the_energy_score() {
     let e = json["benchmarks"][0]["energy_joules"].as_f64().unwrap();
     assert!((e - 1949215.9387540056).abs() < 1e-3, "{e}");
 }
+
+/// The Lenovo copy with `result_0`'s power window emptied (stop at its start), the case where
+/// the official summarizer dies with ZeroDivisionError (`audit/tests/verify_energy.rs` runs it).
+fn lenovo_with_an_empty_power_window(lenovo: &std::path::Path, to: &std::path::Path) {
+    copy_dir(lenovo, to);
+    let power = to.join("results/SR780aV3-8xB200_SXM_180GB/bert/power/result_0");
+    let node = std::fs::read_dir(&power)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("node_")
+        })
+        .unwrap();
+    let text = std::fs::read_to_string(&node).unwrap();
+    let start = text
+        .lines()
+        .find(|l| l.contains("\"power_measurement_start\""))
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&start[start.find('{').unwrap()..]).unwrap();
+    let stop = format!(
+        ":::MLLOG {{\"time_ms\": {}, \"key\": \"power_measurement_stop\", \"value\": null, \"metadata\": {{}}}}\n",
+        v["time_ms"]
+    );
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.contains("\"power_measurement_stop\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&node, format!("{kept}{stop}")).unwrap();
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// The `<ul>` of facts under each benchmark heading of an HTML report (the plots and tables
+/// are held by the other HTML tests).
+fn html_facts(html: &str) -> String {
+    html.split("<ul>\n")
+        .skip(1)
+        .map(|s| s.split("</ul>").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("----\n")
+}
+
+/// Energy is in every format, not only human and JSON: the v5.0 Lenovo SR780aV3 bert score
+/// (1,949,215.9 J, equal to the official summarizer's) and, with an empty power window, what
+/// could not be computed and why, next to the time score that stays.
+#[test]
+fn every_format_shows_the_energy_score_or_why_there_is_none() {
+    let Some(fixtures) = support::fixtures() else {
+        return;
+    };
+    let lenovo = fixtures.join("../mlperf-training-5.0/Lenovo");
+    let opts = VerifyOptions {
+        ruleset: "mlperf-training-5.0".into(),
+        spec: None,
+    };
+    let scratch = tempfile::tempdir().unwrap();
+    let broken = scratch.path().join("Lenovo");
+    lenovo_with_an_empty_power_window(&lenovo, &broken);
+    for (name, dir, root) in [
+        ("lenovo", lenovo.clone(), lenovo.clone()),
+        ("empty_window", broken.clone(), broken.clone()),
+    ] {
+        let r = verify(&[dir], &opts).unwrap();
+        let b = &r.benchmarks[0];
+        assert!(b.score.is_some(), "{name}: the time score stays");
+        let (want, other) = if name == "lenovo" {
+            ("energy**: 1949215.9 J", "no energy score")
+        } else {
+            ("no energy score**: ", "energy**: ")
+        };
+        let md = render(&r, Format::Markdown, None).unwrap();
+        assert!(
+            md.contains(want) && !md.contains(&format!("**{other}")),
+            "{md}"
+        );
+        let xml = render(&r, Format::Junit, None).unwrap();
+        support::junit(&xml);
+        let plain = want.replace("**", "");
+        assert!(xml.contains(&plain), "{xml}");
+        let html = render(&r, Format::Html, None).unwrap();
+        support::assert_self_contained(&html);
+        let html_want = format!("<b>{}</b>: ", plain.split(": ").next().unwrap());
+        assert!(html.contains(&html_want), "{html}");
+        let redact = |t: &str| t.replace(&root.display().to_string(), "[LENOVO]");
+        insta::assert_snapshot!(format!("energy_{name}_markdown"), redact(&md));
+        insta::assert_snapshot!(format!("energy_{name}_junit"), redact(&xml));
+        insta::assert_snapshot!(format!("energy_{name}_html"), redact(&html_facts(&html)));
+    }
+}

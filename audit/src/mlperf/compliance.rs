@@ -9,14 +9,19 @@
 //!   set that defines key K discards earlier sets' messages for K;
 //! - keys containing `submission_` are checked on their first occurrence only;
 //! - `exactly_one` with several identical values is a warning, not a failure;
-//! - a check that cannot be evaluated fails like the official "Failed executing CHECK code".
+//! - a check that cannot be evaluated fails like the official "Failed executing CHECK code";
+//! - a key's state updates (`NAME = EXPR`, the official `POST`) run after its checks, in
+//!   order, stopping at the first that cannot be evaluated, which fails like the official
+//!   "Failed executing code POST"; targets see the updated state, as `ATLEAST_ONE_CHECK` does.
 //!
 //! The first line of every message is the official message's first line, so the two can be
 //! compared (`audit/tests/mlperf_oracle.rs` does).
 
 use std::collections::{HashMap, HashSet};
 
-use repro_compiler::rules::{evaluate, py_eq, truthy, Check, Context, History, Require, RuleSet};
+use repro_compiler::rules::{
+    evaluate, py_eq, truthy, Check, Context, History, Post, Require, RuleSet,
+};
 use serde_json::Value;
 
 use super::message::{message, Message};
@@ -105,11 +110,20 @@ impl Context for WhenCtx<'_> {
     }
 }
 
-/// The context of a check: the current line and the history of earlier lines.
+/// The context of a check: the current line, the history of earlier lines and the rule
+/// set's state variables.
 struct LineCtx<'a> {
     line: &'a LogLine,
     hist: &'a HashMap<&'a str, Hist>,
     first: &'a HashMap<String, Value>,
+    state: &'a State<'a>,
+}
+
+/// A rule set's state variables: the ones it declares (by `let` or by a key's update) and
+/// the values those that are set hold.
+struct State<'a> {
+    declared: HashSet<&'a str>,
+    values: HashMap<&'a str, Value>,
 }
 
 impl Context for LineCtx<'_> {
@@ -118,8 +132,12 @@ impl Context for LineCtx<'_> {
             "value" => Some(self.line.value.clone()),
             "metadata" => Some(self.line.metadata.clone()),
             "time_ms" => serde_json::Number::from_f64(self.line.time_ms).map(Value::Number),
-            _ => None,
+            _ => self.state.values.get(name).cloned(),
         }
+    }
+
+    fn is_unset_state(&self, name: &str) -> bool {
+        self.state.declared.contains(name) && !self.state.values.contains_key(name)
     }
 
     fn history(&self, f: History, key: &str) -> Value {
@@ -181,23 +199,48 @@ impl<'a> Engine<'a> {
         let mut targets: Vec<(usize, Vec<usize>)> = Vec::new();
         let mut hist: HashMap<&str, Hist> = HashMap::new();
         let mut executed: HashSet<&str> = HashSet::new();
+        let mut state = initial_state(set, &first);
         for line in log.lines.iter().chain(&derived) {
             if let Some(&i) = rules.get(line.key.as_str()) {
                 let rule = &set.keys[i];
                 reported[i].push(&line.value);
-                let ctx = LineCtx {
-                    line,
-                    hist: &hist,
-                    first: &first,
-                };
                 if !executed.contains(line.key.as_str()) {
+                    let ctx = LineCtx {
+                        line,
+                        hist: &hist,
+                        first: &first,
+                        state: &state,
+                    };
                     for c in &rule.checks {
                         if let Some(m) = run_check(c, line, &ctx) {
                             self.put_keyed(&line.key, m);
                         }
                     }
+                    for p in &rule.posts {
+                        let ctx = LineCtx {
+                            line,
+                            hist: &hist,
+                            first: &first,
+                            state: &state,
+                        };
+                        match evaluate(&p.expr, &ctx) {
+                            Ok(v) => {
+                                state.values.insert(p.target.as_str(), v);
+                            }
+                            Err(e) => {
+                                self.put_keyed(&line.key, post_failure(p, line, &e));
+                                break;
+                            }
+                        }
+                    }
                 }
                 if !rule.targets.is_empty() {
+                    let ctx = LineCtx {
+                        line,
+                        hist: &hist,
+                        first: &first,
+                        state: &state,
+                    };
                     count_targets(&mut targets, i, &rule.targets, &ctx);
                 }
                 if line.key.contains("submission_") {
@@ -291,6 +334,47 @@ impl<'a> Engine<'a> {
             }
         }
     }
+}
+
+/// The state of `set` before its first line: its `let` values (evaluated with no line, so
+/// only literals and `first(K)` mean anything there) and every name a key updates.
+fn initial_state<'a>(set: &'a RuleSet, first: &HashMap<String, Value>) -> State<'a> {
+    let mut state = State {
+        declared: HashSet::new(),
+        values: HashMap::new(),
+    };
+    for (name, e) in &set.state {
+        state.declared.insert(name.as_str());
+        // a `let` that cannot be evaluated leaves the variable unset: reading it fails
+        if let Ok(v) = evaluate(e, &WhenCtx(first)) {
+            state.values.insert(name.as_str(), v);
+        }
+    }
+    for k in &set.keys {
+        state
+            .declared
+            .extend(k.posts.iter().map(|p| p.target.as_str()));
+    }
+    state
+}
+
+/// The official "Failed executing code POST code triggered by line :", with the update that
+/// failed and why.
+fn post_failure(p: &Post, line: &LogLine, e: &repro_compiler::rules::EvalError) -> Message {
+    let file_line = (line.file_line > 0).then_some(line.file_line);
+    let detail = format!(
+        "update `{} = {}` at {}:{}: {e}",
+        p.target,
+        p.text,
+        p.pos.file.display(),
+        p.pos.line
+    );
+    message(
+        Some(&line.key),
+        "Failed executing code POST code triggered by line :",
+        detail,
+        file_line,
+    )
 }
 
 fn put(list: &mut Vec<(String, Message)>, key: &str, m: Message) {

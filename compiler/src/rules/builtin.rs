@@ -72,9 +72,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, EvalError>> {
         }),
         // the checker's state variable with no value yet: reading it is Python's KeyError
         "unset" => Err(match args {
-            [Value::String(name)] => {
-                EvalError::MissingField(format!("state `{name}` (not set yet)"))
-            }
+            [Value::String(name)] => EvalError::UnsetState(name.clone()),
             _ => arity(name, "the name of a state variable"),
         }),
         "max" => two(|x, y| Ok(number(x.max(y)))),

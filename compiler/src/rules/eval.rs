@@ -39,6 +39,11 @@ pub trait Context {
     fn name(&self, name: &str) -> Option<Value>;
     /// A history function applied to key `key`.
     fn history(&self, f: History, key: &str) -> Value;
+    /// Whether `name` is a state variable of the rule set that holds no value yet (reading it
+    /// is the official checker's `KeyError`); only a log line's context has state.
+    fn is_unset_state(&self, _name: &str) -> bool {
+        false
+    }
 }
 
 /// Why an expression could not be evaluated (the official checker's "Failed executing
@@ -62,6 +67,10 @@ pub enum EvalError {
     /// A missing field.
     #[error("no field `{0}`")]
     MissingField(String),
+    /// A state variable read before any line set it (the official checker's `KeyError` on
+    /// `s['X']`).
+    #[error("state `{0}` is not set yet: no earlier line set it")]
+    UnsetState(String),
     /// An operator applied to values it does not accept.
     #[error("cannot apply `{op}` to {left} and {right}")]
     Type {
@@ -84,7 +93,13 @@ pub fn evaluate(expr: &Expr, ctx: &dyn Context) -> Result<Value, EvalError> {
                 .collect::<Result<_, _>>()?,
         )),
         Expr::Record(fields) => record(fields, ctx),
-        Expr::Name(n) => ctx.name(n).ok_or_else(|| EvalError::UnknownName(n.clone())),
+        Expr::Name(n) => ctx.name(n).ok_or_else(|| {
+            if ctx.is_unset_state(n) {
+                EvalError::UnsetState(n.clone())
+            } else {
+                EvalError::UnknownName(n.clone())
+            }
+        }),
         Expr::Field(base, f) => field(evaluate(base, ctx)?, f),
         Expr::Has(base, f) => has(&evaluate(base, ctx)?, f),
         Expr::Call(f, args) => call(f, args, ctx),
@@ -224,6 +239,13 @@ fn arith(op: BinOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
         BinOp::Add => x + y,
         BinOp::Sub => x - y,
         BinOp::Mul => x * y,
+        // Python's ZeroDivisionError, not an infinity
+        _ if y == 0.0 => {
+            return Err(EvalError::BadArgs {
+                function: "/".to_owned(),
+                expected: "a divisor that is not zero".to_owned(),
+            })
+        }
         _ => x / y,
     };
     Ok(Number::from_f64(r).map_or(Value::Null, Value::Number))

@@ -15,6 +15,7 @@ use serde_json::{Number, Value};
 
 use super::error::RulesError;
 use super::expr::{BinOp, Expr};
+use super::post::Post;
 use super::rule_set::{Check, Derive, KeyRule, Require, RuleSet, SourcePos};
 
 /// Reads the file at `path` and lowers every `rules` block in it.
@@ -106,6 +107,7 @@ impl Lowerer<'_> {
             attributes: Vec::new(),
             when: None,
             derives: Vec::new(),
+            state: Vec::new(),
             keys: Vec::new(),
             pos: self.pos(span),
         };
@@ -121,11 +123,17 @@ impl Lowerer<'_> {
                     }
                 }
                 Stmt::Derive(d) => set.derives.push(self.derive(&d.name.name, &d.value, d.span)?),
+                Stmt::Let(l) => {
+                    if set.state.iter().any(|(n, _)| *n == l.name.name) {
+                        return Err(self.error(l.name.span, format!("state `{}` is declared twice in this rule set", l.name.name)));
+                    }
+                    set.state.push((l.name.name.clone(), self.expr(&l.value)?));
+                }
                 Stmt::Block(b) if b.kind.name == "key" => {
                     let label = b.label.as_ref().ok_or_else(|| self.error(b.span, "expected a log key name after `key`".into()))?;
                     set.keys.push(self.key_rule(label, &b.body, b.span)?);
                 }
-                other => return Err(self.error(other.span(), "expected `NAME = value`, `derive NAME = ...` or `key NAME { ... }` in a rule set".into())),
+                other => return Err(self.error(other.span(), "expected `NAME = value`, `let NAME = ...`, `derive NAME = ...` or `key NAME { ... }` in a rule set".into())),
             }
         }
         Ok(set)
@@ -142,13 +150,32 @@ impl Lowerer<'_> {
             require: None,
             checks: Vec::new(),
             targets: Vec::new(),
+            posts: Vec::new(),
             pos: self.pos(span),
         };
         for stmt in &body.stmts {
+            if let Stmt::Assign(a) = stmt {
+                let name = a.target.as_single().ok_or_else(|| {
+                    self.error(
+                        a.target.span,
+                        format!(
+                            "expected a state variable name, found `{}`",
+                            a.target.dotted()
+                        ),
+                    )
+                })?;
+                rule.posts.push(Post {
+                    target: name.name.clone(),
+                    expr: self.expr(&a.value)?,
+                    text: self.text(a.value.span),
+                    pos: self.pos(a.value.span),
+                });
+                continue;
+            }
             let Stmt::Clause(c) = stmt else {
                 return Err(self.error(
                     stmt.span(),
-                    "expected `require`, `check` or `target` in a `key` block".into(),
+                    "expected `require`, `check`, `target` or `NAME = EXPR` (a state update) in a `key` block".into(),
                 ));
             };
             match c.kind {
@@ -320,6 +347,43 @@ mod tests {
     }
 
     #[test]
+    fn reads_state_and_its_updates() {
+        let set = one(r#"rules "x" {
+  let next = null
+  key gbs { next = value * 2 }
+  key eval_accuracy {
+    check metadata.samples_count == next
+    next = if metadata.samples_count == next then next + 1 else next
+  }
+}"#);
+        assert_eq!(set.state, vec![("next".to_owned(), Expr::Lit(Value::Null))]);
+        assert_eq!(set.keys[0].posts[0].target, "next");
+        assert_eq!(set.keys[0].posts[0].text, "value * 2");
+        assert_eq!(set.keys[1].checks.len(), 1);
+        assert_eq!(set.keys[1].posts[0].pos.line, 6);
+        let err = read_str(
+            FsPath::new("s.run"),
+            "rules \"x\" {\n  key k { a.b = 1 }\n}",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "s.run:2:11: expected a state variable name, found `a.b`"
+        );
+        let err = read_str(
+            FsPath::new("s.run"),
+            "rules \"x\" {\n  let a = 1\n  let a = 2\n}",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "s.run:3:7: state `a` is declared twice in this rule set"
+        );
+    }
+
+    #[test]
     fn syntax_errors_name_line_and_expectation() {
         let err = read_str(
             FsPath::new("bad.run"),
@@ -387,7 +451,7 @@ mod shape_errors {
         );
         assert_eq!(
             err("rules \"x\" {\n  hardware { }\n}"),
-            "r.run:2:3: expected `NAME = value`, `derive NAME = ...` or `key NAME { ... }` in a rule set"
+            "r.run:2:3: expected `NAME = value`, `let NAME = ...`, `derive NAME = ...` or `key NAME { ... }` in a rule set"
         );
         assert_eq!(
             err("rules \"x\" {\n  key k { check value > 3h }\n}"),

@@ -6,7 +6,9 @@
 //! expressions (every occurrence must satisfy them) and `target` expressions (at least one
 //! occurrence must). The official checker's mutable state (`s['run_started']`, …) is replaced
 //! by pure history functions over earlier log lines (`seen`, `earliest`, `last`, `count`,
-//! `first`), so an expression is a pure function of a [`Context`]; the same IR is evaluated
+//! `first`), so an expression is a pure function of a [`Context`]. State the official code
+//! updates conditionally (qwen35's `next_validation_samples`) is a rule set's state variable
+//! instead: `let X = ...` and a key block's `X = ...` ([`Post`]). The same IR is evaluated
 //! on hparams at compile time (where the context only knows `value`) and on MLLOG lines by
 //! `repro_audit::mlperf`.
 //!
@@ -26,6 +28,7 @@ mod eval;
 mod expr;
 mod hparam;
 pub mod lower;
+mod post;
 mod rule_book;
 mod rule_set;
 
@@ -33,5 +36,6 @@ pub use error::RulesError;
 pub use eval::{evaluate, py_eq, truthy, Context, EvalError, History};
 pub use expr::{BinOp, Expr};
 pub use hparam::{check_hparams, HparamViolation};
+pub use post::Post;
 pub use rule_book::RuleBook;
 pub use rule_set::{Check, Derive, KeyRule, Require, RuleSet, SourcePos};

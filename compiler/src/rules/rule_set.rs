@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::expr::Expr;
+use super::post::Post;
 
 /// Where an item was written: file, 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -50,6 +51,8 @@ pub struct KeyRule {
     pub checks: Vec<Check>,
     /// At least one occurrence must satisfy each target.
     pub targets: Vec<Check>,
+    /// State updates run after the checks of each occurrence, in order.
+    pub posts: Vec<Post>,
     /// Where the `key` block starts.
     pub pos: SourcePos,
 }
@@ -85,6 +88,9 @@ pub struct RuleSet {
     pub when: Option<Expr>,
     /// `derive NAME = ...` virtual keys.
     pub derives: Vec<Derive>,
+    /// `let NAME = EXPR`: state variables and their values before the first line (the
+    /// official `BEGIN` block's `s.update({...})`); `key` blocks update them (see [`Post`]).
+    pub state: Vec<(String, Expr)>,
     /// Key rules in file order.
     pub keys: Vec<KeyRule>,
     /// Where the block starts.

@@ -78,6 +78,9 @@ fn benchmark(b: &BenchmarkReport, prices: Option<&Prices>) -> String {
         (None, Some(why)) => s.push_str(&format!("<li><b>no score</b>: {}</li>\n", esc(why))),
         _ => {}
     }
+    if let Some((label, text)) = super::energy(b) {
+        s.push_str(&format!("<li><b>{label}</b>: {}</li>\n", esc(&text)));
+    }
     if let Some(line) = rcp_line(b) {
         s.push_str(&format!(
             "<li><b>RCP</b>: {}</li>\n",

@@ -68,18 +68,8 @@ pub fn render(r: &VerifyReport, prices: Option<&Prices>) -> String {
             }
             _ => {}
         }
-        match (b.energy_joules, &b.energy_unavailable) {
-            (Some(j), _) => {
-                let _ = writeln!(
-                    s,
-                    "  energy: {j:.1} J (olympic mean of the runs' energies from `power/`, x {})",
-                    b.scaling_factor
-                );
-            }
-            (None, Some(why)) => {
-                let _ = writeln!(s, "  no energy score: {why}");
-            }
-            _ => {}
+        if let Some((label, text)) = super::energy(b) {
+            let _ = writeln!(s, "  {label}: {text}");
         }
         if let Some(line) = rcp_line(b) {
             let _ = writeln!(s, "  {line}");

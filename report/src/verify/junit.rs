@@ -20,6 +20,7 @@ pub fn render(r: &VerifyReport) -> Result<String, ReportError> {
         let output = [
             super::score_formation(b),
             b.no_score_reason.as_ref().map(|w| format!("no score: {w}")),
+            super::energy(b).map(|(label, text)| format!("{label}: {text}")),
             super::rcp_line(b),
         ]
         .into_iter()

@@ -59,6 +59,9 @@ pub fn render(r: &VerifyReport, prices: Option<&Prices>) -> String {
             }
             _ => {}
         }
+        if let Some((label, text)) = super::energy(b) {
+            let _ = writeln!(s, "- **{label}**: {}", cell(&text));
+        }
         if let Some(line) = rcp_line(b) {
             let _ = writeln!(s, "- **RCP**: {}", cell(line.trim_start_matches("RCP ")));
         }

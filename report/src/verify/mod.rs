@@ -121,6 +121,24 @@ pub(crate) fn score_formation(b: &BenchmarkReport) -> Option<String> {
     ))
 }
 
+/// The energy score as (label, text): `("energy", "1949215.9 J (olympic mean of the runs'
+/// energies from `power/`, x 1)")`, or `("no energy score", why)` where the folder has power
+/// logs and the score could not be computed (the official summarizer's ZeroDivisionError);
+/// `None` for a folder without `power/`. Every format renders it.
+pub(crate) fn energy(b: &BenchmarkReport) -> Option<(&'static str, String)> {
+    match (b.energy_joules, &b.energy_unavailable) {
+        (Some(j), _) => Some((
+            "energy",
+            format!(
+                "{j:.1} J (olympic mean of the runs' energies from `power/`, x {})",
+                b.scaling_factor
+            ),
+        )),
+        (None, Some(why)) => Some(("no energy score", why.clone())),
+        _ => None,
+    }
+}
+
 /// The RCP line: verdict, message, reference mean and bound, submission mean, with units.
 pub(crate) fn rcp_line(b: &BenchmarkReport) -> Option<String> {
     let c = b.rcp.as_ref()?;
