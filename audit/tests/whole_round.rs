@@ -78,13 +78,11 @@ fn package_checker(python: &Path, folder: &Path, round: &str, log: &Path) -> (bo
 /// benchmark). The folder comes from the row's `details_url` (`.../systems/<folder>.json`).
 type Key = (String, String, String);
 
+/// The summarizer's (time to train in minutes, energy in joules) per key.
+type Official = BTreeMap<Key, (Option<f64>, Option<f64>)>;
+
 /// The official summarizer on the round: (time to train, energy) per key, or why it failed.
-fn summarizer(
-    python: &Path,
-    root: &Path,
-    round: &str,
-    out_dir: &Path,
-) -> Result<BTreeMap<Key, (Option<f64>, Option<f64>)>, String> {
+fn summarizer(python: &Path, root: &Path, round: &str, out_dir: &Path) -> Result<Official, String> {
     let out = Command::new(python)
         .args(["-m", "mlperf_logging.result_summarizer"])
         .arg(format!("{}/{{*}}", root.display()))
