@@ -474,6 +474,30 @@ mod shipped_rules {
 }
 
 #[cfg(test)]
+mod documented {
+    use super::*;
+
+    /// The rule-set example of `docs/language.md` lowers, its state and update included.
+    #[test]
+    fn the_documented_rule_set_lowers() {
+        let doc = std::fs::read_to_string(
+            FsPath::new(env!("CARGO_MANIFEST_DIR")).join("../docs/language.md"),
+        )
+        .unwrap();
+        let start = doc
+            .find("rules \"mlperf-training-4.1/closed_gpt3\" {")
+            .expect("the example");
+        let end = start + doc[start..].find("\n}\n").unwrap() + 2;
+        let set = read_str(FsPath::new("language.md"), &doc[start..end])
+            .unwrap()
+            .remove(0);
+        assert_eq!(set.state.len(), 1);
+        assert_eq!(set.keys.len(), 3);
+        assert_eq!(set.keys[2].posts[0].target, "next_eval");
+    }
+}
+
+#[cfg(test)]
 mod shape_errors {
     use super::*;
 
