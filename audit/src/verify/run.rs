@@ -195,7 +195,21 @@ fn benchmark_report(
         }
     }
     if !d.single_file {
-        findings.extend(package::check_runs(&d.benchmark, &runs, closed, book));
+        // the official package checker's power checks, where the folder has `power/`
+        let power = d.path.join("power");
+        let power = if power.exists() {
+            package::check_power(&power, &d.files)
+        } else {
+            package::PowerCheck::default()
+        };
+        findings.extend(package::check_runs(
+            &d.benchmark,
+            &runs,
+            closed,
+            book,
+            &power.failed,
+        ));
+        findings.extend(power.findings);
         findings.extend(merge_repeats(package::check_contradictions(
             &d.benchmark,
             &runs,

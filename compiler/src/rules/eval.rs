@@ -317,6 +317,18 @@ mod tests {
     }
 
     #[test]
+    fn division_by_zero_is_an_error_as_in_python() {
+        assert!(matches!(
+            eval_check("value / 0 > 1", json!(3), json!({})),
+            Err(EvalError::BadArgs { .. })
+        ));
+        assert_eq!(
+            eval_check("value / 2 == 1.5", json!(3), json!({})),
+            Ok(json!(true))
+        );
+    }
+
+    #[test]
     fn python_equality_and_membership() {
         assert_eq!(
             eval_check("value == 2048", json!(2048.0), json!({})),

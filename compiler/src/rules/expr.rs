@@ -82,6 +82,30 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// The free names the expression reads (`value`, a state variable, ...), in order; a
+    /// history function's key argument is a log key, not a name.
+    pub fn free_names<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Expr::Lit(_) => {}
+            Expr::Name(n) => out.push(n),
+            Expr::List(xs) => xs.iter().for_each(|x| x.free_names(out)),
+            Expr::Record(xs) => xs.iter().for_each(|(_, e)| e.free_names(out)),
+            Expr::Field(b, _) | Expr::Has(b, _) | Expr::Not(b) | Expr::Neg(b) => b.free_names(out),
+            Expr::Call(f, _)
+                if matches!(f.as_str(), "seen" | "earliest" | "last" | "count" | "first") => {}
+            Expr::Call(_, args) => args.iter().for_each(|x| x.free_names(out)),
+            Expr::Binary(_, a, b) | Expr::In(a, b) => {
+                a.free_names(out);
+                b.free_names(out);
+            }
+            Expr::If(c, a, b) => {
+                c.free_names(out);
+                a.free_names(out);
+                b.free_names(out);
+            }
+        }
+    }
+
     /// Whether the expression only reads `value` (such rules are also checked against a
     /// spec's hparams at compile time).
     pub fn only_uses_value(&self) -> bool {

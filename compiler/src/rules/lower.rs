@@ -136,6 +136,7 @@ impl Lowerer<'_> {
                 other => return Err(self.error(other.span(), "expected `NAME = value`, `let NAME = ...`, `derive NAME = ...` or `key NAME { ... }` in a rule set".into())),
             }
         }
+        check_names(&set)?;
         Ok(set)
     }
 
@@ -315,6 +316,38 @@ impl Lowerer<'_> {
     }
 }
 
+/// Every name a key's checks, targets and updates read is a line's (`value`, `metadata`,
+/// `time_ms`) or a state variable of the set (`let X`, or a key's `X = ...`): a misspelt name is
+/// an error here, not a failed check on every line.
+fn check_names(set: &RuleSet) -> Result<(), RulesError> {
+    let mut known: Vec<&str> = vec!["value", "metadata", "time_ms"];
+    known.extend(set.state.iter().map(|(n, _)| n.as_str()));
+    for k in &set.keys {
+        known.extend(k.posts.iter().map(|p| p.target.as_str()));
+    }
+    for k in &set.keys {
+        let exprs = k
+            .checks
+            .iter()
+            .chain(&k.targets)
+            .map(|c| (&c.expr, &c.pos))
+            .chain(k.posts.iter().map(|p| (&p.expr, &p.pos)));
+        for (e, pos) in exprs {
+            let mut names = Vec::new();
+            e.free_names(&mut names);
+            if let Some(n) = names.into_iter().find(|n| !known.contains(n)) {
+                return Err(RulesError::Syntax {
+                    path: pos.file.clone(),
+                    line: pos.line,
+                    col: pos.col,
+                    message: format!("unknown name `{n}`: a rule expression reads `value`, `metadata`, `time_ms` or a state variable of its rule set (`let {n} = ...`)"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,6 +414,13 @@ mod tests {
             err,
             "s.run:3:7: state `a` is declared twice in this rule set"
         );
+        let err = read_str(
+            FsPath::new("s.run"),
+            "rules \"x\" {\n  key k { check vlaue > 1 }\n}",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("s.run:2:17: unknown name `vlaue`"), "{err}");
     }
 
     #[test]
@@ -430,6 +470,30 @@ mod shipped_rules {
             assert_eq!(sets.len(), 1, "{name}");
             assert!(!sets[0].keys.is_empty(), "{name}");
         }
+    }
+}
+
+#[cfg(test)]
+mod documented {
+    use super::*;
+
+    /// The rule-set example of `docs/language.md` lowers, its state and update included.
+    #[test]
+    fn the_documented_rule_set_lowers() {
+        let doc = std::fs::read_to_string(
+            FsPath::new(env!("CARGO_MANIFEST_DIR")).join("../docs/language.md"),
+        )
+        .unwrap();
+        let start = doc
+            .find("rules \"mlperf-training-4.1/closed_gpt3\" {")
+            .expect("the example");
+        let end = start + doc[start..].find("\n}\n").unwrap() + 2;
+        let set = read_str(FsPath::new("language.md"), &doc[start..end])
+            .unwrap()
+            .remove(0);
+        assert_eq!(set.state.len(), 1);
+        assert_eq!(set.keys.len(), 3);
+        assert_eq!(set.keys[2].posts[0].target, "next_eval");
     }
 }
 

@@ -16,7 +16,7 @@ pub enum Severity {
 pub struct Finding {
     /// Error or warning.
     pub severity: Severity,
-    /// Which check: `run_count`, `compliance`, `seeds`, `rcp`, `system_description`,
+    /// Which check: `run_count`, `compliance`, `power`, `seeds`, `rcp`, `system_description`,
     /// `benchmark`, `contradiction`, `spec`.
     pub check: &'static str,
     /// What is wrong, a lowercase fragment.

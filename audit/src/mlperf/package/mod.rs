@@ -5,9 +5,11 @@
 //! them in any format; an `Error` finding fails the folder, a `Warning` does not.
 
 mod finding;
+mod power;
 mod system_desc;
 
 pub use finding::{Finding, Severity};
+pub use power::{check_power, PowerCheck};
 pub use system_desc::{check_system, SystemDesc};
 
 use std::path::Path;
@@ -17,12 +19,15 @@ use serde_json::Value;
 use super::rulebook::RuleBook;
 use super::run_result::RunResult;
 
-/// Checks of one benchmark folder: run count, compliance count, seeds (closed).
+/// Checks of one benchmark folder: run count, compliance count (a run the power checks reject,
+/// `power_failed` by result name, counts as non-compliant, as in the official checker's
+/// `error_set`), seeds (closed).
 pub fn check_runs(
     benchmark: &str,
     runs: &[RunResult],
     closed: bool,
     book: &RuleBook,
+    power_failed: &std::collections::BTreeSet<String>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(&want) = book.required_runs.get(benchmark) {
@@ -51,11 +56,27 @@ pub fn check_runs(
         ));
     }
     let allowed = book.dropped_allowed_for(benchmark);
-    if failed.len() > allowed {
-        let msg = format!(
-            "{} runs fail compliance, olympic scoring accepts at most {allowed}",
-            failed.len(),
-        );
+    let mut rejected: std::collections::BTreeSet<String> = failed
+        .iter()
+        .map(|r| {
+            r.path
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+        })
+        .collect();
+    rejected.extend(power_failed.iter().cloned());
+    if rejected.len() > allowed {
+        let msg = if power_failed.is_empty() {
+            format!(
+                "{} runs fail compliance, olympic scoring accepts at most {allowed}",
+                failed.len(),
+            )
+        } else {
+            format!(
+                "{} runs fail compliance or the power checks, olympic scoring accepts at most {allowed}",
+                rejected.len(),
+            )
+        };
         out.push(Finding::new(Severity::Error, "compliance", msg, None));
     }
     if closed {
