@@ -165,6 +165,48 @@ fn a_whole_round_gets_the_official_verdicts_and_scores() {
     let round = std::env::var("ROUND").expect("set ROUND to the round, e.g. ROUND=5.0");
     let python = mlperf_support::official_python()
         .expect("the official checker is needed: set REPRO_MLPERF_PYTHON");
+    let diffs = hold_round(&python, &root, &round);
+    assert!(
+        diffs.is_empty(),
+        "{} differences from the official tools:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}
+
+/// The same check on every published fixture round (a sample of each round, run in the normal
+/// suite): each submitter's package verdict, each folder's score and energy score.
+#[test]
+fn every_fixture_round_gets_the_official_verdicts_and_scores() {
+    let (Some(v41), Some(python)) = (
+        mlperf_support::fixtures(),
+        mlperf_support::official_python(),
+    ) else {
+        return;
+    };
+    let mut diffs = Vec::new();
+    for round in ["4.0", "4.1", "5.0", "5.1"] {
+        let root = v41
+            .parent()
+            .unwrap()
+            .join(format!("mlperf-training-{round}"));
+        diffs.extend(
+            hold_round(&python, &root, round)
+                .into_iter()
+                .map(|d| format!("{round}: {d}")),
+        );
+    }
+    assert!(
+        diffs.is_empty(),
+        "{} differences from the official tools:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}
+
+/// Holds one round's folder against the official tools and returns every difference (after
+/// printing a summary line).
+fn hold_round(python: &Path, root: &Path, round: &str) -> Vec<String> {
     let root = root.canonicalize().unwrap();
     let opts = VerifyOptions {
         ruleset: format!("mlperf-training-{round}"),
@@ -190,7 +232,7 @@ fn a_whole_round_gets_the_official_verdicts_and_scores() {
     let mut verdicts = Vec::new();
     for s in &subs {
         let log = logs.join(format!("{s}.log"));
-        let (official, errors) = package_checker(&python, &copy.join(s), &round, &log);
+        let (official, errors) = package_checker(python, &copy.join(s), round, &log);
         let ours = repro_passes(&report, &root, s);
         let word = |p: bool| if p { "PASS" } else { "FAIL" };
         verdicts.push(format!("{s} {}/{}", word(official), word(ours)));
@@ -210,7 +252,7 @@ fn a_whole_round_gets_the_official_verdicts_and_scores() {
             ));
         }
     }
-    let official_scores = summarizer(&python, &copy, &round, scratch.path());
+    let official_scores = summarizer(python, &copy, round, scratch.path());
     let official_s = t.elapsed().as_secs_f64();
 
     let (mut scores_equal, mut energies_equal, mut folders) = (0, 0, 0);
@@ -269,10 +311,5 @@ fn a_whole_round_gets_the_official_verdicts_and_scores() {
         "no submitter folders under {}",
         root.display()
     );
-    assert!(
-        diffs.is_empty(),
-        "{} differences from the official tools:\n{}",
-        diffs.len(),
-        diffs.join("\n")
-    );
+    diffs
 }
