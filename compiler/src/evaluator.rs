@@ -16,6 +16,12 @@ use crate::value::Value;
 
 type EvalResult = Result<Value, Diagnostic>;
 
+/// How many definitions (`let`s and fields) one value may depend on through one another,
+/// `let b = a + 1` being one step. Each step is a few evaluator frames: a chain of 2,000
+/// `let`s overflowed the stack of a debug build and aborted `repro check`. Real specs
+/// chain a handful.
+pub const MAX_DEFINITION_DEPTH: usize = 64;
+
 /// Evaluation state for one run at one sweep point.
 pub struct Evaluator<'a> {
     globals: &'a [Let],
@@ -166,6 +172,16 @@ impl<'a> Evaluator<'a> {
                 Diagnostic::error(span, format!("`{name}` is defined in terms of itself"))
                     .with_help("break the cycle by giving one of the values directly"),
             );
+        }
+        if self.active.len() >= MAX_DEFINITION_DEPTH {
+            let name = key.split_once(':').map_or(key.as_str(), |(_, n)| n);
+            return Err(Diagnostic::error(
+                span,
+                format!(
+                    "`{name}` is reached through more than {MAX_DEFINITION_DEPTH} definitions that use one another"
+                ),
+            )
+            .with_help("give one of the values in the chain directly"));
         }
         self.active.push(key.clone());
         let result = self.eval(expr);
