@@ -6,6 +6,7 @@
 //! cargo run --release -p repro-compiler --example memory -- list     # 10 MB spec, one list of ~1.3 million items: target < 100 MB
 //! cargo run --release -p repro-compiler --example memory -- sweep    # a 100,000-point sweep: target < 500 MB
 //! cargo run --release -p repro-compiler --example memory -- lets     # 100,000 lines of `let` (time)
+//! cargo run --release -p repro-compiler --example memory -- refs     # and 100,000 hparams naming them
 //! cargo run --release -p repro-compiler --example memory -- sizes    # size_of the hot types
 //! ```
 //!
@@ -63,6 +64,21 @@ fn lets(lines: usize) -> String {
     s
 }
 
+/// `lines` top-level `let`s and as many hparams, each naming one of them.
+fn refs(lines: usize) -> String {
+    let mut s = String::new();
+    for i in 0..lines {
+        writeln!(s, "let v{i} = {i}").unwrap();
+    }
+    s.push_str(HEAD);
+    s.push_str("  hparams {\n");
+    for i in 0..lines {
+        writeln!(s, "    h{i} = v{i}").unwrap();
+    }
+    s.push_str("  }\n}\n");
+    s
+}
+
 fn sweep() -> String {
     let mut s = String::from(HEAD);
     let a: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
@@ -114,8 +130,9 @@ fn main() {
         "list" => list(10_000_000),
         "sweep" => sweep(),
         "lets" => lets(100_000),
+        "refs" => refs(100_000),
         "sizes" => return sizes(),
-        other => panic!("unknown case `{other}`: fields, list, sweep, lets or sizes"),
+        other => panic!("unknown case `{other}`: fields, list, sweep, lets, refs or sizes"),
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = dir.path().join("big.run");
