@@ -5,6 +5,8 @@
 //! cargo run --release -p repro-compiler --example memory -- fields   # 10 MB spec, ~420,000 fields: target < 100 MB
 //! cargo run --release -p repro-compiler --example memory -- list     # 10 MB spec, one list of ~1.3 million items: target < 100 MB
 //! cargo run --release -p repro-compiler --example memory -- sweep    # a 100,000-point sweep: target < 500 MB
+//! cargo run --release -p repro-compiler --example memory -- lets     # 100,000 lines of `let` (time)
+//! cargo run --release -p repro-compiler --example memory -- refs     # and 100,000 hparams naming them
 //! cargo run --release -p repro-compiler --example memory -- sizes    # size_of the hot types
 //! ```
 //!
@@ -48,6 +50,32 @@ fn list(target: usize) -> String {
         i += 1;
     }
     s.push_str("]\n  }\n}\n");
+    s
+}
+
+/// 100,000 lines of top-level `let` bindings, then the run.
+fn lets(lines: usize) -> String {
+    let mut s = String::new();
+    for i in 0..lines {
+        writeln!(s, "let v{i} = {i}").unwrap();
+    }
+    s.push_str(HEAD);
+    s.push_str("}\n");
+    s
+}
+
+/// `lines` top-level `let`s and as many hparams, each naming one of them.
+fn refs(lines: usize) -> String {
+    let mut s = String::new();
+    for i in 0..lines {
+        writeln!(s, "let v{i} = {i}").unwrap();
+    }
+    s.push_str(HEAD);
+    s.push_str("  hparams {\n");
+    for i in 0..lines {
+        writeln!(s, "    h{i} = v{i}").unwrap();
+    }
+    s.push_str("  }\n}\n");
     s
 }
 
@@ -101,8 +129,10 @@ fn main() {
         "fields" => fields(10_000_000),
         "list" => list(10_000_000),
         "sweep" => sweep(),
+        "lets" => lets(100_000),
+        "refs" => refs(100_000),
         "sizes" => return sizes(),
-        other => panic!("unknown case `{other}`: fields, list or sweep"),
+        other => panic!("unknown case `{other}`: fields, list, sweep, lets, refs or sizes"),
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = dir.path().join("big.run");

@@ -172,10 +172,10 @@ fn apply_point<'a>(
         if let Some(span) = span {
             let expr = repro_lang::ast::Expr::new(
                 repro_lang::ast::ExprKind::Path(repro_lang::ast::Path {
-                    segments: vec![repro_lang::ast::Ident {
+                    segments: Box::new([repro_lang::ast::Ident {
                         name: name.clone(),
                         span,
-                    }],
+                    }]),
                     span,
                 }),
                 span,

@@ -317,12 +317,12 @@ impl<'s> Chunker<'s> {
         let (body, end) = self.block(pos)?;
         let span = self.builder.span_at(start, end);
         Some((
-            Stmt::Block(NamedBlock {
+            Stmt::Block(Box::new(NamedBlock {
                 kind,
                 label,
                 body,
                 span,
-            }),
+            })),
             end,
         ))
     }

@@ -71,20 +71,25 @@ fn spec_pins(
         validate_only: true,
         ..Default::default()
     };
-    let compiled = repro_compiler::compile::compile(spec, &opts).map_err(|failed| {
+    // Only the first plan is kept (a large sweep is refused without holding its plans).
+    let (mut first, mut count) = (None, 0usize);
+    let compiled = repro_compiler::compile::compile_each(spec, &opts, |plan| {
+        count += 1;
+        first.get_or_insert(plan);
+    })
+    .map_err(|failed| {
         eprint!("{}", failed.render());
         Exit::Invalid
     })?;
-    match compiled.plans.as_slice() {
-        [plan] => Ok((
-            repro_audit::verify::PinnedSpec::from_plan(plan, &compiled.sources),
+    match first {
+        Some(plan) if count == 1 => Ok((
+            repro_audit::verify::PinnedSpec::from_plan(&plan, &compiled.sources),
             plan.settings().ruleset,
         )),
-        plans => {
+        _ => {
             eprintln!(
-                "error: `{}` compiles to {} plans; `--spec` needs exactly one\nhelp: write a spec for the one configuration the result claims",
+                "error: `{}` compiles to {count} plans; `--spec` needs exactly one\nhelp: write a spec for the one configuration the result claims",
                 spec.display(),
-                plans.len()
             );
             Err(Exit::Invalid)
         }

@@ -131,12 +131,12 @@ impl Lockfile {
     }
 }
 
-/// The hash of `LockValue::Table(table).canonical()`, without copying the table: a spec
-/// with 400,000 hparams would hold them twice (#14).
+/// The hash of `LockValue::Table(table).canonical()`, without copying the table or holding
+/// its text: a spec with 400,000 hparams would hold them twice more (#14).
 fn group_hash(table: &Table) -> String {
-    let mut text = String::new();
-    super::value::write_inline_table(&mut text, table);
-    sha256(text.as_bytes())
+    let mut hasher = crate::hash::Sha256Text::default();
+    super::value::write_inline_table(&mut hasher, table);
+    hasher.finish()
 }
 
 fn string_table(map: &BTreeMap<String, String>) -> LockValue {

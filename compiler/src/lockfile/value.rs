@@ -6,7 +6,7 @@
 //! a lock that was read back equals the hash written into it unless the *content* was edited.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::fmt::Write;
 
 /// A table with sorted keys: iteration order is the byte order of the keys, on every machine.
 pub type Table = BTreeMap<String, LockValue>;
@@ -52,15 +52,15 @@ impl LockValue {
         out
     }
 
-    /// Append the inline form to `out`.
-    pub fn write_inline(&self, out: &mut String) {
+    /// Append the inline form to `out` (a `String`, or a hasher: see `lockfile::group_hash`).
+    pub fn write_inline<W: Write + ?Sized>(&self, out: &mut W) {
         match self {
             LockValue::Str(s) => write_string(out, s),
             LockValue::Int(i) => {
                 let _ = write!(out, "{i}");
             }
-            LockValue::Float(f) => out.push_str(&format_float(*f)),
-            LockValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            LockValue::Float(f) => push(out, &format_float(*f)),
+            LockValue::Bool(b) => push(out, if *b { "true" } else { "false" }),
             LockValue::List(items) => write_list(out, items),
             LockValue::Table(t) => write_inline_table(out, t),
         }
@@ -122,63 +122,72 @@ pub fn format_float(f: f64) -> String {
 }
 
 /// A TOML basic string: `"` and `\` escaped, control characters as `\uXXXX`.
-pub fn write_string(out: &mut String, s: &str) {
-    out.push('"');
+pub fn write_string<W: Write + ?Sized>(out: &mut W, s: &str) {
+    push_char(out, '"');
     for c in s.chars() {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
+            '"' => push(out, "\\\""),
+            '\\' => push(out, "\\\\"),
+            '\n' => push(out, "\\n"),
+            '\t' => push(out, "\\t"),
             c if c.is_control() => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
-            c => out.push(c),
+            c => push_char(out, c),
         }
     }
-    out.push('"');
+    push_char(out, '"');
 }
 
 /// A key: bare when it only uses `A-Za-z0-9_-`, quoted otherwise.
-pub fn write_key(out: &mut String, key: &str) {
+pub fn write_key<W: Write + ?Sized>(out: &mut W, key: &str) {
     let bare = !key.is_empty()
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if bare {
-        out.push_str(key);
+        push(out, key);
     } else {
         write_string(out, key);
     }
 }
 
-fn write_list(out: &mut String, items: &[LockValue]) {
-    out.push('[');
+fn write_list<W: Write + ?Sized>(out: &mut W, items: &[LockValue]) {
+    push_char(out, '[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            out.push_str(", ");
+            push(out, ", ");
         }
         item.write_inline(out);
     }
-    out.push(']');
+    push_char(out, ']');
 }
 
 /// The inline form of a table, as [`LockValue::canonical`] writes `LockValue::Table`.
-pub(crate) fn write_inline_table(out: &mut String, table: &Table) {
+pub(crate) fn write_inline_table<W: Write + ?Sized>(out: &mut W, table: &Table) {
     if table.is_empty() {
-        out.push_str("{}");
+        push(out, "{}");
         return;
     }
-    out.push_str("{ ");
+    push(out, "{ ");
     for (i, (k, v)) in table.iter().enumerate() {
         if i > 0 {
-            out.push_str(", ");
+            push(out, ", ");
         }
         write_key(out, k);
-        out.push_str(" = ");
+        push(out, " = ");
         v.write_inline(out);
     }
-    out.push_str(" }");
+    push(out, " }");
+}
+
+/// Writing to a `String` or a hasher cannot fail.
+fn push<W: Write + ?Sized>(out: &mut W, s: &str) {
+    let _ = out.write_str(s);
+}
+
+fn push_char<W: Write + ?Sized>(out: &mut W, c: char) {
+    let _ = out.write_char(c);
 }
 
 /// Flatten nested tables into dotted paths (`sources.training.commit`) with canonical values,

@@ -21,3 +21,41 @@ fn expressions_evaluate_and_extends_overrides() {
         "the child's `let` is seen by the parent's expression"
     );
 }
+
+/// Name lookup, which goes through an index built once per evaluation: the last `let` of a
+/// name wins (in a run, then at top level), a run's `let` hides a top-level one, and a bare
+/// name that is no `let` reads the run-level field before a block field of that name.
+#[test]
+fn the_last_let_wins_and_a_bare_name_reads_the_run_level_field_first() {
+    let spec = r#"let a = 1
+let a = 2
+let b = 10
+run "lookup" {
+  let b = 20
+  let b = 30
+  seed = 7
+  hardware {
+    nodes = 1
+    gpus_per_node = 0
+  }
+  launch local {
+    command = ["true"]
+  }
+  runs = 1
+  hparams {
+    seed = 99
+    x = a
+    y = b
+    z = seed
+  }
+}
+"#;
+    let p = Project::new().file("lookup.run", spec);
+    let compiled = compile(&p.path("lookup.run"), &p.opts())
+        .unwrap_or_else(|f| panic!("{}", p.clean(&f.render())));
+    let h = compiled.plans[0].hparams();
+    use repro_compiler::lockfile::LockValue;
+    assert_eq!(h["x"], LockValue::Int(2));
+    assert_eq!(h["y"], LockValue::Int(30));
+    assert_eq!(h["z"], LockValue::Int(7));
+}

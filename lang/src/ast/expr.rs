@@ -36,13 +36,15 @@ pub enum ExprKind {
     Path(Path),
     /// `callee(args)`: `git(url, ref = "main")`, `seen(init_start)`, `zip([..], [..])`.
     Call {
-        callee: Path,
+        /// Boxed, as is the field name of `Field` and `Has`: every expression pays for the
+        /// largest variant (#14).
+        callee: Box<Path>,
         args: Vec<Arg>,
     },
     /// `EXPR.NAME` where EXPR is not a plain name, e.g. `last(k).value`.
     Field {
         base: Box<Expr>,
-        field: Ident,
+        field: Box<Ident>,
     },
     Unary {
         op: UnaryOp,
@@ -56,7 +58,7 @@ pub enum ExprKind {
     /// `EXPR has NAME`: presence of a metadata field.
     Has {
         base: Box<Expr>,
-        field: Ident,
+        field: Box<Ident>,
     },
     /// `if A then B else C`; `else if` chains nest in `otherwise`.
     If {

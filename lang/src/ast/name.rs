@@ -10,9 +10,10 @@ pub struct Ident {
 }
 
 /// A dotted name such as `mlperf.training.gpt3` or `value.FID`; at least one segment.
+/// A boxed slice, not a `Vec`, to keep every expression small (#14).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Path {
-    pub segments: Vec<Ident>,
+    pub segments: Box<[Ident]>,
     pub span: Span,
 }
 
@@ -25,7 +26,7 @@ impl Path {
 
     /// The single segment, if the path has exactly one.
     pub fn as_single(&self) -> Option<&Ident> {
-        match self.segments.as_slice() {
+        match &self.segments[..] {
             [only] => Some(only),
             _ => None,
         }

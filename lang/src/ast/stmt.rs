@@ -26,7 +26,9 @@ pub enum Stmt {
     /// `require EXPR`, `check EXPR`, `target EXPR`
     Clause(Clause),
     /// `NAME [LABEL] { ... }`, e.g. `hardware { }`, `launch slurm { }`, `key K { }`.
-    Block(NamedBlock),
+    /// Boxed: a block is the largest statement, and a block of 400,000 assignments would
+    /// pay its size for each of them (#14).
+    Block(Box<NamedBlock>),
 }
 
 /// `let`, `source` and `derive`: a name bound to an expression.

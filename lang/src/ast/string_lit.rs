@@ -9,7 +9,8 @@ use crate::span::Span;
 /// that mean the same have the same parts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StringLit {
-    pub parts: Vec<StrPart>,
+    /// A boxed slice, not a `Vec`, to keep every expression small (#14).
+    pub parts: Box<[StrPart]>,
     pub span: Span,
 }
 

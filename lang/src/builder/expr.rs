@@ -168,7 +168,13 @@ impl Builder<'_> {
             let field = self.ident(rhs);
             let span = lhs.span.to(field.span);
             let base = Box::new(lhs);
-            return Expr::new(ExprKind::Has { base, field }, span);
+            return Expr::new(
+                ExprKind::Has {
+                    base,
+                    field: Box::new(field),
+                },
+                span,
+            );
         }
         let op = match op.as_rule() {
             Rule::in_op => BinaryOp::In,
@@ -188,7 +194,13 @@ impl Builder<'_> {
                 Rule::field => {
                     let field = self.ident(first(p));
                     let base = Box::new(acc);
-                    Expr::new(ExprKind::Field { base, field }, span)
+                    Expr::new(
+                        ExprKind::Field {
+                            base,
+                            field: Box::new(field),
+                        },
+                        span,
+                    )
                 }
                 _ => self.call(acc, p, span),
             };
@@ -199,7 +211,13 @@ impl Builder<'_> {
     fn call(&mut self, callee: Expr, args: P<'_>, span: Span) -> Expr {
         let args: Vec<Arg> = inner(args).map(|a| self.arg(a)).collect();
         match callee.kind {
-            ExprKind::Path(callee) => Expr::new(ExprKind::Call { callee, args }, span),
+            ExprKind::Path(callee) => Expr::new(
+                ExprKind::Call {
+                    callee: Box::new(callee),
+                    args,
+                },
+                span,
+            ),
             _ => {
                 self.errors.push(
                     Diagnostic::error(callee.span, "only named functions can be called")

@@ -78,7 +78,10 @@ impl Builder<'_> {
             };
             push_part(&mut parts, part);
         }
-        StringLit { parts, span }
+        StringLit {
+            parts: parts.into(),
+            span,
+        }
     }
 
     fn escape(&mut self, pair: P<'_>) -> String {

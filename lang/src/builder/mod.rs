@@ -205,7 +205,7 @@ impl<'s> Builder<'s> {
                     span,
                 })
             }
-            _ => Stmt::Block(self.named_block(it, span)),
+            _ => Stmt::Block(Box::new(self.named_block(it, span))),
         }
     }
 
