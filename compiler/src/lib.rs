@@ -57,6 +57,7 @@ pub mod runs;
 pub mod schema;
 pub mod source_ref;
 pub mod source_resolver;
+pub mod spans;
 pub mod sweep;
 pub mod value;
 pub mod workload;
