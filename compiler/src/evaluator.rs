@@ -94,11 +94,15 @@ impl<'a> Evaluator<'a> {
             ExprKind::Quantity(q) => Ok(Value::Quantity(q.clone())),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
             ExprKind::Str(s) => self.string(&s.parts),
-            ExprKind::List(items) => items
-                .iter()
-                .map(|i| self.eval(i))
-                .collect::<Result<_, _>>()
-                .map(Value::List),
+            ExprKind::List(items) => {
+                // Sized once: a collected `Result` grows by doubling, and each doubling of a
+                // list of millions copies it (#14).
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(self.eval(item)?);
+                }
+                Ok(Value::List(values))
+            }
             ExprKind::Record(fields) => self.record(fields),
             ExprKind::Path(p) => self.path(p),
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
