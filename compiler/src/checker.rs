@@ -62,7 +62,11 @@ pub fn check(
     let ctx = Ctx { sources, root };
     let (def, point_map) = apply_point(def, point);
     let mut ev = Evaluator::new(globals, &def, &point_map);
-    let mut out = Checked::default();
+    let mut out = Checked {
+        // A span per field, and a few that are not fields (the executor).
+        spans: Spans::with_capacity(def.fields.len() + 4),
+        ..Checked::default()
+    };
     let mut diags = missing(&def);
     match ev.eval_string(&def.name) {
         Ok(name) => out.name = name,
@@ -361,7 +365,17 @@ fn insert(
         };
     }
     table.insert(path[path.len() - 1].to_string(), v);
+    if compaction_point(table.len()) {
+        crate::btree::compact(table);
+    }
     Ok(())
+}
+
+/// Whether a table that has just reached `len` entries is rebuilt with full nodes
+/// ([`crate::btree::compact`]): past 4,096 entries, each time it has grown by a third to a
+/// half, so that most of a large table (420,000 hparams) sits in full nodes (#14).
+fn compaction_point(len: usize) -> bool {
+    len >= 4096 && len.is_multiple_of(len.next_power_of_two() / 4)
 }
 
 fn source(

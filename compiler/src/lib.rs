@@ -28,6 +28,7 @@
 #![allow(clippy::result_large_err)]
 pub mod arith;
 pub mod benchmark_names;
+pub mod btree;
 pub mod checker;
 pub mod compile;
 pub mod compiled;

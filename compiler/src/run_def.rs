@@ -79,8 +79,9 @@ impl<'a> RunDef<'a> {
     /// Rebuild the field table with full B-tree nodes. Inserted one at a time, in key order
     /// as a block's fields mostly come, the table's nodes stay about half full: some 180
     /// bytes a field where a table built from its sorted entries needs about 100 (#14).
+    /// [`crate::btree::compact`] does it without a second copy of the table.
     pub fn compact(&mut self) {
-        self.fields = std::mem::take(&mut self.fields).into_iter().collect();
+        crate::btree::compact(&mut self.fields);
     }
 
     /// `self` over `parent`: every field, block, let and sweep axis of `self` replaces the

@@ -20,6 +20,13 @@ impl Spans {
         Spans::default()
     }
 
+    /// Room for `n` entries: grown by doubling, a vector is copied each time under mimalloc.
+    pub fn with_capacity(n: usize) -> Spans {
+        Spans {
+            entries: Vec::with_capacity(n),
+        }
+    }
+
     /// Set the span of `key`; a later insert of the same key replaces the earlier one.
     pub fn insert(&mut self, key: impl Into<Box<str>>, span: Span) {
         let key = key.into();
