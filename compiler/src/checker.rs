@@ -138,8 +138,8 @@ fn find_control(value: &Value) -> Option<char> {
                 .map(|(_, c)| c)
                 .or_else(|| find_control(v))
         }),
-        Value::Git { url, reference } => crate::names::first_control(url)
-            .or_else(|| crate::names::first_control(reference))
+        Value::Git(g) => crate::names::first_control(&g.url)
+            .or_else(|| crate::names::first_control(&g.reference))
             .map(|(_, c)| c),
         _ => None,
     }
@@ -385,7 +385,7 @@ fn source(
     sources: &SourceMap,
     out: &mut Checked,
 ) -> Result<(), Diagnostic> {
-    let Value::Git { url, reference } = value else {
+    let Value::Git(git) = value else {
         return Err(type_error(
             span,
             "a source, e.g. `git(\"URL\", ref = \"main\")`",
@@ -395,8 +395,8 @@ fn source(
     out.spans.insert(format!("software.sources.{name}"), span);
     out.sources.push(SourceRef {
         name: name.to_string(),
-        url: url.into(),
-        reference: reference.into(),
+        url: git.url,
+        reference: git.reference,
         span,
         base: spec_dir(sources, span),
     });

@@ -269,10 +269,9 @@ impl<'a> Evaluator<'a> {
             *slot = Some(self.string_arg(&arg.value)?);
         }
         match (url, reference) {
-            (Some(url), Some(reference)) => Ok(Value::Git {
-                url: url.into(),
-                reference: reference.into(),
-            }),
+            (Some(url), Some(reference)) => Ok(Value::Git(Box::new(
+                crate::git_value::GitValue { url, reference },
+            ))),
             _ => Err(Diagnostic::error(span, "`git` needs a URL and a `ref`")
                 .with_help("write `git(\"URL\", ref = \"main\")`; an implicit default branch is not reproducible")),
         }

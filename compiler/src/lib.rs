@@ -38,6 +38,7 @@ pub mod evaluator;
 pub mod executor_kind;
 pub mod expr_ref;
 pub mod git_resolver;
+pub mod git_value;
 pub mod hash;
 pub mod health_policy;
 pub mod inputs;
