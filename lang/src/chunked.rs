@@ -33,7 +33,7 @@ use crate::span::FileId;
 /// Failed pest calls before the walk leaves the file to the whole-file parse.
 const MAX_FAILURES: usize = 64;
 
-/// Items a block or list holds before its vector is given room for all the rest at once
+/// Items a file, block or list holds before its vector is given room for all the rest at once
 /// (see [`reserve_rest`]).
 const RESERVE_AFTER: usize = 1 << 16;
 
@@ -77,6 +77,7 @@ impl<'s> Chunker<'s> {
         let mut pos = self.trivia(0);
         while pos < self.src.len() {
             let (item, end) = self.item(pos)?;
+            reserve_rest(&mut items, || count(&self.src[pos..], b'\n'));
             items.push(item);
             pos = self.trivia(end);
         }
