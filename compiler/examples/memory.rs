@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p repro-compiler --example memory -- fields   # 10 MB spec, ~420,000 fields: target < 100 MB
-//! cargo run --release -p repro-compiler --example memory -- list     # 10 MB spec, one list of ~1.3 million items: target < 100 MB
+//! cargo run --release -p repro-compiler --example memory -- list     # 10 MB spec, one list of ~2.6 million items: target < 100 MB
 //! cargo run --release -p repro-compiler --example memory -- sweep    # a 100,000-point sweep: target < 500 MB
 //! cargo run --release -p repro-compiler --example memory -- lets     # 100,000 lines of `let` (time)
 //! cargo run --release -p repro-compiler --example memory -- refs     # and 100,000 hparams naming them
