@@ -176,13 +176,13 @@ fn apply_point<'a>(
             .map(|s| s.span);
         if let Some(span) = span {
             let expr = repro_lang::ast::Expr::new(
-                repro_lang::ast::ExprKind::Path(repro_lang::ast::Path {
+                repro_lang::ast::ExprKind::Path(Box::new(repro_lang::ast::Path {
                     segments: Box::new([repro_lang::ast::Ident {
                         name: name.clone(),
                         span,
                     }]),
                     span,
-                }),
+                })),
                 span,
             );
             let fdef = crate::run_def::FieldDef {

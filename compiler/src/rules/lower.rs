@@ -206,7 +206,7 @@ impl Lowerer<'_> {
                 "at_least_one" => Ok(Require::AtLeastOne),
                 _ => Err(expected()),
             },
-            ExprKind::Call { callee, args } => match (callee.dotted().as_str(), args.as_slice()) {
+            ExprKind::Call { callee, args } => match (callee.dotted().as_str(), &args[..]) {
                 ("at_least_one_or", [Arg { name: None, value }]) => match &value.kind {
                     ExprKind::Path(p) => Ok(Require::AtLeastOneOr(p.dotted())),
                     _ => Err(expected()),

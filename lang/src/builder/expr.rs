@@ -56,9 +56,9 @@ impl Builder<'_> {
                 let fields = inner(pair).map(|f| self.record_field(f)).collect();
                 Expr::new(ExprKind::Record(fields), span)
             }
-            Rule::path => Expr::new(ExprKind::Path(self.path(pair)), span),
+            Rule::path => Expr::new(ExprKind::Path(Box::new(self.path(pair))), span),
             Rule::boolean => Expr::new(ExprKind::Bool(pair.as_str() == "true"), span),
-            Rule::string => Expr::new(ExprKind::Str(self.string(pair)), span),
+            Rule::string => Expr::new(ExprKind::Str(Box::new(self.string(pair))), span),
             Rule::number => self.number(pair),
             other => {
                 self.errors.push(Diagnostic::error(
@@ -213,8 +213,8 @@ impl Builder<'_> {
         match callee.kind {
             ExprKind::Path(callee) => Expr::new(
                 ExprKind::Call {
-                    callee: Box::new(callee),
-                    args,
+                    callee,
+                    args: args.into(),
                 },
                 span,
             ),
