@@ -54,7 +54,7 @@ const NOT_RENDERED: &[(&str, &[&str])] = &[
 pub fn check(
     def: &RunDef<'_>,
     point: &Point,
-    globals: &[Let],
+    globals: &[&Let],
     sources: &SourceMap,
     root: &Path,
     strict: bool,

@@ -24,7 +24,7 @@ pub const MAX_DEFINITION_DEPTH: usize = 64;
 
 /// Evaluation state for one run at one sweep point.
 pub struct Evaluator<'a> {
-    globals: &'a [Let],
+    globals: &'a [&'a Let],
     def: &'a RunDef<'a>,
     point: &'a BTreeMap<String, Value>,
     memo: HashMap<String, Result<Value, ()>>,
@@ -45,7 +45,11 @@ struct Index<'a> {
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(globals: &'a [Let], def: &'a RunDef, point: &'a BTreeMap<String, Value>) -> Self {
+    pub fn new(
+        globals: &'a [&'a Let],
+        def: &'a RunDef,
+        point: &'a BTreeMap<String, Value>,
+    ) -> Self {
         Evaluator {
             globals,
             def,
@@ -62,7 +66,7 @@ impl<'a> Evaluator<'a> {
         self.index.get_or_insert_with(|| {
             // Later `let`s of a name win, as they shadow earlier ones.
             let by_name =
-                |lets: &'a [Let]| lets.iter().map(|l| (l.name.name.as_str(), l)).collect();
+                |lets: &'a [&'a Let]| lets.iter().map(|&l| (l.name.name.as_str(), l)).collect();
             // Keys are sorted, so the first field of a name is the run-level one when there
             // is one (its block is `""`), else the first block field of that name.
             let mut fields = HashMap::new();

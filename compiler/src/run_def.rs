@@ -56,7 +56,8 @@ pub struct RunDef<'a> {
     pub blocks: BTreeMap<String, Span>,
     /// `launch slurm { }`: the executor label and its span.
     pub executor: Option<(String, Span)>,
-    pub lets: Vec<Let>,
+    /// Borrowed from the syntax tree, as the fields are.
+    pub lets: Vec<&'a Let>,
     pub sweeps: Vec<Sweep>,
 }
 
@@ -107,7 +108,7 @@ impl<'a> RunDef<'a> {
     fn collect_run_body(&mut self, body: &'a Block, diags: &mut Vec<Diagnostic>) {
         for stmt in &body.stmts {
             match stmt {
-                Stmt::Let(l) => self.lets.push(l.clone()),
+                Stmt::Let(l) => self.lets.push(l),
                 Stmt::Sweep(s) => self.sweeps.push(s.clone()),
                 Stmt::Assign(a) => self.run_assign(a, diags),
                 Stmt::Block(b) => self.run_block(b, diags),
@@ -182,7 +183,7 @@ impl<'a> RunDef<'a> {
         self.blocks.insert(path.to_string(), name_span);
         for stmt in &body.stmts {
             match stmt {
-                Stmt::Let(l) => self.lets.push(l.clone()),
+                Stmt::Let(l) => self.lets.push(l),
                 Stmt::Assign(a) => match a.target.as_single() {
                     Some(field) => self.insert(path, field, a, diags),
                     None => diags.push(Diagnostic::error(

@@ -6,12 +6,12 @@ use repro_lang::Diagnostic;
 use crate::run_def::{run_key, with_suggestion, RunDef};
 
 /// Top-level `let`s of every module, in load order (a later one shadows an earlier one).
-pub fn global_lets(modules: &[Module]) -> Vec<Let> {
+pub fn global_lets(modules: &[Module]) -> Vec<&Let> {
     modules
         .iter()
         .flat_map(|m| &m.items)
         .filter_map(|i| match i {
-            Item::Stmt(Stmt::Let(l)) => Some(l.clone()),
+            Item::Stmt(Stmt::Let(l)) => Some(l),
             _ => None,
         })
         .collect()

@@ -19,7 +19,7 @@ pub type Point = Vec<(String, Value)>;
 pub const MAX_POINTS: usize = 100_000;
 
 /// All points of a run (one empty point when it has no sweep).
-pub fn expand(def: &RunDef<'_>, globals: &[Let]) -> Result<Vec<Point>, Vec<Diagnostic>> {
+pub fn expand(def: &RunDef<'_>, globals: &[&Let]) -> Result<Vec<Point>, Vec<Diagnostic>> {
     let empty = BTreeMap::new();
     let mut ev = Evaluator::new(globals, def, &empty);
     let mut points: Vec<Point> = vec![Vec::new()];
