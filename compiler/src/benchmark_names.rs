@@ -106,7 +106,7 @@ fn literal(expr: &Expr) -> Option<String> {
         ExprKind::Path(p) => Some(
             p.segments
                 .iter()
-                .map(|s| s.name.as_str())
+                .map(|s| s.name.as_ref())
                 .collect::<Vec<_>>()
                 .join("."),
         ),

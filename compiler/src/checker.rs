@@ -172,13 +172,13 @@ fn apply_point<'a>(
         let span = original
             .sweeps
             .iter()
-            .find(|s| s.names.iter().any(|n| &n.name == name))
+            .find(|s| s.names.iter().any(|n| &*n.name == name.as_str()))
             .map(|s| s.span);
         if let Some(span) = span {
             let expr = repro_lang::ast::Expr::new(
                 repro_lang::ast::ExprKind::Path(Box::new(repro_lang::ast::Path {
                     segments: Box::new([repro_lang::ast::Ident {
-                        name: name.clone(),
+                        name: name.as_str().into(),
                         span,
                     }]),
                     span,

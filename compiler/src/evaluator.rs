@@ -66,7 +66,7 @@ impl<'a> Evaluator<'a> {
         self.index.get_or_insert_with(|| {
             // Later `let`s of a name win, as they shadow earlier ones.
             let by_name =
-                |lets: &'a [&'a Let]| lets.iter().map(|&l| (l.name.name.as_str(), l)).collect();
+                |lets: &'a [&'a Let]| lets.iter().map(|&l| (l.name.name.as_ref(), l)).collect();
             // Keys are sorted, so the first field of a name is the run-level one when there
             // is one (its block is `""`), else the first block field of that name.
             let mut fields = HashMap::new();
@@ -145,7 +145,7 @@ impl<'a> Evaluator<'a> {
         let mut out = BTreeMap::new();
         for f in fields {
             let v = self.eval(&f.value)?;
-            if out.insert(f.name.name.clone(), v).is_some() {
+            if out.insert(f.name.name.to_string(), v).is_some() {
                 return Err(Diagnostic::error(
                     f.name.span,
                     format!("`{}` appears twice in this record", f.name.name),
@@ -173,7 +173,7 @@ impl<'a> Evaluator<'a> {
         let Some(ident) = p.as_single() else {
             return Ok(Value::Name(p.dotted()));
         };
-        let name = ident.name.as_str();
+        let name = ident.name.as_ref();
         if let Some(v) = self.point.get(name) {
             return Ok(v.clone());
         }
@@ -230,8 +230,8 @@ impl<'a> Evaluator<'a> {
     /// `${name}` where `name` is not defined: suggest the closest variable or field.
     fn unknown_name(&self, name: &str, span: Span) -> Diagnostic {
         let known: Vec<&str> = (self.point.keys().map(String::as_str))
-            .chain(self.def.lets.iter().map(|l| l.name.name.as_str()))
-            .chain(self.globals.iter().map(|l| l.name.name.as_str()))
+            .chain(self.def.lets.iter().map(|l| l.name.name.as_ref()))
+            .chain(self.globals.iter().map(|l| l.name.name.as_ref()))
             .chain(self.def.fields.keys().map(|(_, f)| f.as_ref()))
             .collect();
         crate::run_def::with_suggestion(
@@ -259,7 +259,7 @@ impl<'a> Evaluator<'a> {
     fn git(&mut self, args: &[Arg], span: Span) -> EvalResult {
         let (mut url, mut reference) = (None, None);
         for (i, arg) in args.iter().enumerate() {
-            let name = arg.name.as_ref().map(|n| n.name.as_str());
+            let name = arg.name.as_ref().map(|n| n.name.as_ref());
             let slot = match (name, i) {
                 (None, 0) | (Some("url"), _) => &mut url,
                 (Some("ref"), _) | (None, 1) => &mut reference,

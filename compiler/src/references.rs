@@ -43,8 +43,8 @@ fn expr(e: &Expr, names: &mut HashSet<String>) {
         ExprKind::Record(fields) => fields.iter().for_each(|f| expr(&f.value, names)),
         ExprKind::Path(p) => {
             if let Some(ident) = p.as_single() {
-                if !names.contains(&ident.name) {
-                    names.insert(ident.name.clone());
+                if !names.contains(&*ident.name) {
+                    names.insert(ident.name.to_string());
                 }
             }
         }

@@ -129,8 +129,8 @@ impl<'a> RunDef<'a> {
                 }
             }
             [block, rest @ ..] if block_schema(&block.name).is_some() => {
-                let path: Vec<&str> = std::iter::once(block.name.as_str())
-                    .chain(rest[..rest.len() - 1].iter().map(|i| i.name.as_str()))
+                let path: Vec<&str> = std::iter::once(block.name.as_ref())
+                    .chain(rest[..rest.len() - 1].iter().map(|i| i.name.as_ref()))
                     .collect();
                 self.insert(&path.join("."), rest[rest.len() - 1], a, diags);
             }
@@ -144,7 +144,7 @@ impl<'a> RunDef<'a> {
             diags.push(unknown_block(&b.kind));
             return;
         }
-        if b.kind.name == "launch" {
+        if &*b.kind.name == "launch" {
             match &b.label {
                 Some(label) => self.executor = Some((label.text().to_string(), label.span())),
                 None => diags.push(
@@ -274,7 +274,7 @@ pub fn run_key(name: &StringLit) -> String {
 
 /// The names of a sweep axis, joined (`nodes,global_batch_size`).
 pub fn sweep_names(s: &Sweep) -> String {
-    let names: Vec<&str> = s.names.iter().map(|n| n.name.as_str()).collect();
+    let names: Vec<&str> = s.names.iter().map(|n| n.name.as_ref()).collect();
     names.join(",")
 }
 

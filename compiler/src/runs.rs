@@ -24,7 +24,7 @@ pub fn top_level_statements(modules: &[Module]) -> Vec<Diagnostic> {
         .flat_map(|m| &m.items)
         .filter_map(|i| match i {
             Item::Stmt(Stmt::Let(_)) | Item::Use(_) | Item::Run(_) | Item::Rules(_) => None,
-            Item::Stmt(Stmt::Block(b)) if b.kind.name == crate::workload::KEYWORD => None,
+            Item::Stmt(Stmt::Block(b)) if &*b.kind.name == crate::workload::KEYWORD => None,
             Item::Stmt(s) => Some(
                 Diagnostic::error(s.span(), "this statement is not allowed at the top level")
                     .with_help(

@@ -25,7 +25,7 @@ pub fn expand(def: &RunDef<'_>, globals: &[&Let]) -> Result<Vec<Point>, Vec<Diag
     let mut points: Vec<Point> = vec![Vec::new()];
     let mut diags = Vec::new();
     for sweep in &def.sweeps {
-        let names: Vec<String> = sweep.names.iter().map(|n| n.name.clone()).collect();
+        let names: Vec<String> = sweep.names.iter().map(|n| n.name.to_string()).collect();
         match axis(&mut ev, sweep, &names) {
             Ok(values) if points.len().saturating_mul(values.len()) > MAX_POINTS => {
                 let n = points.len().saturating_mul(values.len());

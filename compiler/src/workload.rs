@@ -132,7 +132,7 @@ impl Workloads<'_> {
 
 fn declaration(item: &Item) -> Option<&NamedBlock> {
     match item {
-        Item::Stmt(Stmt::Block(b)) if b.kind.name == KEYWORD => Some(b),
+        Item::Stmt(Stmt::Block(b)) if &*b.kind.name == KEYWORD => Some(b),
         _ => None,
     }
 }
