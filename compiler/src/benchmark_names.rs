@@ -14,7 +14,7 @@ use crate::run_def::RunDef;
 
 /// The errors for one run (empty when its names are known or no rule set is loaded).
 pub fn check_names(book: &RuleBook, def: &RunDef<'_>) -> Vec<Diagnostic> {
-    let field = |name: &str| def.fields.get(&(String::new(), name.to_string()));
+    let field = |name: &'static str| def.fields.get(&("".into(), name.into()));
     let (Some(benchmark), Some(division)) = (field("benchmark"), field("division")) else {
         return Vec::new();
     };
@@ -47,7 +47,7 @@ pub fn check_names(book: &RuleBook, def: &RunDef<'_>) -> Vec<Diagnostic> {
     let keys = book.keys(short, &division_name);
     def.fields
         .iter()
-        .filter(|((block, name), _)| block == "hparams" && !keys.contains(name))
+        .filter(|((block, name), _)| block == "hparams" && !keys.contains(name.as_ref()))
         .filter_map(|((_, name), fdef)| {
             let near = keys
                 .iter()
@@ -106,7 +106,7 @@ fn literal(expr: &Expr) -> Option<String> {
         ExprKind::Path(p) => Some(
             p.segments
                 .iter()
-                .map(|s| s.name.as_str())
+                .map(|s| s.name.as_ref())
                 .collect::<Vec<_>>()
                 .join("."),
         ),

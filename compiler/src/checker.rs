@@ -20,6 +20,7 @@ use crate::lockfile::{Group, LockValue, Table};
 use crate::run_def::{with_suggestion, FieldKey, RunDef};
 use crate::schema::{block_schema, field, BLOCKS, EXECUTORS, RUN_FIELDS};
 use crate::source_ref::SourceRef;
+use crate::spans::Spans;
 use crate::sweep::Point;
 use crate::value::Value;
 
@@ -30,7 +31,7 @@ pub struct Checked {
     pub name: String,
     pub groups: BTreeMap<Group, Table>,
     /// `group.field` -> span of the value in the spec (for drift and rule errors).
-    pub spans: BTreeMap<String, Span>,
+    pub spans: Spans,
     /// Files named by fields (`script`), absolute, with the span that names them.
     pub files: Vec<(PathBuf, Span)>,
     /// Rule sets that checked this point: name -> version.
@@ -53,7 +54,7 @@ const NOT_RENDERED: &[(&str, &[&str])] = &[
 pub fn check(
     def: &RunDef<'_>,
     point: &Point,
-    globals: &[Let],
+    globals: &[&Let],
     sources: &SourceMap,
     root: &Path,
     strict: bool,
@@ -61,7 +62,11 @@ pub fn check(
     let ctx = Ctx { sources, root };
     let (def, point_map) = apply_point(def, point);
     let mut ev = Evaluator::new(globals, &def, &point_map);
-    let mut out = Checked::default();
+    let mut out = Checked {
+        // A span per field, and a few that are not fields (the executor).
+        spans: Spans::with_capacity(def.fields.len() + 4),
+        ..Checked::default()
+    };
     let mut diags = missing(&def);
     match ev.eval_string(&def.name) {
         Ok(name) => out.name = name,
@@ -104,10 +109,10 @@ pub fn check(
 /// `#SBATCH` directive, a script comment or a file name would end the line and run the
 /// rest as a command, and quoting cannot protect a directive. Every field of a run can
 /// reach one of them (hparams become environment variables), so every string is checked.
-fn control_char(key: &FieldKey, value: &Value, span: Span) -> Option<Diagnostic> {
+fn control_char(key: &FieldKey<'_>, value: &Value, span: Span) -> Option<Diagnostic> {
     let c = find_control(value)?;
     let field = if key.0.is_empty() {
-        key.1.clone()
+        key.1.to_string()
     } else {
         format!("{}.{}", key.0, key.1)
     };
@@ -133,8 +138,8 @@ fn find_control(value: &Value) -> Option<char> {
                 .map(|(_, c)| c)
                 .or_else(|| find_control(v))
         }),
-        Value::Git { url, reference } => crate::names::first_control(url)
-            .or_else(|| crate::names::first_control(reference))
+        Value::Git(g) => crate::names::first_control(&g.url)
+            .or_else(|| crate::names::first_control(&g.reference))
             .map(|(_, c)| c),
         _ => None,
     }
@@ -167,17 +172,17 @@ fn apply_point<'a>(
         let span = original
             .sweeps
             .iter()
-            .find(|s| s.names.iter().any(|n| &n.name == name))
+            .find(|s| s.names.iter().any(|n| &*n.name == name.as_str()))
             .map(|s| s.span);
         if let Some(span) = span {
             let expr = repro_lang::ast::Expr::new(
-                repro_lang::ast::ExprKind::Path(repro_lang::ast::Path {
+                repro_lang::ast::ExprKind::Path(Box::new(repro_lang::ast::Path {
                     segments: Box::new([repro_lang::ast::Ident {
-                        name: name.clone(),
+                        name: name.as_str().into(),
                         span,
                     }]),
                     span,
-                }),
+                })),
                 span,
             );
             let fdef = crate::run_def::FieldDef {
@@ -191,18 +196,18 @@ fn apply_point<'a>(
     (Cow::Owned(def), vars)
 }
 
-fn target_key(def: &RunDef<'_>, name: &str) -> FieldKey {
+fn target_key<'a>(def: &RunDef<'a>, name: &str) -> FieldKey<'a> {
     if let Some(k) = def.fields.keys().find(|(_, f)| f == name) {
         return k.clone();
     }
     if RUN_FIELDS.iter().any(|f| f.name == name) {
-        return (String::new(), name.to_string());
+        return ("".into(), name.to_string().into());
     }
     let block = BLOCKS
         .iter()
         .find(|b| b.fields.iter().any(|f| f.name == name))
         .map_or("hparams", |b| b.name);
-    (block.to_string(), name.to_string())
+    (block.into(), name.to_string().into())
 }
 
 /// Missing blocks and required fields, pointing at the run name or the block.
@@ -210,10 +215,7 @@ fn missing(def: &RunDef<'_>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let (run, span) = (&def.key, def.name.span);
     for f in RUN_FIELDS.iter().filter(|f| f.required) {
-        if !def
-            .fields
-            .contains_key(&(String::new(), f.name.to_string()))
-        {
+        if !def.fields.contains_key(&("".into(), f.name.into())) {
             diags.push(
                 Diagnostic::error(span, format!("missing field `{}` in run `{}`", f.name, run))
                     .with_help(format!(
@@ -236,10 +238,7 @@ fn missing(def: &RunDef<'_>) -> Vec<Diagnostic> {
             continue;
         };
         for f in b.fields.iter().filter(|f| f.required) {
-            if !def
-                .fields
-                .contains_key(&(b.name.to_string(), f.name.to_string()))
-            {
+            if !def.fields.contains_key(&(b.name.into(), f.name.into())) {
                 diags.push(
                     Diagnostic::error(
                         block_span,
@@ -263,7 +262,7 @@ fn missing(def: &RunDef<'_>) -> Vec<Diagnostic> {
 /// written as a literal): a GPU run without a pinned model would skip the preflight's most
 /// important check silently.
 fn missing_gpu(def: &RunDef<'_>) -> Option<Diagnostic> {
-    let hw = |name: &str| def.fields.get(&("hardware".to_string(), name.to_string()));
+    let hw = |name: &'static str| def.fields.get(&("hardware".into(), name.into()));
     if hw("gpu").is_some() {
         return None;
     }
@@ -289,14 +288,14 @@ pub(crate) struct Ctx<'a> {
 }
 
 fn check_field(
-    key: &FieldKey,
+    key: &FieldKey<'_>,
     value: Value,
     fdef: &crate::run_def::FieldDef<'_>,
     ctx: &Ctx<'_>,
     out: &mut Checked,
 ) -> Result<(), Diagnostic> {
     let span = fdef.expr.span;
-    let (block, name) = (key.0.as_str(), key.1.as_str());
+    let (block, name) = (key.0.as_ref(), key.1.as_ref());
     if block == "software.sources" {
         return source(name, value, span, ctx.sources, out);
     }
@@ -344,8 +343,12 @@ fn insert(
     v: LockValue,
     span: Span,
 ) -> Result<(), Diagnostic> {
-    out.spans
-        .insert(format!("{}.{}", group.name(), path.join(".")), span);
+    let mut key = String::from(group.name());
+    for seg in path {
+        key.push('.');
+        key.push_str(seg);
+    }
+    out.spans.insert(key, span);
     let mut table = out.groups.entry(group).or_default();
     for seg in &path[..path.len() - 1] {
         let entry = table
@@ -362,7 +365,18 @@ fn insert(
         };
     }
     table.insert(path[path.len() - 1].to_string(), v);
+    if compaction_point(table.len()) {
+        crate::btree::compact(table);
+    }
     Ok(())
+}
+
+/// Whether a table that has just reached `len` entries is rebuilt with full nodes
+/// ([`crate::btree::compact`]): past 4,096 entries, each time it has grown by an eighth to
+/// a quarter, so that most of a large table (420,000 hparams) sits in full nodes (#14).
+/// Each rebuild is linear and their sizes grow geometrically, so the whole stays linear.
+fn compaction_point(len: usize) -> bool {
+    len >= 4096 && len.is_multiple_of(len.next_power_of_two() / 8)
 }
 
 fn source(
@@ -372,7 +386,7 @@ fn source(
     sources: &SourceMap,
     out: &mut Checked,
 ) -> Result<(), Diagnostic> {
-    let Value::Git { url, reference } = value else {
+    let Value::Git(git) = value else {
         return Err(type_error(
             span,
             "a source, e.g. `git(\"URL\", ref = \"main\")`",
@@ -382,8 +396,8 @@ fn source(
     out.spans.insert(format!("software.sources.{name}"), span);
     out.sources.push(SourceRef {
         name: name.to_string(),
-        url: url.into(),
-        reference: reference.into(),
+        url: git.url,
+        reference: git.reference,
         span,
         base: spec_dir(sources, span),
     });
@@ -408,7 +422,7 @@ fn executor(def: &RunDef<'_>, out: &mut Checked, diags: &mut Vec<Diagnostic>) {
         .find(|(e, _)| e == exec)
         .map_or(&[][..], |(_, fields)| *fields);
     for f in ignored {
-        if let Some(fdef) = def.fields.get(&("launch".to_string(), f.to_string())) {
+        if let Some(fdef) = def.fields.get(&("launch".into(), (*f).into())) {
             diags.push(
                 Diagnostic::error(
                     fdef.name_span,

@@ -179,7 +179,7 @@ impl<'a> Build<'a> {
     /// Every (run, sweep point) of the root spec.
     fn points(
         &self,
-        globals: &[Let],
+        globals: &[&'a Let],
         workloads: &Workloads<'a>,
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<(Rc<RunDef<'a>>, Point)> {

@@ -124,7 +124,7 @@ pub fn any_value(v: Value, span: Span) -> Result<LockValue, Diagnostic> {
                 )),
             )
         }
-        other @ Value::Git { .. } => return Err(type_error(span, "a plain value", &other)),
+        other @ Value::Git(_) => return Err(type_error(span, "a plain value", &other)),
     })
 }
 

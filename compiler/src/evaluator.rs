@@ -24,7 +24,7 @@ pub const MAX_DEFINITION_DEPTH: usize = 64;
 
 /// Evaluation state for one run at one sweep point.
 pub struct Evaluator<'a> {
-    globals: &'a [Let],
+    globals: &'a [&'a Let],
     def: &'a RunDef<'a>,
     point: &'a BTreeMap<String, Value>,
     memo: HashMap<String, Result<Value, ()>>,
@@ -41,11 +41,15 @@ pub struct Evaluator<'a> {
 struct Index<'a> {
     lets: HashMap<&'a str, &'a Let>,
     globals: HashMap<&'a str, &'a Let>,
-    fields: HashMap<&'a str, &'a FieldKey>,
+    fields: HashMap<&'a str, &'a FieldKey<'a>>,
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(globals: &'a [Let], def: &'a RunDef, point: &'a BTreeMap<String, Value>) -> Self {
+    pub fn new(
+        globals: &'a [&'a Let],
+        def: &'a RunDef,
+        point: &'a BTreeMap<String, Value>,
+    ) -> Self {
         Evaluator {
             globals,
             def,
@@ -62,12 +66,12 @@ impl<'a> Evaluator<'a> {
         self.index.get_or_insert_with(|| {
             // Later `let`s of a name win, as they shadow earlier ones.
             let by_name =
-                |lets: &'a [Let]| lets.iter().map(|l| (l.name.name.as_str(), l)).collect();
+                |lets: &'a [&'a Let]| lets.iter().map(|&l| (l.name.name.as_ref(), l)).collect();
             // Keys are sorted, so the first field of a name is the run-level one when there
             // is one (its block is `""`), else the first block field of that name.
             let mut fields = HashMap::new();
             for key in def.fields.keys() {
-                fields.entry(key.1.as_str()).or_insert(key);
+                fields.entry(key.1.as_ref()).or_insert(key);
             }
             Index {
                 lets: by_name(&def.lets),
@@ -79,10 +83,10 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluate a field of the run (memoized, shared with name lookups, when an
     /// expression names it: no other lookup can reach it again).
-    pub fn field(&mut self, key: &FieldKey) -> Option<EvalResult> {
+    pub fn field(&mut self, key: &FieldKey<'_>) -> Option<EvalResult> {
         let def = self.def.fields.get(key)?;
         let memo_key = format!("field:{}.{}", key.0, key.1);
-        let keep = self.referenced.contains(&key.1);
+        let keep = self.referenced.contains(key.1.as_ref());
         Some(self.memoized(memo_key, &def.expr, def.span, keep))
     }
 
@@ -94,11 +98,15 @@ impl<'a> Evaluator<'a> {
             ExprKind::Quantity(q) => Ok(Value::Quantity(q.clone())),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
             ExprKind::Str(s) => self.string(&s.parts),
-            ExprKind::List(items) => items
-                .iter()
-                .map(|i| self.eval(i))
-                .collect::<Result<_, _>>()
-                .map(Value::List),
+            ExprKind::List(items) => {
+                // Sized once: a collected `Result` grows by doubling, and each doubling of a
+                // list of millions copies it (#14).
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(self.eval(item)?);
+                }
+                Ok(Value::List(values))
+            }
             ExprKind::Record(fields) => self.record(fields),
             ExprKind::Path(p) => self.path(p),
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
@@ -137,7 +145,7 @@ impl<'a> Evaluator<'a> {
         let mut out = BTreeMap::new();
         for f in fields {
             let v = self.eval(&f.value)?;
-            if out.insert(f.name.name.clone(), v).is_some() {
+            if out.insert(f.name.name.to_string(), v).is_some() {
                 return Err(Diagnostic::error(
                     f.name.span,
                     format!("`{}` appears twice in this record", f.name.name),
@@ -165,7 +173,7 @@ impl<'a> Evaluator<'a> {
         let Some(ident) = p.as_single() else {
             return Ok(Value::Name(p.dotted()));
         };
-        let name = ident.name.as_str();
+        let name = ident.name.as_ref();
         if let Some(v) = self.point.get(name) {
             return Ok(v.clone());
         }
@@ -185,7 +193,7 @@ impl<'a> Evaluator<'a> {
 
     /// The run field with this bare name: a run-level field first, else the first block
     /// field of that name (keys are sorted, so the choice is stable).
-    fn field_by_name(&mut self, name: &str) -> Option<FieldKey> {
+    fn field_by_name(&mut self, name: &str) -> Option<FieldKey<'a>> {
         self.index().fields.get(name).map(|&key| key.clone())
     }
 
@@ -222,9 +230,9 @@ impl<'a> Evaluator<'a> {
     /// `${name}` where `name` is not defined: suggest the closest variable or field.
     fn unknown_name(&self, name: &str, span: Span) -> Diagnostic {
         let known: Vec<&str> = (self.point.keys().map(String::as_str))
-            .chain(self.def.lets.iter().map(|l| l.name.name.as_str()))
-            .chain(self.globals.iter().map(|l| l.name.name.as_str()))
-            .chain(self.def.fields.keys().map(|(_, f)| f.as_str()))
+            .chain(self.def.lets.iter().map(|l| l.name.name.as_ref()))
+            .chain(self.globals.iter().map(|l| l.name.name.as_ref()))
+            .chain(self.def.fields.keys().map(|(_, f)| f.as_ref()))
             .collect();
         crate::run_def::with_suggestion(
             Diagnostic::error(
@@ -251,7 +259,7 @@ impl<'a> Evaluator<'a> {
     fn git(&mut self, args: &[Arg], span: Span) -> EvalResult {
         let (mut url, mut reference) = (None, None);
         for (i, arg) in args.iter().enumerate() {
-            let name = arg.name.as_ref().map(|n| n.name.as_str());
+            let name = arg.name.as_ref().map(|n| n.name.as_ref());
             let slot = match (name, i) {
                 (None, 0) | (Some("url"), _) => &mut url,
                 (Some("ref"), _) | (None, 1) => &mut reference,
@@ -265,10 +273,9 @@ impl<'a> Evaluator<'a> {
             *slot = Some(self.string_arg(&arg.value)?);
         }
         match (url, reference) {
-            (Some(url), Some(reference)) => Ok(Value::Git {
-                url: url.into(),
-                reference: reference.into(),
-            }),
+            (Some(url), Some(reference)) => Ok(Value::Git(Box::new(
+                crate::git_value::GitValue { url, reference },
+            ))),
             _ => Err(Diagnostic::error(span, "`git` needs a URL and a `ref`")
                 .with_help("write `git(\"URL\", ref = \"main\")`; an implicit default branch is not reproducible")),
         }

@@ -28,6 +28,7 @@
 #![allow(clippy::result_large_err)]
 pub mod arith;
 pub mod benchmark_names;
+pub mod btree;
 pub mod checker;
 pub mod compile;
 pub mod compiled;
@@ -37,6 +38,7 @@ pub mod evaluator;
 pub mod executor_kind;
 pub mod expr_ref;
 pub mod git_resolver;
+pub mod git_value;
 pub mod hash;
 pub mod health_policy;
 pub mod inputs;
@@ -57,6 +59,7 @@ pub mod runs;
 pub mod schema;
 pub mod source_ref;
 pub mod source_resolver;
+pub mod spans;
 pub mod sweep;
 pub mod value;
 pub mod workload;

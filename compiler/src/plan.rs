@@ -3,7 +3,6 @@
 //! A plan *is* its lock content (groups, inputs, hashes) plus what only the compiler knows:
 //! where each value was written in the spec, so that drift and rule errors can point at it.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use repro_lang::Span;
@@ -22,7 +21,7 @@ pub struct Plan {
     /// Where the lock file lives: `ROOT/lockfiles/<file stem>.lock`.
     pub lock_path: PathBuf,
     /// `group.field` -> span of the value in the spec.
-    pub spans: BTreeMap<String, Span>,
+    pub spans: crate::spans::Spans,
     /// The `run "NAME"` string in the spec.
     pub name_span: Span,
 }

@@ -12,10 +12,10 @@ use crate::run_def::RunDef;
 /// The single-segment names (`nodes`, `${global_batch_size}`) in the run's name, fields,
 /// `let`s and sweeps and in the top-level `let`s: the only names a lookup can resolve to
 /// a field.
-pub fn referenced_names(globals: &[Let], def: &RunDef<'_>) -> HashSet<String> {
+pub fn referenced_names(globals: &[&Let], def: &RunDef<'_>) -> HashSet<String> {
     let mut names = HashSet::new();
     string(&def.name, &mut names);
-    let lets = globals.iter().chain(&def.lets).map(|l| &l.value);
+    let lets = globals.iter().chain(&def.lets).map(|&l| &l.value);
     let fields = def.fields.values().map(|f| &*f.expr);
     let sweeps = def.sweeps.iter().map(|s| &s.values);
     for e in lets.chain(fields).chain(sweeps) {
@@ -43,8 +43,8 @@ fn expr(e: &Expr, names: &mut HashSet<String>) {
         ExprKind::Record(fields) => fields.iter().for_each(|f| expr(&f.value, names)),
         ExprKind::Path(p) => {
             if let Some(ident) = p.as_single() {
-                if !names.contains(&ident.name) {
-                    names.insert(ident.name.clone());
+                if !names.contains(&*ident.name) {
+                    names.insert(ident.name.to_string());
                 }
             }
         }

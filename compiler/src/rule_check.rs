@@ -53,7 +53,7 @@ impl RuleBook {
     pub fn check(
         &self,
         groups: &BTreeMap<Group, Table>,
-        spans: &BTreeMap<String, Span>,
+        spans: &crate::spans::Spans,
         sources: &SourceMap,
         rulesets: &mut BTreeMap<String, String>,
     ) -> Vec<Diagnostic> {
@@ -80,9 +80,11 @@ impl RuleBook {
                 keys.insert(&k.key, (k, set));
             }
         }
-        let hparams = groups.get(&Group::Hparams).cloned().unwrap_or_default();
+        // Borrowed: a copy of a point's hparams is a second table as large as the first (#14).
+        let empty = Table::new();
+        let hparams = groups.get(&Group::Hparams).unwrap_or(&empty);
         let mut diags = Vec::new();
-        for (name, value) in &hparams {
+        for (name, value) in hparams {
             let Some((rule, set)) = keys.get(name.as_str()) else {
                 continue;
             };
@@ -152,7 +154,7 @@ impl RuleBook {
 
 /// A warning: the run claims a benchmark and division but no loaded rule set is specific to
 /// them, so nothing was checked (typically a missing `use`).
-fn no_rules(benchmark: &str, division: &str, spans: &BTreeMap<String, Span>) -> Vec<Diagnostic> {
+fn no_rules(benchmark: &str, division: &str, spans: &crate::spans::Spans) -> Vec<Diagnostic> {
     let Some(span) = spans.get("run.benchmark").copied() else {
         return Vec::new();
     };

@@ -6,6 +6,7 @@
 //! and lets `b`'s entries replace those with the same key, so an override is one line.
 //! Expressions are not evaluated here: a parent's `"${nodes}"` sees the child's `nodes`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use repro_lang::ast::{
@@ -16,8 +17,21 @@ use repro_lang::{Diagnostic, Span};
 use crate::expr_ref::ExprRef;
 use crate::schema::{block_schema, suggest, BLOCKS, RUN_FIELDS};
 
-/// The key of a field: block path (`""` for the run itself) and field name.
-pub type FieldKey = (String, String);
+/// The key of a field: block path (`""` for the run itself) and field name. Both borrow
+/// where they can (a schema block name, a name in the syntax tree): two heap blocks per
+/// field were some 27 MB for 420,000 hparams (#14).
+pub type FieldKey<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// A block path as a key: the schema's own name when it is one (no copy).
+fn block_key(path: &str) -> Cow<'static, str> {
+    const OTHER: &[&str] = &["", "software.sources", "launch.env"];
+    BLOCKS
+        .iter()
+        .map(|b| b.name)
+        .chain(OTHER.iter().copied())
+        .find(|b| *b == path)
+        .map_or_else(|| Cow::Owned(path.to_string()), Cow::Borrowed)
+}
 
 /// One field as written: the expression and where it was written.
 #[derive(Debug, Clone)]
@@ -37,12 +51,13 @@ pub struct RunDef<'a> {
     pub name: StringLit,
     /// The name as written with `${...}` kept: what `extends` and messages refer to.
     pub key: String,
-    pub fields: BTreeMap<FieldKey, FieldDef<'a>>,
+    pub fields: BTreeMap<FieldKey<'a>, FieldDef<'a>>,
     /// Blocks that were written (block path -> span of its name), for "missing" errors.
     pub blocks: BTreeMap<String, Span>,
     /// `launch slurm { }`: the executor label and its span.
     pub executor: Option<(String, Span)>,
-    pub lets: Vec<Let>,
+    /// Borrowed from the syntax tree, as the fields are.
+    pub lets: Vec<&'a Let>,
     pub sweeps: Vec<Sweep>,
 }
 
@@ -65,8 +80,9 @@ impl<'a> RunDef<'a> {
     /// Rebuild the field table with full B-tree nodes. Inserted one at a time, in key order
     /// as a block's fields mostly come, the table's nodes stay about half full: some 180
     /// bytes a field where a table built from its sorted entries needs about 100 (#14).
+    /// [`crate::btree::compact`] does it without a second copy of the table.
     pub fn compact(&mut self) {
-        self.fields = std::mem::take(&mut self.fields).into_iter().collect();
+        crate::btree::compact(&mut self.fields);
     }
 
     /// `self` over `parent`: every field, block, let and sweep axis of `self` replaces the
@@ -92,7 +108,7 @@ impl<'a> RunDef<'a> {
     fn collect_run_body(&mut self, body: &'a Block, diags: &mut Vec<Diagnostic>) {
         for stmt in &body.stmts {
             match stmt {
-                Stmt::Let(l) => self.lets.push(l.clone()),
+                Stmt::Let(l) => self.lets.push(l),
                 Stmt::Sweep(s) => self.sweeps.push(s.clone()),
                 Stmt::Assign(a) => self.run_assign(a, diags),
                 Stmt::Block(b) => self.run_block(b, diags),
@@ -113,8 +129,8 @@ impl<'a> RunDef<'a> {
                 }
             }
             [block, rest @ ..] if block_schema(&block.name).is_some() => {
-                let path: Vec<&str> = std::iter::once(block.name.as_str())
-                    .chain(rest[..rest.len() - 1].iter().map(|i| i.name.as_str()))
+                let path: Vec<&str> = std::iter::once(block.name.as_ref())
+                    .chain(rest[..rest.len() - 1].iter().map(|i| i.name.as_ref()))
                     .collect();
                 self.insert(&path.join("."), rest[rest.len() - 1], a, diags);
             }
@@ -128,7 +144,7 @@ impl<'a> RunDef<'a> {
             diags.push(unknown_block(&b.kind));
             return;
         }
-        if b.kind.name == "launch" {
+        if &*b.kind.name == "launch" {
             match &b.label {
                 Some(label) => self.executor = Some((label.text().to_string(), label.span())),
                 None => diags.push(
@@ -167,7 +183,7 @@ impl<'a> RunDef<'a> {
         self.blocks.insert(path.to_string(), name_span);
         for stmt in &body.stmts {
             match stmt {
-                Stmt::Let(l) => self.lets.push(l.clone()),
+                Stmt::Let(l) => self.lets.push(l),
                 Stmt::Assign(a) => match a.target.as_single() {
                     Some(field) => self.insert(path, field, a, diags),
                     None => diags.push(Diagnostic::error(
@@ -187,14 +203,14 @@ impl<'a> RunDef<'a> {
     }
 
     /// A nested block (`env { ... }`) is itself a field of its parent, for schema checks.
-    fn insert_block_field(&mut self, path: &str, b: &NamedBlock, diags: &mut Vec<Diagnostic>) {
+    fn insert_block_field(&mut self, path: &str, b: &'a NamedBlock, diags: &mut Vec<Diagnostic>) {
         let expr = Expr::new(repro_lang::ast::ExprKind::List(Vec::new()), b.span);
         let def = FieldDef {
             expr: ExprRef::Owned(Box::new(expr)),
             span: b.span,
             name_span: b.kind.span,
         };
-        self.put((path.to_string(), b.kind.name.clone()), def, diags);
+        self.put((block_key(path), Cow::Borrowed(&b.kind.name)), def, diags);
     }
 
     fn insert_source(&mut self, s: &'a Let, diags: &mut Vec<Diagnostic>) {
@@ -204,28 +220,31 @@ impl<'a> RunDef<'a> {
             name_span: s.name.span,
         };
         self.put(
-            ("software.sources".to_string(), s.name.name.clone()),
+            (
+                Cow::Borrowed("software.sources"),
+                Cow::Borrowed(&s.name.name),
+            ),
             def,
             diags,
         );
     }
 
-    fn insert(&mut self, path: &str, field: &Ident, a: &'a Assign, diags: &mut Vec<Diagnostic>) {
+    fn insert(&mut self, path: &str, field: &'a Ident, a: &'a Assign, diags: &mut Vec<Diagnostic>) {
         let def = FieldDef {
             expr: ExprRef::Borrowed(&a.value),
             span: a.span,
             name_span: field.span,
         };
-        self.put((path.to_string(), field.name.clone()), def, diags);
+        self.put((block_key(path), Cow::Borrowed(&field.name)), def, diags);
     }
 
     /// A field written twice in one run is an error pointing at both: silently keeping
     /// the last one would lock a value the author may not have meant. (`extends` is the
     /// way to replace a field, see [`RunDef::extend`].)
-    fn put(&mut self, key: FieldKey, def: FieldDef<'a>, diags: &mut Vec<Diagnostic>) {
+    fn put(&mut self, key: FieldKey<'a>, def: FieldDef<'a>, diags: &mut Vec<Diagnostic>) {
         if let Some(first) = self.fields.get(&key) {
             let name = if key.0.is_empty() {
-                key.1.clone()
+                key.1.to_string()
             } else {
                 format!("{}.{}", key.0, key.1)
             };
@@ -255,7 +274,7 @@ pub fn run_key(name: &StringLit) -> String {
 
 /// The names of a sweep axis, joined (`nodes,global_batch_size`).
 pub fn sweep_names(s: &Sweep) -> String {
-    let names: Vec<&str> = s.names.iter().map(|n| n.name.as_str()).collect();
+    let names: Vec<&str> = s.names.iter().map(|n| n.name.as_ref()).collect();
     names.join(",")
 }
 

@@ -6,12 +6,12 @@ use repro_lang::Diagnostic;
 use crate::run_def::{run_key, with_suggestion, RunDef};
 
 /// Top-level `let`s of every module, in load order (a later one shadows an earlier one).
-pub fn global_lets(modules: &[Module]) -> Vec<Let> {
+pub fn global_lets(modules: &[Module]) -> Vec<&Let> {
     modules
         .iter()
         .flat_map(|m| &m.items)
         .filter_map(|i| match i {
-            Item::Stmt(Stmt::Let(l)) => Some(l.clone()),
+            Item::Stmt(Stmt::Let(l)) => Some(l),
             _ => None,
         })
         .collect()
@@ -24,7 +24,7 @@ pub fn top_level_statements(modules: &[Module]) -> Vec<Diagnostic> {
         .flat_map(|m| &m.items)
         .filter_map(|i| match i {
             Item::Stmt(Stmt::Let(_)) | Item::Use(_) | Item::Run(_) | Item::Rules(_) => None,
-            Item::Stmt(Stmt::Block(b)) if b.kind.name == crate::workload::KEYWORD => None,
+            Item::Stmt(Stmt::Block(b)) if &*b.kind.name == crate::workload::KEYWORD => None,
             Item::Stmt(s) => Some(
                 Diagnostic::error(s.span(), "this statement is not allowed at the top level")
                     .with_help(

@@ -19,13 +19,13 @@ pub type Point = Vec<(String, Value)>;
 pub const MAX_POINTS: usize = 100_000;
 
 /// All points of a run (one empty point when it has no sweep).
-pub fn expand(def: &RunDef<'_>, globals: &[Let]) -> Result<Vec<Point>, Vec<Diagnostic>> {
+pub fn expand(def: &RunDef<'_>, globals: &[&Let]) -> Result<Vec<Point>, Vec<Diagnostic>> {
     let empty = BTreeMap::new();
     let mut ev = Evaluator::new(globals, def, &empty);
     let mut points: Vec<Point> = vec![Vec::new()];
     let mut diags = Vec::new();
     for sweep in &def.sweeps {
-        let names: Vec<String> = sweep.names.iter().map(|n| n.name.clone()).collect();
+        let names: Vec<String> = sweep.names.iter().map(|n| n.name.to_string()).collect();
         match axis(&mut ev, sweep, &names) {
             Ok(values) if points.len().saturating_mul(values.len()) > MAX_POINTS => {
                 let n = points.len().saturating_mul(values.len());

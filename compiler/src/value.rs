@@ -16,17 +16,14 @@ pub enum Value {
     Bool(bool),
     /// A bare or dotted name that is not a variable: `closed`, `mlperf.training.gpt3`.
     Name(String),
-    /// Boxed, as are a `git` source's strings: a quantity is four times the size of the
-    /// other variants, and a list of a million numbers pays for the largest variant (#14).
+    /// Boxed, as is a `git` source: a quantity is four times the size of the other
+    /// variants, and a list of a million numbers pays for the largest variant (#14).
     Quantity(Box<Quantity>),
     List(Vec<Value>),
     /// `{ bert = 10, gpt3 = 3 }`: names are unique (checked when evaluated).
     Record(BTreeMap<String, Value>),
     /// `git(url, ref = ...)`, not yet resolved.
-    Git {
-        url: Box<str>,
-        reference: Box<str>,
-    },
+    Git(Box<crate::git_value::GitValue>),
 }
 
 impl Value {
@@ -41,7 +38,7 @@ impl Value {
             Value::Quantity(q) => format!("{} (`{}`)", q.dimension.describe(), q.lexeme),
             Value::List(_) => "a list".to_string(),
             Value::Record(_) => "a record".to_string(),
-            Value::Git { .. } => "a `git(...)` source".to_string(),
+            Value::Git(_) => "a `git(...)` source".to_string(),
         }
     }
 
@@ -64,7 +61,7 @@ impl Value {
                     .collect();
                 format!("{{{}}}", parts.join(", "))
             }
-            Value::Git { url, reference } => format!("git({url}, ref = {reference})"),
+            Value::Git(g) => format!("git({}, ref = {})", g.url, g.reference),
         }
     }
 

@@ -58,7 +58,7 @@ impl<'m> Workloads<'m> {
     where
         'm: 'a,
     {
-        let key: FieldKey = ("launch".into(), "workload".into());
+        let key: FieldKey<'_> = ("launch".into(), "workload".into());
         let Some(field) = def.fields.get(&key) else {
             return def;
         };
@@ -107,7 +107,7 @@ impl Workloads<'_> {
     /// A diagnostic found in the workload `def` takes (`${context_parallel}` that the run does
     /// not define) also points at the run's `workload = "NAME"`: the run is what lacks it.
     pub fn explain(&self, def: &RunDef<'_>, d: Diagnostic) -> Diagnostic {
-        let key: FieldKey = ("launch".into(), "workload".into());
+        let key: FieldKey<'_> = ("launch".into(), "workload".into());
         let Some(field) = def.fields.get(&key) else {
             return d;
         };
@@ -132,7 +132,7 @@ impl Workloads<'_> {
 
 fn declaration(item: &Item) -> Option<&NamedBlock> {
     match item {
-        Item::Stmt(Stmt::Block(b)) if b.kind.name == KEYWORD => Some(b),
+        Item::Stmt(Stmt::Block(b)) if &*b.kind.name == KEYWORD => Some(b),
         _ => None,
     }
 }

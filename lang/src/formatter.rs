@@ -146,7 +146,7 @@ impl Formatter<'_> {
             Stmt::Derive(s) => format!("derive {} = {}", s.name.name, self.expr(&s.value, depth)),
             Stmt::Assign(s) => format!("{} = {}", s.target.dotted(), self.expr(&s.value, depth)),
             Stmt::Sweep(s) => {
-                let names: Vec<&str> = s.names.iter().map(|n| n.name.as_str()).collect();
+                let names: Vec<&str> = s.names.iter().map(|n| &*n.name).collect();
                 format!(
                     "sweep {} in {}",
                     names.join(", "),
@@ -156,7 +156,7 @@ impl Formatter<'_> {
             Stmt::Clause(c) => format!("{} {}", c.kind.keyword(), self.expr(&c.expr, depth)),
             Stmt::Block(b) => {
                 let header = match &b.label {
-                    None => b.kind.name.clone(),
+                    None => b.kind.name.to_string(),
                     Some(BlockLabel::Ident(i)) => format!("{} {}", b.kind.name, i.name),
                     Some(BlockLabel::Str(s)) => format!("{} {}", b.kind.name, plain(&s.value)),
                 };

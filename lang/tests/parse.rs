@@ -23,7 +23,7 @@ fn block<'m>(stmts: &'m [Stmt], kind: &str) -> &'m [Stmt] {
     stmts
         .iter()
         .find_map(|s| match s {
-            Stmt::Block(b) if b.kind.name == kind => Some(b.body.stmts.as_slice()),
+            Stmt::Block(b) if &*b.kind.name == kind => Some(b.body.stmts.as_slice()),
             _ => None,
         })
         .unwrap_or_else(|| panic!("no block `{kind}`"))
@@ -59,7 +59,7 @@ fn issue_spec_parses_with_units_dotted_names_and_sources() {
         other => panic!("{other:?}"),
     }
     let launch = run.iter().find_map(|s| match s {
-        Stmt::Block(b) if b.kind.name == "launch" => Some(b),
+        Stmt::Block(b) if &*b.kind.name == "launch" => Some(b),
         _ => None,
     });
     assert_eq!(
@@ -73,12 +73,12 @@ fn issue_spec_parses_with_units_dotted_names_and_sources() {
         _ => None,
     });
     let source = source.expect("source statement");
-    assert_eq!(source.name.name, "training");
+    assert_eq!(&*source.name.name, "training");
     match &source.value.kind {
         ExprKind::Call { callee, args } => {
             assert_eq!(callee.dotted(), "git");
             assert_eq!(args.len(), 2);
-            assert_eq!(args[1].name.as_ref().map(|n| n.name.as_str()), Some("ref"));
+            assert_eq!(args[1].name.as_ref().map(|n| &*n.name), Some("ref"));
         }
         other => panic!("{other:?}"),
     }
@@ -96,7 +96,7 @@ fn issue_spec_parses_with_units_dotted_names_and_sources() {
 #[test]
 fn reuse_constructs_parse() {
     let m = parse_fixture("reuse.run");
-    assert!(matches!(&m.items[0], Item::Stmt(Stmt::Let(l)) if l.name.name == "base_nodes"));
+    assert!(matches!(&m.items[0], Item::Stmt(Stmt::Let(l)) if &*l.name.name == "base_nodes"));
     let run = run_body(&m, 1);
     match field(run, "name") {
         ExprKind::Str(s) => {
@@ -150,7 +150,7 @@ fn rule_language_parses() {
         .stmts
         .iter()
         .filter_map(|s| match s {
-            Stmt::Block(b) if b.kind.name == "key" => Some(b),
+            Stmt::Block(b) if &*b.kind.name == "key" => Some(b),
             _ => None,
         })
         .flat_map(|b| b.body.stmts.iter())

@@ -116,20 +116,20 @@ impl Lowerer<'_> {
                 Stmt::Assign(a) => {
                     let name = a.target.as_single().ok_or_else(|| self.error(a.target.span, format!("expected a plain attribute name, found `{}`", a.target.dotted())))?;
                     let value = self.expr(&a.value)?;
-                    if name.name == "when" {
+                    if &*name.name == "when" {
                         set.when = Some(value);
                     } else {
-                        set.attributes.push((name.name.clone(), value));
+                        set.attributes.push((name.name.to_string(), value));
                     }
                 }
                 Stmt::Derive(d) => set.derives.push(self.derive(&d.name.name, &d.value, d.span)?),
                 Stmt::Let(l) => {
-                    if set.state.iter().any(|(n, _)| *n == l.name.name) {
+                    if set.state.iter().any(|(n, _)| n.as_str() == &*l.name.name) {
                         return Err(self.error(l.name.span, format!("state `{}` is declared twice in this rule set", l.name.name)));
                     }
-                    set.state.push((l.name.name.clone(), self.expr(&l.value)?));
+                    set.state.push((l.name.name.to_string(), self.expr(&l.value)?));
                 }
-                Stmt::Block(b) if b.kind.name == "key" => {
+                Stmt::Block(b) if &*b.kind.name == "key" => {
                     let label = b.label.as_ref().ok_or_else(|| self.error(b.span, "expected a log key name after `key`".into()))?;
                     set.keys.push(self.key_rule(label, &b.body, b.span)?);
                 }
@@ -166,7 +166,7 @@ impl Lowerer<'_> {
                     )
                 })?;
                 rule.posts.push(Post {
-                    target: name.name.clone(),
+                    target: name.name.to_string(),
                     expr: self.expr(&a.value)?,
                     text: self.text(a.value.span),
                     pos: self.pos(a.value.span),
@@ -206,7 +206,7 @@ impl Lowerer<'_> {
                 "at_least_one" => Ok(Require::AtLeastOne),
                 _ => Err(expected()),
             },
-            ExprKind::Call { callee, args } => match (callee.dotted().as_str(), args.as_slice()) {
+            ExprKind::Call { callee, args } => match (callee.dotted().as_str(), &args[..]) {
                 ("at_least_one_or", [Arg { name: None, value }]) => match &value.kind {
                     ExprKind::Path(p) => Ok(Require::AtLeastOneOr(p.dotted())),
                     _ => Err(expected()),
@@ -241,8 +241,8 @@ impl Lowerer<'_> {
         for a in args {
             match (&a.name, &a.value.kind) {
                 (None, ExprKind::Path(p)) => source = Some(p.dotted()),
-                (Some(n), ExprKind::Str(s)) if n.name == "by" => by = s.as_plain(),
-                (Some(n), ExprKind::Str(s)) if n.name == "column" => column = s.as_plain(),
+                (Some(n), ExprKind::Str(s)) if &*n.name == "by" => by = s.as_plain(),
+                (Some(n), ExprKind::Str(s)) if &*n.name == "column" => column = s.as_plain(),
                 _ => return Err(expected()),
             }
         }
@@ -266,13 +266,13 @@ impl Lowerer<'_> {
             ExprKind::Bool(b) => Expr::Lit(Value::Bool(*b)),
             ExprKind::Str(s) => Expr::Lit(Value::String(s.as_plain().ok_or_else(|| self.error(e.span, "expected a plain string, found an interpolation".into()))?)),
             ExprKind::List(xs) => Expr::List(xs.iter().map(|x| self.expr(x)).collect::<Result<_, _>>()?),
-            ExprKind::Record(fields) => Expr::Record(fields.iter().map(|f| Ok((f.name.name.clone(), self.expr(&f.value)?))).collect::<Result<_, RulesError>>()?),
+            ExprKind::Record(fields) => Expr::Record(fields.iter().map(|f| Ok((f.name.name.to_string(), self.expr(&f.value)?))).collect::<Result<_, RulesError>>()?),
             // `null`: Python's `None` (the official checker's state defaults)
-            ExprKind::Path(p) if p.segments.len() == 1 && p.segments[0].name == "null" => Expr::Lit(Value::Null),
+            ExprKind::Path(p) if p.segments.len() == 1 && &*p.segments[0].name == "null" => Expr::Lit(Value::Null),
             ExprKind::Path(p) => {
                 let mut segs = p.segments.iter();
-                let first = segs.next().map(|s| Expr::Name(s.name.clone())).ok_or_else(|| self.error(p.span, "expected a name".into()))?;
-                segs.fold(first, |acc, s| Expr::Field(Box::new(acc), s.name.clone()))
+                let first = segs.next().map(|s| Expr::Name(s.name.to_string())).ok_or_else(|| self.error(p.span, "expected a name".into()))?;
+                segs.fold(first, |acc, s| Expr::Field(Box::new(acc), s.name.to_string()))
             }
             ExprKind::Call { callee, args } => {
                 let lowered = args
@@ -284,11 +284,11 @@ impl Lowerer<'_> {
                     .collect::<Result<_, _>>()?;
                 Expr::Call(callee.dotted(), lowered)
             }
-            ExprKind::Field { base, field } => Expr::Field(Box::new(self.expr(base)?), field.name.clone()),
+            ExprKind::Field { base, field } => Expr::Field(Box::new(self.expr(base)?), field.name.to_string()),
             ExprKind::Unary { op: UnaryOp::Neg, operand } => Expr::Neg(Box::new(self.expr(operand)?)),
             ExprKind::Unary { op: UnaryOp::Not, operand } => Expr::Not(Box::new(self.expr(operand)?)),
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs)?,
-            ExprKind::Has { base, field } => Expr::Has(Box::new(self.expr(base)?), field.name.clone()),
+            ExprKind::Has { base, field } => Expr::Has(Box::new(self.expr(base)?), field.name.to_string()),
             ExprKind::If { cond, then, otherwise } => Expr::If(Box::new(self.expr(cond)?), Box::new(self.expr(then)?), Box::new(self.expr(otherwise)?)),
             ExprKind::Paren(inner) => self.expr(inner)?,
         })

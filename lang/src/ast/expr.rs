@@ -27,19 +27,21 @@ pub enum ExprKind {
     /// variant (#14).
     Quantity(Box<Quantity>),
     Bool(bool),
-    Str(StringLit),
+    /// Boxed, as is a path: every expression pays for the largest variant, and a list of
+    /// a million numbers should not pay for a string's parts and span (#14).
+    Str(Box<StringLit>),
     List(Vec<Expr>),
     /// `{ bert = 10, gpt3 = 3 }`: a table of named values, in source order (the
     /// compiler rejects duplicate names).
     Record(Vec<RecordField>),
     /// A (possibly dotted) name: `closed`, `mlperf.training.gpt3`, `value.FID`.
-    Path(Path),
+    Path(Box<Path>),
     /// `callee(args)`: `git(url, ref = "main")`, `seen(init_start)`, `zip([..], [..])`.
     Call {
         /// Boxed, as is the field name of `Field` and `Has`: every expression pays for the
         /// largest variant (#14).
         callee: Box<Path>,
-        args: Vec<Arg>,
+        args: Box<[Arg]>,
     },
     /// `EXPR.NAME` where EXPR is not a plain name, e.g. `last(k).value`.
     Field {

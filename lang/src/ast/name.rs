@@ -5,7 +5,9 @@ use crate::span::Span;
 /// A name such as `nodes` or `opt_base_learning_rate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ident {
-    pub name: String,
+    /// A boxed `str`, not a `String`: an identifier is never extended, and a field's
+    /// statement holds one or two (#14).
+    pub name: Box<str>,
     pub span: Span,
 }
 
@@ -20,7 +22,7 @@ pub struct Path {
 impl Path {
     /// The segments joined with `.`.
     pub fn dotted(&self) -> String {
-        let names: Vec<&str> = self.segments.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = self.segments.iter().map(|s| &*s.name).collect();
         names.join(".")
     }
 

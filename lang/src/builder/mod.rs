@@ -232,7 +232,7 @@ impl<'s> Builder<'s> {
 
     pub(crate) fn ident(&self, pair: P<'_>) -> Ident {
         Ident {
-            name: pair.as_str().to_string(),
+            name: pair.as_str().into(),
             span: self.span(&pair),
         }
     }
