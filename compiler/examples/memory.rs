@@ -135,10 +135,6 @@ fn vm_hwm_kib() -> u64 {
         .expect("VmHWM")
 }
 
-/// The allocator the `repro` binary uses (`src/main.rs`), so the peak is the one `repro check` has.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let case = std::env::args().nth(1).unwrap_or_else(|| "fields".into());
     let load_only = std::env::args().nth(2).is_some_and(|a| a == "--load");
