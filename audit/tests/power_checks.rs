@@ -15,19 +15,6 @@ use std::process::Command;
 use repro_audit::mlperf::package::{check_power, Severity};
 use repro_audit::verify::{verify, Verdict, VerifyOptions};
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
-}
-
 /// What the official package checker says of a submitter folder: (passed, the results its
 /// power warnings reject, whether the benchmark folder "cannot be accepted", crashed).
 fn official(python: &Path, org: &Path, round: &str) -> (bool, BTreeSet<String>, bool, bool) {
@@ -179,13 +166,13 @@ fn power_checks_match_the_official_package_checker() {
     };
     for (name, corrupt) in &cases {
         let org = scratch.path().join(name).join("Lenovo");
-        copy_dir(&r50.join("Lenovo"), &org);
+        mlperf_support::copy_dir(&r50.join("Lenovo"), &org);
         corrupt(&org.join(lenovo_power));
         let bench = org.join("results/SR780aV3-8xB200_SXM_180GB/bert");
         run_case(name, org.clone(), "5.0", &bench);
     }
     let org = scratch.path().join("smc").join("smc-ac-power");
-    copy_dir(&r40.join("smc-ac-power"), &org);
+    mlperf_support::copy_dir(&r40.join("smc-ac-power"), &org);
     let bench = org.join("results/1xSMC-H100-SXM-80GB/resnet");
     run_case("smc-ac-power (published)", org.clone(), "4.0", &bench);
     eprintln!("{}", rows.join("\n"));

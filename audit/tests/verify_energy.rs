@@ -14,19 +14,6 @@ fn shared_round(round: &str) -> Option<PathBuf> {
     Some(f.parent()?.join(format!("mlperf-training-{round}")))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
-}
-
 /// The official summarizer on `root/{*}` (a scratch copy: it writes into the tree).
 fn summarize(python: &Path, root: &Path, round: &str) -> (Output, Option<serde_json::Value>) {
     let out = Command::new(python)
@@ -67,7 +54,7 @@ fn energy_scores_equal_the_official_summarizer() {
             return;
         };
         let scratch = tempfile::tempdir().unwrap();
-        copy_dir(&src.join(org), &scratch.path().join(org));
+        mlperf_support::copy_dir(&src.join(org), &scratch.path().join(org));
         let (out, json) = summarize(&python, scratch.path(), round);
         assert!(
             out.status.success(),
@@ -102,7 +89,7 @@ fn an_empty_power_window_crashes_the_official_tool_not_repro() {
     };
     let scratch = tempfile::tempdir().unwrap();
     let org = scratch.path().join("Lenovo");
-    copy_dir(&src.join("Lenovo"), &org);
+    mlperf_support::copy_dir(&src.join("Lenovo"), &org);
     let bench = org.join("results/SR780aV3-8xB200_SXM_180GB/bert");
     let node = std::fs::read_dir(bench.join("power/result_0"))
         .unwrap()

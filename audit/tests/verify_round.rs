@@ -42,19 +42,6 @@ fn tree_hash(dir: &Path) -> String {
     hex::encode(h.finalize())
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
-}
-
 fn bench<'a>(r: &'a VerifyReport, submitter: &str) -> &'a BenchmarkReport {
     r.benchmarks
         .iter()
@@ -127,7 +114,7 @@ fn derived_round(
         "TooFast",
     ] {
         let org = root.join(name);
-        copy_dir(&azure, &org);
+        mlperf_support::copy_dir(&azure, &org);
         let sys = org.join("systems/ND_H200_v5_n64_nemo.json");
         let text = std::fs::read_to_string(&sys).unwrap().replace(
             "\"submitter\": \"Azure\"",
@@ -434,7 +421,7 @@ fn repeated_seeds_fail_the_seed_check() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures.join("NVIDIA"), &dir.path().join("NVIDIA"));
+    mlperf_support::copy_dir(&fixtures.join("NVIDIA"), &dir.path().join("NVIDIA"));
     let runs = dir.path().join("NVIDIA/results/eos_n64_ngc24.09_nemo/gpt3");
     std::fs::copy(runs.join("result_0.txt"), runs.join("result_1.txt")).unwrap();
     let report = verify(&[dir.path().join("NVIDIA")], &opts()).unwrap();
@@ -489,7 +476,7 @@ fn a_100_mb_line_is_a_finding_not_an_abort() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures.join("NVIDIA"), &dir.path().join("NVIDIA"));
+    mlperf_support::copy_dir(&fixtures.join("NVIDIA"), &dir.path().join("NVIDIA"));
     let runs = dir.path().join("NVIDIA/results/eos_n64_ngc24.09_nemo/gpt3");
     let log = runs.join("result_0.txt");
     let text = std::fs::read(&log).unwrap();

@@ -26,19 +26,6 @@ use repro_audit::verify::{verify, BenchmarkReport, Verdict, VerifyOptions, Verif
 /// The official package checker's last word on a submitter that passes.
 const PACKAGE_OK: &str = "PACKAGE CHECKER FOUND NO ERRORS, SUCCESS";
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
-}
-
 /// The submitter folders of a round: folders holding `results/` or `systems/`, sorted.
 fn submitters(root: &Path) -> Vec<String> {
     let mut out: Vec<String> = std::fs::read_dir(root)
@@ -221,7 +208,7 @@ fn hold_round(python: &Path, root: &Path, round: &str) -> Vec<String> {
         None => tempfile::tempdir().unwrap(),
     };
     let copy = scratch.path().join("round");
-    copy_dir(&root, &copy);
+    mlperf_support::copy_dir(&root, &copy);
     let logs = scratch.path().join("logs");
     std::fs::create_dir_all(&logs).unwrap();
 

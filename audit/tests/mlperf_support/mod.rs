@@ -70,3 +70,17 @@ pub fn result_files(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Copies a folder recursively (a scratch copy for tools that write into their input).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}
