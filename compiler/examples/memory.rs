@@ -10,7 +10,8 @@
 //! cargo run --release -p repro-compiler --example memory -- sizes    # size_of the hot types
 //! ```
 //!
-//! The check is the one `repro check` runs (`Options::validate_only`, `compile_each`): parse,
+//! The check is the one `repro check` runs (`Options::validate_only` and
+//! `discard_unruled_hparams`, `compile_each`): parse,
 //! evaluate every field at every sweep point, check it against the schema and the rules, and
 //! drop each plan once counted. `-- CASE --load` measures `repro_lang::load` alone.
 
@@ -156,6 +157,7 @@ fn main() {
     let opts = Options {
         root: Some(dir.path().to_path_buf()),
         validate_only: true,
+        discard_unruled_hparams: true,
         ..Options::default()
     };
     let start = std::time::Instant::now();

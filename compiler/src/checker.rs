@@ -6,7 +6,7 @@
 //! one, else the schema field of that name (`nodes` -> `hardware.nodes`), else a hyperparameter.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use repro_lang::ast::Let;
@@ -50,7 +50,9 @@ const NOT_RENDERED: &[(&str, &[&str])] = &[
     ("slurm", &["qos"]),
 ];
 
-/// Check one run at one point.
+/// Check one run at one point. With `keep_hparams` (see
+/// [`crate::options::Options::discard_unruled_hparams`]), an hparam not in it is evaluated
+/// and checked, then dropped: it is neither in `groups` nor in `spans`.
 pub fn check(
     def: &RunDef<'_>,
     point: &Point,
@@ -58,13 +60,26 @@ pub fn check(
     sources: &SourceMap,
     root: &Path,
     strict: bool,
+    keep_hparams: Option<&HashSet<String>>,
 ) -> Result<Checked, Vec<Diagnostic>> {
-    let ctx = Ctx { sources, root };
+    let ctx = Ctx {
+        sources,
+        root,
+        keep_hparams,
+    };
     let (def, point_map) = apply_point(def, point);
     let mut ev = Evaluator::new(globals, &def, &point_map);
+    let dropped = match keep_hparams {
+        Some(keep) => def
+            .fields
+            .keys()
+            .filter(|(block, name)| block == "hparams" && !keep.contains(name.as_ref()))
+            .count(),
+        None => 0,
+    };
     let mut out = Checked {
-        // A span per field, and a few that are not fields (the executor).
-        spans: Spans::with_capacity(def.fields.len() + 4),
+        // A span per kept field, and a few that are not fields (the executor).
+        spans: Spans::with_capacity(def.fields.len() - dropped + 4),
         ..Checked::default()
     };
     let mut diags = missing(&def);
@@ -285,6 +300,8 @@ fn missing_gpu(def: &RunDef<'_>) -> Option<Diagnostic> {
 pub(crate) struct Ctx<'a> {
     pub sources: &'a SourceMap,
     pub root: &'a Path,
+    /// The hparams kept once checked; `None`: all of them.
+    pub keep_hparams: Option<&'a HashSet<String>>,
 }
 
 fn check_field(
@@ -310,6 +327,9 @@ fn check_field(
                 .ok_or_else(|| Diagnostic::error(span, format!("unknown block `{b}`")))?;
             if schema.open {
                 let v = any_value(value, span)?;
+                if ctx.keep_hparams.is_some_and(|keep| !keep.contains(name)) {
+                    return Ok(());
+                }
                 return insert(out, schema.group, &[name], v, span);
             }
             (schema.group, schema.fields)
@@ -364,19 +384,8 @@ fn insert(
             }
         };
     }
-    table.insert(path[path.len() - 1].to_string(), v);
-    if compaction_point(table.len()) {
-        crate::btree::compact(table);
-    }
+    crate::btree::insert_compact(table, path[path.len() - 1].to_string(), v);
     Ok(())
-}
-
-/// Whether a table that has just reached `len` entries is rebuilt with full nodes
-/// ([`crate::btree::compact`]): past 4,096 entries, each time it has grown by an eighth to
-/// a quarter, so that most of a large table (420,000 hparams) sits in full nodes (#14).
-/// Each rebuild is linear and their sizes grow geometrically, so the whole stays linear.
-fn compaction_point(len: usize) -> bool {
-    len >= 4096 && len.is_multiple_of(len.next_power_of_two() / 8)
 }
 
 fn source(

@@ -134,6 +134,8 @@ impl<'a> Build<'a> {
         let mut finisher = Finisher::new(self);
         let mut waiting = Vec::new();
         let mut rule_diags = Vec::new();
+        let keep_hparams = (self.opts.validate_only && self.opts.discard_unruled_hparams)
+            .then(|| rules.all_keys());
         for (def, point) in &points {
             let mut c = match check(
                 def,
@@ -142,6 +144,7 @@ impl<'a> Build<'a> {
                 self.sources,
                 self.root,
                 self.opts.strict,
+                keep_hparams.as_ref(),
             ) {
                 Ok(c) => c,
                 Err(d) => {

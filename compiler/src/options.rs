@@ -21,6 +21,13 @@ pub struct Options {
     /// source and read no lock. The plans that come back have no `software.sources` and are
     /// for inspection only, never for locking.
     pub validate_only: bool,
+    /// `repro check`, with [`Options::validate_only`]: every hparam is still evaluated and
+    /// checked (type, control characters, the rule sets), but one that no loaded rule set
+    /// has a `key` rule for is then dropped, not kept in the plan: a check reports and keeps
+    /// no plan, and a 10 MB spec of 420,000 hparams would otherwise hold a table and a span
+    /// index of them beside its syntax tree (#14). The plans that come back lack those
+    /// hparams; only their names are to be used.
+    pub discard_unruled_hparams: bool,
     /// `--allow-outside-root`: `use` imports and files named by fields (`script`) may lie
     /// outside the lock root. A lock that depends on such a file says so
     /// (`outside_root = true` in `[run]`), so that the choice is reviewed with the lock.

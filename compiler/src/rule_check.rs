@@ -126,6 +126,15 @@ impl RuleBook {
             .collect()
     }
 
+    /// Every hparam some loaded rule set has a `key` rule for, whatever it applies to: the
+    /// only hparams [`RuleBook::check`] reads.
+    pub fn all_keys(&self) -> std::collections::HashSet<String> {
+        self.sets
+            .iter()
+            .flat_map(|s| s.keys.iter().map(|k| k.key.clone()))
+            .collect()
+    }
+
     /// The keys the sets that apply to `benchmark` in `division` have rules for.
     pub fn keys(&self, benchmark: &str, division: &str) -> std::collections::BTreeSet<String> {
         let ctx = Dispatch {

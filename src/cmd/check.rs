@@ -31,6 +31,8 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     let opts = Options {
         validate_only: true,
+        // Only plan names are printed (see `check`).
+        discard_unruled_hparams: true,
         strict: args.strict,
         allow_outside_root: args.allow_outside_root,
         ..Options::default()
