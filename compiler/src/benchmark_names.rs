@@ -14,12 +14,12 @@ use crate::run_def::RunDef;
 
 /// The errors for one run (empty when its names are known or no rule set is loaded).
 pub fn check_names(book: &RuleBook, def: &RunDef<'_>) -> Vec<Diagnostic> {
-    let field = |name: &'static str| def.fields.get(&("".into(), name.into()));
+    let field = |name: &'static str| def.fields.get(&("", name));
     let (Some(benchmark), Some(division)) = (field("benchmark"), field("division")) else {
         return Vec::new();
     };
     let (Some(benchmark_name), Some(division_name)) =
-        (literal(&benchmark.expr), literal(&division.expr))
+        (literal(benchmark.expr()), literal(division.expr()))
     else {
         return Vec::new();
     };
@@ -38,7 +38,7 @@ pub fn check_names(book: &RuleBook, def: &RunDef<'_>) -> Vec<Diagnostic> {
             short,
             &division_name,
             &known,
-            benchmark.expr.span,
+            benchmark.value_span(),
         )];
     }
     if division_name != "closed" {
@@ -47,7 +47,7 @@ pub fn check_names(book: &RuleBook, def: &RunDef<'_>) -> Vec<Diagnostic> {
     let keys = book.keys(short, &division_name);
     def.fields
         .iter()
-        .filter(|((block, name), _)| block == "hparams" && !keys.contains(name.as_ref()))
+        .filter(|((block, name), _)| *block == "hparams" && !keys.contains(*name))
         .filter_map(|((_, name), fdef)| {
             let near = keys
                 .iter()
@@ -55,7 +55,7 @@ pub fn check_names(book: &RuleBook, def: &RunDef<'_>) -> Vec<Diagnostic> {
                 .min_by_key(|k| strsim::levenshtein(name, k))?;
             Some(
                 Diagnostic::error(
-                    fdef.name_span,
+                    fdef.name_span(),
                     format!(
                         "the closed-division rules of `{short}` do not know the hparam `{name}`"
                     ),

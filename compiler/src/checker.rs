@@ -15,9 +15,8 @@ use repro_lang::{Diagnostic, SourceMap, Span};
 use crate::convert::{any_value, convert, env_value, spec_dir};
 use crate::evaluator::{type_error, Evaluator};
 use crate::executor_kind::ExecutorKind;
-use crate::expr_ref::ExprRef;
 use crate::lockfile::{Group, LockValue, Table};
-use crate::run_def::{with_suggestion, FieldKey, RunDef};
+use crate::run_def::{with_suggestion, FieldKey, OwnedField, RunDef};
 use crate::schema::{block_schema, field, BLOCKS, EXECUTORS, RUN_FIELDS};
 use crate::source_ref::SourceRef;
 use crate::spans::Spans;
@@ -73,7 +72,7 @@ pub fn check(
         Some(keep) => def
             .fields
             .keys()
-            .filter(|(block, name)| block == "hparams" && !keep.contains(name.as_ref()))
+            .filter(|(block, name)| *block == "hparams" && !keep.contains(*name))
             .count(),
         None => 0,
     };
@@ -87,8 +86,8 @@ pub fn check(
         Ok(name) => out.name = name,
         Err(d) => diags.push(d),
     }
-    for (key, fdef) in &def.fields {
-        let value = match ev.field(key) {
+    for (key, fdef) in def.fields.iter() {
+        let value = match ev.field(&key) {
             Some(Ok(v)) => v,
             Some(Err(d)) => {
                 diags.push(d);
@@ -96,11 +95,11 @@ pub fn check(
             }
             None => continue,
         };
-        if let Some(d) = control_char(key, &value, fdef.expr.span) {
+        if let Some(d) = control_char(&key, &value, fdef.value_span()) {
             diags.push(d);
             continue;
         }
-        match check_field(key, value, fdef, &ctx, &mut out) {
+        match check_field(&key, value, fdef, &ctx, &mut out) {
             Ok(()) => {}
             Err(d) => diags.push(d),
         }
@@ -171,19 +170,11 @@ fn apply_point<'a>(
     }
     // The sweeps are expanded already; copying their lists for every point would make a
     // large sweep quadratic in memory traffic.
-    let mut def = RunDef {
-        name: original.name.clone(),
-        key: original.key.clone(),
-        fields: original.fields.clone(),
-        blocks: original.blocks.clone(),
-        executor: original.executor.clone(),
-        lets: original.lets.clone(),
-        sweeps: Vec::new(),
-    };
+    let mut def = original.with_fields(original.fields.clone());
     let mut vars = BTreeMap::new();
     for (name, value) in point {
         vars.insert(name.clone(), value.clone());
-        let key = target_key(&def, name);
+        let block = target_block(&def, name);
         let span = original
             .sweeps
             .iter()
@@ -200,29 +191,31 @@ fn apply_point<'a>(
                 })),
                 span,
             );
-            let fdef = crate::run_def::FieldDef {
-                expr: ExprRef::Owned(Box::new(expr)),
+            let fdef = crate::run_def::FieldDef::Owned(std::rc::Rc::new(OwnedField {
+                name: name.clone(),
+                expr,
                 span,
                 name_span: span,
-            };
-            def.fields.insert(key, fdef);
+            }));
+            def.fields.insert(block.into(), fdef);
         }
     }
     (Cow::Owned(def), vars)
 }
 
-fn target_key<'a>(def: &RunDef<'a>, name: &str) -> FieldKey<'a> {
-    if let Some(k) = def.fields.keys().find(|(_, f)| f == name) {
-        return k.clone();
+/// The block of the field a sweep variable sets (see the module doc).
+fn target_block(def: &RunDef<'_>, name: &str) -> String {
+    if let Some((block, _)) = def.fields.keys().find(|(_, f)| *f == name) {
+        return block.to_string();
     }
     if RUN_FIELDS.iter().any(|f| f.name == name) {
-        return ("".into(), name.to_string().into());
+        return String::new();
     }
-    let block = BLOCKS
+    BLOCKS
         .iter()
         .find(|b| b.fields.iter().any(|f| f.name == name))
-        .map_or("hparams", |b| b.name);
-    (block.into(), name.to_string().into())
+        .map_or("hparams", |b| b.name)
+        .to_string()
 }
 
 /// Missing blocks and required fields, pointing at the run name or the block.
@@ -230,7 +223,7 @@ fn missing(def: &RunDef<'_>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let (run, span) = (&def.key, def.name.span);
     for f in RUN_FIELDS.iter().filter(|f| f.required) {
-        if !def.fields.contains_key(&("".into(), f.name.into())) {
+        if !def.fields.contains_key(&("", f.name)) {
             diags.push(
                 Diagnostic::error(span, format!("missing field `{}` in run `{}`", f.name, run))
                     .with_help(format!(
@@ -253,7 +246,7 @@ fn missing(def: &RunDef<'_>) -> Vec<Diagnostic> {
             continue;
         };
         for f in b.fields.iter().filter(|f| f.required) {
-            if !def.fields.contains_key(&(b.name.into(), f.name.into())) {
+            if !def.fields.contains_key(&(b.name, f.name)) {
                 diags.push(
                     Diagnostic::error(
                         block_span,
@@ -277,13 +270,13 @@ fn missing(def: &RunDef<'_>) -> Vec<Diagnostic> {
 /// written as a literal): a GPU run without a pinned model would skip the preflight's most
 /// important check silently.
 fn missing_gpu(def: &RunDef<'_>) -> Option<Diagnostic> {
-    let hw = |name: &'static str| def.fields.get(&("hardware".into(), name.into()));
+    let hw = |name: &'static str| def.fields.get(&("hardware", name));
     if hw("gpu").is_some() {
         return None;
     }
     let per_node = hw("gpus_per_node")?;
     if matches!(
-        per_node.expr.kind,
+        per_node.expr().kind,
         repro_lang::ast::ExprKind::Int { value: 0, .. }
     ) {
         return None;
@@ -291,7 +284,7 @@ fn missing_gpu(def: &RunDef<'_>) -> Option<Diagnostic> {
     let span = def.blocks.get("hardware").copied().unwrap_or(def.name.span);
     Some(
         Diagnostic::error(span, "missing field `gpu` in `hardware`")
-            .with_label(per_node.span, "required because this run uses GPUs")
+            .with_label(per_node.span(), "required because this run uses GPUs")
             .with_help("add `gpu = ...` inside `hardware { }` (a string, e.g. `\"NVIDIA H100-SXM5-80GB\"`), or set `gpus_per_node = 0` for a CPU-only run"),
     )
 }
@@ -311,8 +304,8 @@ fn check_field(
     ctx: &Ctx<'_>,
     out: &mut Checked,
 ) -> Result<(), Diagnostic> {
-    let span = fdef.expr.span;
-    let (block, name) = (key.0.as_ref(), key.1.as_ref());
+    let span = fdef.value_span();
+    let (block, name) = (key.0, key.1);
     if block == "software.sources" {
         return source(name, value, span, ctx.sources, out);
     }
@@ -341,7 +334,10 @@ fn check_field(
         } else {
             format!("`{block}`")
         };
-        let d = Diagnostic::error(fdef.name_span, format!("unknown field `{name}` in {place}"));
+        let d = Diagnostic::error(
+            fdef.name_span(),
+            format!("unknown field `{name}` in {place}"),
+        );
         return Err(match crate::schema::home_block(name) {
             Some(home) => d.with_help(format!("`{name}` belongs in the `{home}` block")),
             None => with_suggestion(d, name, fields.iter().map(|f| f.name)),
@@ -431,10 +427,10 @@ fn executor(def: &RunDef<'_>, out: &mut Checked, diags: &mut Vec<Diagnostic>) {
         .find(|(e, _)| e == exec)
         .map_or(&[][..], |(_, fields)| *fields);
     for f in ignored {
-        if let Some(fdef) = def.fields.get(&("launch".into(), (*f).into())) {
+        if let Some(fdef) = def.fields.get(&("launch", *f)) {
             diags.push(
                 Diagnostic::error(
-                    fdef.name_span,
+                    fdef.name_span(),
                     format!("the `{exec}` executor does not use `launch.{f}`"),
                 )
                 .with_label(*span, format!("the executor is `{exec}`"))

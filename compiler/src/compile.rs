@@ -194,9 +194,7 @@ impl<'a> Build<'a> {
             };
             // One shared definition per run: a 100,000-point sweep must not hold 100,000
             // copies of the run's syntax tree (its sweep lists included).
-            let mut def = workloads.apply(def, diags);
-            def.compact();
-            let def = Rc::new(def);
+            let def = Rc::new(workloads.apply(def, diags));
             match expand(&def, globals) {
                 Ok(ps) => points.extend(ps.into_iter().map(|p| (Rc::clone(&def), p))),
                 Err(d) => diags.extend(d),

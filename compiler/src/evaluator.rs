@@ -41,7 +41,7 @@ pub struct Evaluator<'a> {
 struct Index<'a> {
     lets: HashMap<&'a str, &'a Let>,
     globals: HashMap<&'a str, &'a Let>,
-    fields: HashMap<&'a str, &'a FieldKey<'a>>,
+    fields: HashMap<&'a str, FieldKey<'a>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -71,7 +71,7 @@ impl<'a> Evaluator<'a> {
             // is one (its block is `""`), else the first block field of that name.
             let mut fields = HashMap::new();
             for key in def.fields.keys() {
-                fields.entry(key.1.as_ref()).or_insert(key);
+                fields.entry(key.1).or_insert(key);
             }
             Index {
                 lets: by_name(&def.lets),
@@ -86,8 +86,8 @@ impl<'a> Evaluator<'a> {
     pub fn field(&mut self, key: &FieldKey<'_>) -> Option<EvalResult> {
         let def = self.def.fields.get(key)?;
         let memo_key = format!("field:{}.{}", key.0, key.1);
-        let keep = self.referenced.contains(key.1.as_ref());
-        Some(self.memoized(memo_key, &def.expr, def.span, keep))
+        let keep = self.referenced.contains(key.1);
+        Some(self.memoized(memo_key, def.expr(), def.span(), keep))
     }
 
     /// Evaluate an expression.
@@ -194,7 +194,7 @@ impl<'a> Evaluator<'a> {
     /// The run field with this bare name: a run-level field first, else the first block
     /// field of that name (keys are sorted, so the choice is stable).
     fn field_by_name(&mut self, name: &str) -> Option<FieldKey<'a>> {
-        self.index().fields.get(name).map(|&key| key.clone())
+        self.index().fields.get(name).copied()
     }
 
     fn memoized(&mut self, key: String, expr: &Expr, span: Span, keep: bool) -> EvalResult {
@@ -232,7 +232,7 @@ impl<'a> Evaluator<'a> {
         let known: Vec<&str> = (self.point.keys().map(String::as_str))
             .chain(self.def.lets.iter().map(|l| l.name.name.as_ref()))
             .chain(self.globals.iter().map(|l| l.name.name.as_ref()))
-            .chain(self.def.fields.keys().map(|(_, f)| f.as_ref()))
+            .chain(self.def.fields.keys().map(|(_, f)| f))
             .collect();
         crate::run_def::with_suggestion(
             Diagnostic::error(

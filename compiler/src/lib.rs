@@ -36,7 +36,7 @@ pub mod convert;
 pub mod drift;
 pub mod evaluator;
 pub mod executor_kind;
-pub mod expr_ref;
+pub mod field_table;
 pub mod git_resolver;
 pub mod git_value;
 pub mod hash;

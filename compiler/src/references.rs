@@ -16,7 +16,7 @@ pub fn referenced_names(globals: &[&Let], def: &RunDef<'_>) -> HashSet<String> {
     let mut names = HashSet::new();
     string(&def.name, &mut names);
     let lets = globals.iter().chain(&def.lets).map(|&l| &l.value);
-    let fields = def.fields.values().map(|f| &*f.expr);
+    let fields = def.fields.values().map(|f| f.expr());
     let sweeps = def.sweeps.iter().map(|s| &s.values);
     for e in lets.chain(fields).chain(sweeps) {
         expr(e, &mut names);

@@ -6,42 +6,116 @@
 //! and lets `b`'s entries replace those with the same key, so an override is one line.
 //! Expressions are not evaluated here: a parent's `"${nodes}"` sees the child's `nodes`.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use repro_lang::ast::{
-    Assign, Block, Expr, Ident, Let, NamedBlock, Run, Stmt, StrPart, StringLit, Sweep,
+    Assign, Block, Expr, ExprKind, Ident, Let, NamedBlock, Run, Stmt, StrPart, StringLit, Sweep,
 };
 use repro_lang::{Diagnostic, Span};
 
-use crate::expr_ref::ExprRef;
+use crate::field_table::FieldTable;
 use crate::schema::{block_schema, suggest, BLOCKS, RUN_FIELDS};
 
-/// The key of a field: block path (`""` for the run itself) and field name. Both borrow
-/// where they can (a schema block name, a name in the syntax tree): two heap blocks per
-/// field were some 27 MB for 420,000 hparams (#14).
-pub type FieldKey<'a> = (Cow<'a, str>, Cow<'a, str>);
+/// The key of a field: block path (`""` for the run itself) and field name.
+pub type FieldKey<'k> = (&'k str, &'k str);
 
-/// A block path as a key: the schema's own name when it is one (no copy).
-fn block_key(path: &str) -> Cow<'static, str> {
-    const OTHER: &[&str] = &["", "software.sources", "launch.env"];
-    BLOCKS
-        .iter()
-        .map(|b| b.name)
-        .chain(OTHER.iter().copied())
-        .find(|b| *b == path)
-        .map_or_else(|| Cow::Owned(path.to_string()), Cow::Borrowed)
+/// A block path shared by the fields of a block: the table holds one `Rc` per field, not
+/// one string (#14).
+fn block_key(paths: &mut Vec<Rc<str>>, path: &str) -> Rc<str> {
+    if let Some(p) = paths.iter().find(|p| &***p == path) {
+        return Rc::clone(p);
+    }
+    let p: Rc<str> = Rc::from(path);
+    paths.push(Rc::clone(&p));
+    p
 }
 
-/// One field as written: the expression and where it was written.
+/// The value of a nested block's own field (`env { }` in `launch`): nothing.
+static EMPTY_LIST: Expr = Expr {
+    kind: ExprKind::List(Vec::new()),
+    span: Span {
+        file: repro_lang::FileId(0),
+        start: 0,
+        end: 0,
+    },
+};
+
+/// One field as written: where in the syntax tree, so that a table of 420,000 of them is
+/// two words a field (#14). The name, the expression and the spans are read from there.
 #[derive(Debug, Clone)]
-pub struct FieldDef<'a> {
-    /// Borrowed from the syntax tree: a copy would double a large spec (#14).
-    pub expr: ExprRef<'a>,
-    /// The whole `name = value` statement.
+pub enum FieldDef<'a> {
+    /// `name = value`, or a dotted `block.name = value` at run level.
+    Assign(&'a Assign),
+    /// `source NAME = value` in `software`.
+    Source(&'a Let),
+    /// A nested block (`env { ... }`): a field of its parent, for schema checks.
+    Block(&'a NamedBlock),
+    /// A field the compiler writes itself (a sweep variable's override).
+    Owned(Rc<OwnedField>),
+}
+
+/// See [`FieldDef::Owned`].
+#[derive(Debug)]
+pub struct OwnedField {
+    pub name: String,
+    pub expr: Expr,
     pub span: Span,
-    /// The field name.
     pub name_span: Span,
+}
+
+impl FieldDef<'_> {
+    /// The field name: the last segment of a dotted assignment.
+    pub fn name(&self) -> &str {
+        match self {
+            FieldDef::Assign(a) => last_segment(a).map_or("", |i| &i.name),
+            FieldDef::Source(l) => &l.name.name,
+            FieldDef::Block(b) => &b.kind.name,
+            FieldDef::Owned(o) => &o.name,
+        }
+    }
+
+    /// The expression (an empty list for a nested block).
+    pub fn expr(&self) -> &Expr {
+        match self {
+            FieldDef::Assign(a) => &a.value,
+            FieldDef::Source(l) => &l.value,
+            FieldDef::Block(_) => &EMPTY_LIST,
+            FieldDef::Owned(o) => &o.expr,
+        }
+    }
+
+    /// Where the value was written (the whole block for a nested block).
+    pub fn value_span(&self) -> Span {
+        match self {
+            FieldDef::Block(b) => b.span,
+            other => other.expr().span,
+        }
+    }
+
+    /// The whole `name = value` statement.
+    pub fn span(&self) -> Span {
+        match self {
+            FieldDef::Assign(a) => a.span,
+            FieldDef::Source(l) => l.span,
+            FieldDef::Block(b) => b.span,
+            FieldDef::Owned(o) => o.span,
+        }
+    }
+
+    /// The field name.
+    pub fn name_span(&self) -> Span {
+        match self {
+            FieldDef::Assign(a) => last_segment(a).map_or(a.span, |i| i.span),
+            FieldDef::Source(l) => l.name.span,
+            FieldDef::Block(b) => b.kind.span,
+            FieldDef::Owned(o) => o.name_span,
+        }
+    }
+}
+
+fn last_segment(a: &Assign) -> Option<&Ident> {
+    a.target.segments.last()
 }
 
 /// A run with `extends` applied; not evaluated.
@@ -51,7 +125,7 @@ pub struct RunDef<'a> {
     pub name: StringLit,
     /// The name as written with `${...}` kept: what `extends` and messages refer to.
     pub key: String,
-    pub fields: BTreeMap<FieldKey<'a>, FieldDef<'a>>,
+    pub fields: FieldTable<'a>,
     /// Blocks that were written (block path -> span of its name), for "missing" errors.
     pub blocks: BTreeMap<String, Span>,
     /// `launch slurm { }`: the executor label and its span.
@@ -59,6 +133,11 @@ pub struct RunDef<'a> {
     /// Borrowed from the syntax tree, as the fields are.
     pub lets: Vec<&'a Let>,
     pub sweeps: Vec<Sweep>,
+    /// While the run's body is read: its fields in the order written, sorted into
+    /// `fields` by [`RunDef::seal`].
+    pending: Vec<(Rc<str>, FieldDef<'a>)>,
+    /// The block paths of `pending` (see [`block_key`]).
+    paths: Vec<Rc<str>>,
 }
 
 impl<'a> RunDef<'a> {
@@ -67,22 +146,76 @@ impl<'a> RunDef<'a> {
         let mut def = RunDef {
             name: run.name.clone(),
             key: run_key(&run.name),
-            fields: BTreeMap::new(),
+            fields: FieldTable::new(),
             blocks: BTreeMap::new(),
             executor: None,
             lets: Vec::new(),
             sweeps: Vec::new(),
+            pending: Vec::new(),
+            paths: Vec::new(),
         };
         def.collect_run_body(&run.body, diags);
+        def.seal(diags);
         def
     }
 
-    /// Rebuild the field table with full B-tree nodes. Inserted one at a time, in key order
-    /// as a block's fields mostly come, the table's nodes stay about half full: some 180
-    /// bytes a field where a table built from its sorted entries needs about 100 (#14).
-    /// [`crate::btree::compact`] does it without a second copy of the table.
-    pub fn compact(&mut self) {
-        crate::btree::compact(&mut self.fields);
+    /// A copy of this run with other fields (a sweep point's overrides).
+    pub fn with_fields(&self, fields: FieldTable<'a>) -> RunDef<'a> {
+        RunDef {
+            name: self.name.clone(),
+            key: self.key.clone(),
+            fields,
+            blocks: self.blocks.clone(),
+            executor: self.executor.clone(),
+            lets: self.lets.clone(),
+            sweeps: Vec::new(),
+            pending: Vec::new(),
+            paths: Vec::new(),
+        }
+    }
+
+    /// The fields of a `workload` body (see [`crate::workload`]): read as if they were
+    /// this run's `launch` block, alone.
+    pub fn workload_fields(
+        &self,
+        body: &'a Block,
+        name_span: Span,
+        diags: &mut Vec<Diagnostic>,
+    ) -> FieldTable<'a> {
+        let mut w = self.with_fields(FieldTable::new());
+        w.collect_block("launch", body, name_span, diags);
+        w.seal(diags);
+        w.fields
+    }
+
+    /// Sort the fields read so far into `fields`. A field written twice in one run is an
+    /// error pointing at both: silently keeping the last one would lock a value the author
+    /// may not have meant. (`extends` is the way to replace a field, see
+    /// [`RunDef::extend`].)
+    fn seal(&mut self, diags: &mut Vec<Diagnostic>) {
+        let (table, duplicates) = FieldTable::from_entries(std::mem::take(&mut self.pending));
+        self.paths = Vec::new();
+        for d in duplicates {
+            let name = if d.block.is_empty() {
+                d.later.name().to_string()
+            } else {
+                format!("{}.{}", d.block, d.later.name())
+            };
+            diags.push(
+                Diagnostic::error(d.later.name_span(), format!("field `{name}` is set twice"))
+                    .with_label(d.first.name_span(), "first set here")
+                    .with_help(
+                        "keep one of the two (a run that `extends` another may replace its fields)",
+                    ),
+            );
+        }
+        self.fields.overlay(table);
+    }
+
+    /// Room in `pending` for a block's statements, so that a block of 420,000 fields is
+    /// not copied as the vector doubles (#14).
+    fn reserve(&mut self, body: &Block) {
+        self.pending.reserve(body.stmts.len());
     }
 
     /// `self` over `parent`: every field, block, let and sweep axis of `self` replaces the
@@ -91,7 +224,7 @@ impl<'a> RunDef<'a> {
         let mut out = parent.clone();
         out.name = self.name;
         out.key = self.key;
-        out.fields.extend(self.fields);
+        out.fields.overlay(self.fields);
         out.blocks.extend(self.blocks);
         if self.executor.is_some() {
             out.executor = self.executor;
@@ -106,6 +239,7 @@ impl<'a> RunDef<'a> {
     }
 
     fn collect_run_body(&mut self, body: &'a Block, diags: &mut Vec<Diagnostic>) {
+        self.reserve(body);
         for stmt in &body.stmts {
             match stmt {
                 Stmt::Let(l) => self.lets.push(l),
@@ -123,7 +257,7 @@ impl<'a> RunDef<'a> {
         match segs.as_slice() {
             [field] => {
                 if is_run_field(&field.name) {
-                    self.insert("", field, a, diags);
+                    self.insert("", a);
                 } else {
                     diags.push(unknown_run_field(field));
                 }
@@ -132,7 +266,7 @@ impl<'a> RunDef<'a> {
                 let path: Vec<&str> = std::iter::once(block.name.as_ref())
                     .chain(rest[..rest.len() - 1].iter().map(|i| i.name.as_ref()))
                     .collect();
-                self.insert(&path.join("."), rest[rest.len() - 1], a, diags);
+                self.insert(&path.join("."), a);
             }
             [block, ..] => diags.push(unknown_block(block)),
             [] => {}
@@ -161,17 +295,6 @@ impl<'a> RunDef<'a> {
         self.collect_block(&b.kind.name, &b.body, b.kind.span, diags);
     }
 
-    /// The body of a `workload "NAME" { }` declaration, read as if it were the run's
-    /// `launch` block (see [`crate::workload`]).
-    pub fn collect_launch_body(
-        &mut self,
-        body: &'a Block,
-        name_span: Span,
-        diags: &mut Vec<Diagnostic>,
-    ) {
-        self.collect_block("launch", body, name_span, diags);
-    }
-
     /// `name_span` (the block's name) is where "missing field" errors for it point.
     fn collect_block(
         &mut self,
@@ -181,20 +304,21 @@ impl<'a> RunDef<'a> {
         diags: &mut Vec<Diagnostic>,
     ) {
         self.blocks.insert(path.to_string(), name_span);
+        self.reserve(body);
         for stmt in &body.stmts {
             match stmt {
                 Stmt::Let(l) => self.lets.push(l),
                 Stmt::Assign(a) => match a.target.as_single() {
-                    Some(field) => self.insert(path, field, a, diags),
+                    Some(_) => self.insert(path, a),
                     None => diags.push(Diagnostic::error(
                         a.target.span,
                         format!("a dotted name is not allowed inside `{path}`"),
                     )),
                 },
-                Stmt::Source(s) if path == "software" => self.insert_source(s, diags),
+                Stmt::Source(s) if path == "software" => self.insert_source(s),
                 Stmt::Block(b) if b.label.is_none() => {
                     let sub = format!("{path}.{}", b.kind.name);
-                    self.insert_block_field(path, b, diags);
+                    self.insert_block_field(path, b);
                     self.collect_block(&sub, &b.body, b.kind.span, diags);
                 }
                 other => diags.push(not_allowed(other.span(), &format!("`{path}`"))),
@@ -203,63 +327,22 @@ impl<'a> RunDef<'a> {
     }
 
     /// A nested block (`env { ... }`) is itself a field of its parent, for schema checks.
-    fn insert_block_field(&mut self, path: &str, b: &'a NamedBlock, diags: &mut Vec<Diagnostic>) {
-        let expr = Expr::new(repro_lang::ast::ExprKind::List(Vec::new()), b.span);
-        let def = FieldDef {
-            expr: ExprRef::Owned(Box::new(expr)),
-            span: b.span,
-            name_span: b.kind.span,
-        };
-        self.put((block_key(path), Cow::Borrowed(&b.kind.name)), def, diags);
+    fn insert_block_field(&mut self, path: &str, b: &'a NamedBlock) {
+        self.put(path, FieldDef::Block(b));
     }
 
-    fn insert_source(&mut self, s: &'a Let, diags: &mut Vec<Diagnostic>) {
-        let def = FieldDef {
-            expr: ExprRef::Borrowed(&s.value),
-            span: s.span,
-            name_span: s.name.span,
-        };
-        self.put(
-            (
-                Cow::Borrowed("software.sources"),
-                Cow::Borrowed(&s.name.name),
-            ),
-            def,
-            diags,
-        );
+    fn insert_source(&mut self, s: &'a Let) {
+        self.put("software.sources", FieldDef::Source(s));
     }
 
-    fn insert(&mut self, path: &str, field: &'a Ident, a: &'a Assign, diags: &mut Vec<Diagnostic>) {
-        let def = FieldDef {
-            expr: ExprRef::Borrowed(&a.value),
-            span: a.span,
-            name_span: field.span,
-        };
-        self.put((block_key(path), Cow::Borrowed(&field.name)), def, diags);
+    fn insert(&mut self, path: &str, a: &'a Assign) {
+        self.put(path, FieldDef::Assign(a));
     }
 
-    /// A field written twice in one run is an error pointing at both: silently keeping
-    /// the last one would lock a value the author may not have meant. (`extends` is the
-    /// way to replace a field, see [`RunDef::extend`].)
-    fn put(&mut self, key: FieldKey<'a>, def: FieldDef<'a>, diags: &mut Vec<Diagnostic>) {
-        if let Some(first) = self.fields.get(&key) {
-            let name = if key.0.is_empty() {
-                key.1.to_string()
-            } else {
-                format!("{}.{}", key.0, key.1)
-            };
-            diags.push(
-                Diagnostic::error(def.name_span, format!("field `{name}` is set twice"))
-                    .with_label(first.name_span, "first set here")
-                    .with_help(
-                        "keep one of the two (a run that `extends` another may replace its fields)",
-                    ),
-            );
-            return;
-        }
-        // Filled one field at a time, a table of 420,000 hparams would reach some 190 bytes
-        // a field before `compact` (#14).
-        crate::btree::insert_compact(&mut self.fields, key, def);
+    /// Duplicates are reported by [`RunDef::seal`].
+    fn put(&mut self, path: &str, def: FieldDef<'a>) {
+        let block = block_key(&mut self.paths, path);
+        self.pending.push((block, def));
     }
 }
 

@@ -58,12 +58,12 @@ impl<'m> Workloads<'m> {
     where
         'm: 'a,
     {
-        let key: FieldKey<'_> = ("launch".into(), "workload".into());
+        let key: FieldKey<'_> = ("launch", "workload");
         let Some(field) = def.fields.get(&key) else {
             return def;
         };
-        let span = field.expr.span;
-        let ExprKind::Str(lit) = &field.expr.kind else {
+        let span = field.value_span();
+        let ExprKind::Str(lit) = &field.expr().kind else {
             diags.push(not_literal(span));
             return def;
         };
@@ -92,13 +92,9 @@ impl<'m> Workloads<'m> {
             diags.push(d);
             return def;
         };
-        let mut from_workload = def.clone();
-        from_workload.fields.clear();
-        from_workload.collect_launch_body(&block.body, block.kind.span, diags);
+        let from_workload = def.workload_fields(&block.body, block.kind.span, diags);
         let mut out = def;
-        for (key, fdef) in from_workload.fields {
-            out.fields.entry(key).or_insert(fdef);
-        }
+        out.fields.underlay(from_workload);
         out
     }
 }
@@ -107,11 +103,11 @@ impl Workloads<'_> {
     /// A diagnostic found in the workload `def` takes (`${context_parallel}` that the run does
     /// not define) also points at the run's `workload = "NAME"`: the run is what lacks it.
     pub fn explain(&self, def: &RunDef<'_>, d: Diagnostic) -> Diagnostic {
-        let key: FieldKey<'_> = ("launch".into(), "workload".into());
+        let key: FieldKey<'_> = ("launch", "workload");
         let Some(field) = def.fields.get(&key) else {
             return d;
         };
-        let ExprKind::Str(lit) = &field.expr.kind else {
+        let ExprKind::Str(lit) = &field.expr().kind else {
             return d;
         };
         let Some(block) = lit.as_plain().and_then(|n| self.by_name.get(&n)) else {
@@ -124,7 +120,7 @@ impl Workloads<'_> {
             return d;
         }
         d.with_label(
-            field.expr.span,
+            field.value_span(),
             format!("run `{}` takes this workload here", def.key),
         )
     }
