@@ -104,7 +104,7 @@ fn unknown_benchmark(
 fn literal(expr: &Expr) -> Option<String> {
     match &expr.kind {
         ExprKind::Path(p) => Some(
-            p.segments
+            p.segments()
                 .iter()
                 .map(|s| s.name.as_ref())
                 .collect::<Vec<_>>()

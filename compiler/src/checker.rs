@@ -99,7 +99,7 @@ pub fn check(
             diags.push(d);
             continue;
         }
-        match check_field(&key, value, fdef, &ctx, &mut out) {
+        match check_field(&key, value, &fdef, &ctx, &mut out) {
             Ok(()) => {}
             Err(d) => diags.push(d),
         }
@@ -182,13 +182,12 @@ fn apply_point<'a>(
             .map(|s| s.span);
         if let Some(span) = span {
             let expr = repro_lang::ast::Expr::new(
-                repro_lang::ast::ExprKind::Path(Box::new(repro_lang::ast::Path {
-                    segments: Box::new([repro_lang::ast::Ident {
+                repro_lang::ast::ExprKind::Path(Box::new(repro_lang::ast::Path::single(
+                    repro_lang::ast::Ident {
                         name: name.as_str().into(),
                         span,
-                    }]),
-                    span,
-                })),
+                    },
+                ))),
                 span,
             );
             let fdef = crate::run_def::FieldDef::Owned(std::rc::Rc::new(OwnedField {
@@ -197,7 +196,7 @@ fn apply_point<'a>(
                 span,
                 name_span: span,
             }));
-            def.fields.insert(block.into(), fdef);
+            def.fields.insert(&block, fdef);
         }
     }
     (Cow::Owned(def), vars)

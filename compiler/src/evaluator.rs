@@ -178,10 +178,10 @@ impl<'a> Evaluator<'a> {
             return Ok(v.clone());
         }
         if let Some(&l) = self.index().lets.get(name) {
-            return self.memoized(format!("let:{name}"), &l.value, l.span, true);
+            return self.memoized(format!("let:{name}"), &l.value, l.span(), true);
         }
         if let Some(&l) = self.index().globals.get(name) {
-            return self.memoized(format!("global:{name}"), &l.value, l.span, true);
+            return self.memoized(format!("global:{name}"), &l.value, l.span(), true);
         }
         match self.field_by_name(name) {
             Some(key) => self
@@ -250,7 +250,7 @@ impl<'a> Evaluator<'a> {
             "zip" => self.zip(args, span),
             "whole" => self.whole(args, span),
             other => Err(
-                Diagnostic::error(callee.span, format!("unknown function `{other}`"))
+                Diagnostic::error(callee.span(), format!("unknown function `{other}`"))
                     .with_help("specs can call `git(url, ref = ...)`, `zip(list, list, ...)` and `whole(number)`"),
             ),
         }

@@ -16,10 +16,12 @@ pub fn referenced_names(globals: &[&Let], def: &RunDef<'_>) -> HashSet<String> {
     let mut names = HashSet::new();
     string(&def.name, &mut names);
     let lets = globals.iter().chain(&def.lets).map(|&l| &l.value);
-    let fields = def.fields.values().map(|f| f.expr());
     let sweeps = def.sweeps.iter().map(|s| &s.values);
-    for e in lets.chain(fields).chain(sweeps) {
+    for e in lets.chain(sweeps) {
         expr(e, &mut names);
+    }
+    for f in def.fields.values() {
+        expr(f.expr(), &mut names);
     }
     names
 }

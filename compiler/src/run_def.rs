@@ -14,22 +14,11 @@ use repro_lang::ast::{
 };
 use repro_lang::{Diagnostic, Span};
 
-use crate::field_table::FieldTable;
+use crate::field_table::{FieldTable, TableBuilder};
 use crate::schema::{block_schema, suggest, BLOCKS, RUN_FIELDS};
 
 /// The key of a field: block path (`""` for the run itself) and field name.
 pub type FieldKey<'k> = (&'k str, &'k str);
-
-/// A block path shared by the fields of a block: the table holds one `Rc` per field, not
-/// one string (#14).
-fn block_key(paths: &mut Vec<Rc<str>>, path: &str) -> Rc<str> {
-    if let Some(p) = paths.iter().find(|p| &***p == path) {
-        return Rc::clone(p);
-    }
-    let p: Rc<str> = Rc::from(path);
-    paths.push(Rc::clone(&p));
-    p
-}
 
 /// The value of a nested block's own field (`env { }` in `launch`): nothing.
 static EMPTY_LIST: Expr = Expr {
@@ -68,7 +57,7 @@ impl FieldDef<'_> {
     /// The field name: the last segment of a dotted assignment.
     pub fn name(&self) -> &str {
         match self {
-            FieldDef::Assign(a) => last_segment(a).map_or("", |i| &i.name),
+            FieldDef::Assign(a) => assign_name(a),
             FieldDef::Source(l) => &l.name.name,
             FieldDef::Block(b) => &b.kind.name,
             FieldDef::Owned(o) => &o.name,
@@ -96,8 +85,8 @@ impl FieldDef<'_> {
     /// The whole `name = value` statement.
     pub fn span(&self) -> Span {
         match self {
-            FieldDef::Assign(a) => a.span,
-            FieldDef::Source(l) => l.span,
+            FieldDef::Assign(a) => a.span(),
+            FieldDef::Source(l) => l.span(),
             FieldDef::Block(b) => b.span,
             FieldDef::Owned(o) => o.span,
         }
@@ -106,7 +95,7 @@ impl FieldDef<'_> {
     /// The field name.
     pub fn name_span(&self) -> Span {
         match self {
-            FieldDef::Assign(a) => last_segment(a).map_or(a.span, |i| i.span),
+            FieldDef::Assign(a) => last_segment(a).map_or(a.span(), |i| i.span),
             FieldDef::Source(l) => l.name.span,
             FieldDef::Block(b) => b.kind.span,
             FieldDef::Owned(o) => o.name_span,
@@ -114,8 +103,13 @@ impl FieldDef<'_> {
     }
 }
 
+/// The field an assignment sets: the last segment of its path.
+pub(crate) fn assign_name(a: &Assign) -> &str {
+    last_segment(a).map_or("", |i| &i.name)
+}
+
 fn last_segment(a: &Assign) -> Option<&Ident> {
-    a.target.segments.last()
+    a.target.segments().last()
 }
 
 /// A run with `extends` applied; not evaluated.
@@ -135,9 +129,7 @@ pub struct RunDef<'a> {
     pub sweeps: Vec<Sweep>,
     /// While the run's body is read: its fields in the order written, sorted into
     /// `fields` by [`RunDef::seal`].
-    pending: Vec<(Rc<str>, FieldDef<'a>)>,
-    /// The block paths of `pending` (see [`block_key`]).
-    paths: Vec<Rc<str>>,
+    pending: TableBuilder<'a>,
 }
 
 impl<'a> RunDef<'a> {
@@ -151,8 +143,7 @@ impl<'a> RunDef<'a> {
             executor: None,
             lets: Vec::new(),
             sweeps: Vec::new(),
-            pending: Vec::new(),
-            paths: Vec::new(),
+            pending: TableBuilder::default(),
         };
         def.collect_run_body(&run.body, diags);
         def.seal(diags);
@@ -169,8 +160,7 @@ impl<'a> RunDef<'a> {
             executor: self.executor.clone(),
             lets: self.lets.clone(),
             sweeps: Vec::new(),
-            pending: Vec::new(),
-            paths: Vec::new(),
+            pending: TableBuilder::default(),
         }
     }
 
@@ -193,8 +183,7 @@ impl<'a> RunDef<'a> {
     /// may not have meant. (`extends` is the way to replace a field, see
     /// [`RunDef::extend`].)
     fn seal(&mut self, diags: &mut Vec<Diagnostic>) {
-        let (table, duplicates) = FieldTable::from_entries(std::mem::take(&mut self.pending));
-        self.paths = Vec::new();
+        let (table, duplicates) = std::mem::take(&mut self.pending).finish();
         for d in duplicates {
             let name = if d.block.is_empty() {
                 d.later.name().to_string()
@@ -253,7 +242,7 @@ impl<'a> RunDef<'a> {
 
     /// `runs = 3` or a dotted override `hardware.nodes = 128`.
     fn run_assign(&mut self, a: &'a Assign, diags: &mut Vec<Diagnostic>) {
-        let segs: Vec<&Ident> = a.target.segments.iter().collect();
+        let segs: Vec<&Ident> = a.target.segments().iter().collect();
         match segs.as_slice() {
             [field] => {
                 if is_run_field(&field.name) {
@@ -311,7 +300,7 @@ impl<'a> RunDef<'a> {
                 Stmt::Assign(a) => match a.target.as_single() {
                     Some(_) => self.insert(path, a),
                     None => diags.push(Diagnostic::error(
-                        a.target.span,
+                        a.target.span(),
                         format!("a dotted name is not allowed inside `{path}`"),
                     )),
                 },
@@ -341,8 +330,7 @@ impl<'a> RunDef<'a> {
 
     /// Duplicates are reported by [`RunDef::seal`].
     fn put(&mut self, path: &str, def: FieldDef<'a>) {
-        let block = block_key(&mut self.paths, path);
-        self.pending.push((block, def));
+        self.pending.push(path, def);
     }
 }
 

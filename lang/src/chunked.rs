@@ -257,14 +257,7 @@ impl<'s> Chunker<'s> {
         }
         let value = self.builder.bounded_depth(value);
         let span = self.builder.span_at(start, end);
-        Some((
-            Stmt::Assign(Assign {
-                target,
-                value,
-                span,
-            }),
-            end,
-        ))
+        Some((Stmt::Assign(Assign::new(target, value, span)), end))
     }
 
     /// Whether the token at `pos` cannot continue an expression: the end of the file or

@@ -114,7 +114,7 @@ impl Lowerer<'_> {
         for stmt in &body.stmts {
             match stmt {
                 Stmt::Assign(a) => {
-                    let name = a.target.as_single().ok_or_else(|| self.error(a.target.span, format!("expected a plain attribute name, found `{}`", a.target.dotted())))?;
+                    let name = a.target.as_single().ok_or_else(|| self.error(a.target.span(), format!("expected a plain attribute name, found `{}`", a.target.dotted())))?;
                     let value = self.expr(&a.value)?;
                     if &*name.name == "when" {
                         set.when = Some(value);
@@ -122,7 +122,7 @@ impl Lowerer<'_> {
                         set.attributes.push((name.name.to_string(), value));
                     }
                 }
-                Stmt::Derive(d) => set.derives.push(self.derive(&d.name.name, &d.value, d.span)?),
+                Stmt::Derive(d) => set.derives.push(self.derive(&d.name.name, &d.value, d.span())?),
                 Stmt::Let(l) => {
                     if set.state.iter().any(|(n, _)| n.as_str() == &*l.name.name) {
                         return Err(self.error(l.name.span, format!("state `{}` is declared twice in this rule set", l.name.name)));
@@ -158,7 +158,7 @@ impl Lowerer<'_> {
             if let Stmt::Assign(a) = stmt {
                 let name = a.target.as_single().ok_or_else(|| {
                     self.error(
-                        a.target.span,
+                        a.target.span(),
                         format!(
                             "expected a state variable name, found `{}`",
                             a.target.dotted()
@@ -268,10 +268,10 @@ impl Lowerer<'_> {
             ExprKind::List(xs) => Expr::List(xs.iter().map(|x| self.expr(x)).collect::<Result<_, _>>()?),
             ExprKind::Record(fields) => Expr::Record(fields.iter().map(|f| Ok((f.name.name.to_string(), self.expr(&f.value)?))).collect::<Result<_, RulesError>>()?),
             // `null`: Python's `None` (the official checker's state defaults)
-            ExprKind::Path(p) if p.segments.len() == 1 && &*p.segments[0].name == "null" => Expr::Lit(Value::Null),
+            ExprKind::Path(p) if p.segments().len() == 1 && &*p.segments()[0].name == "null" => Expr::Lit(Value::Null),
             ExprKind::Path(p) => {
-                let mut segs = p.segments.iter();
-                let first = segs.next().map(|s| Expr::Name(s.name.to_string())).ok_or_else(|| self.error(p.span, "expected a name".into()))?;
+                let mut segs = p.segments().iter();
+                let first = segs.next().map(|s| Expr::Name(s.name.to_string())).ok_or_else(|| self.error(p.span(), "expected a name".into()))?;
                 segs.fold(first, |acc, s| Expr::Field(Box::new(acc), s.name.to_string()))
             }
             ExprKind::Call { callee, args } => {

@@ -169,7 +169,7 @@ impl<'s> Builder<'s> {
             Rule::let_stmt | Rule::source_stmt | Rule::derive_stmt => {
                 let name = self.ident(it.next().expect("grammar: name"));
                 let value = self.top_expr(it.next().expect("grammar: value"));
-                let binding = Let { name, value, span };
+                let binding = Let::new(name, value, span);
                 match rule {
                     Rule::let_stmt => Stmt::Let(binding),
                     Rule::source_stmt => Stmt::Source(binding),
@@ -199,11 +199,7 @@ impl<'s> Builder<'s> {
             Rule::assign_stmt => {
                 let target = self.path(it.next().expect("grammar: target"));
                 let value = self.top_expr(it.next().expect("grammar: value"));
-                Stmt::Assign(Assign {
-                    target,
-                    value,
-                    span,
-                })
+                Stmt::Assign(Assign::new(target, value, span))
             }
             _ => Stmt::Block(Box::new(self.named_block(it, span))),
         }
@@ -240,7 +236,7 @@ impl<'s> Builder<'s> {
     pub(crate) fn path(&self, pair: P<'_>) -> Path {
         let span = self.span(&pair);
         let segments = inner(pair).map(|p| self.ident(p)).collect();
-        Path { segments, span }
+        Path::new(segments, span)
     }
 }
 
