@@ -148,3 +148,77 @@ fn every_round_loads_and_builtin_checks_follow_python() {
     assert!(!tp(json!(8.5)));
     assert!(!tp(json!(0)));
 }
+
+/// `repro check` drops an hparam no rule set reads once it is checked
+/// (`Options::discard_unruled_hparams`): what it reports is what a full check reports, and
+/// the hparams the rules read are still checked against them.
+#[test]
+fn a_check_that_drops_unruled_hparams_reports_the_same() {
+    use repro_compiler::compile::compile_each;
+    let p = project();
+    let spec = p.read("specs/gpt3-closed.run");
+    let check = |discard: bool| {
+        let opts = repro_compiler::options::Options {
+            validate_only: true,
+            discard_unruled_hparams: discard,
+            ..p.opts()
+        };
+        let mut plans = Vec::new();
+        let result = compile_each(&p.path("specs/gpt3-closed.run"), &opts, |plan| {
+            plans.push(plan)
+        });
+        (
+            result.map(|c| c.render_warnings()).map_err(|f| f.render()),
+            plans,
+        )
+    };
+    // The bad-lr run breaks the rules: the same errors either way.
+    let (full, _) = check(false);
+    let (dropping, _) = check(true);
+    assert!(full.is_err());
+    assert_eq!(dropping, full);
+    // A valid spec with an hparam no rule reads: only that one is dropped.
+    let cut = spec.find("run \"gpt3-closed-bad-lr\"").unwrap();
+    let with_note = spec[..cut].replace(
+        "  hparams {\n",
+        "  hparams {\n    my_note = \"kept only by a full check\"\n",
+    );
+    p.write("specs/gpt3-closed.run", &with_note);
+    let (full, full_plans) = check(false);
+    let (dropping, dropping_plans) = check(true);
+    assert!(full.is_ok(), "{full:?}");
+    assert_eq!(dropping, full);
+    let keys = |plans: &[repro_compiler::plan::Plan]| -> Vec<String> {
+        plans[0].hparams().keys().cloned().collect()
+    };
+    assert_eq!(
+        keys(&full_plans),
+        [
+            "global_batch_size",
+            "my_note",
+            "opt_adam_beta_2",
+            "opt_base_learning_rate"
+        ]
+    );
+    assert_eq!(
+        keys(&dropping_plans),
+        [
+            "global_batch_size",
+            "opt_adam_beta_2",
+            "opt_base_learning_rate"
+        ]
+    );
+    // A dropped hparam is still checked: a line break in it is the same error.
+    p.write(
+        "specs/gpt3-closed.run",
+        &with_note.replace("kept only by a full check", "two\\nlines"),
+    );
+    let (full, _) = check(false);
+    let (dropping, _) = check(true);
+    assert!(
+        full.as_ref()
+            .is_err_and(|e| e.contains("control character")),
+        "{full:?}"
+    );
+    assert_eq!(dropping, full);
+}
