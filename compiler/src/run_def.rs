@@ -339,7 +339,7 @@ pub fn run_key(name: &StringLit) -> String {
     name.parts
         .iter()
         .map(|p| match p {
-            StrPart::Text(t) => t.as_str(),
+            StrPart::Text(t) => t,
             StrPart::Interp(_) => "${...}",
         })
         .collect()

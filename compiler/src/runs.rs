@@ -42,7 +42,7 @@ pub fn all_runs(modules: &[Module]) -> Vec<&Run> {
         .iter()
         .flat_map(|m| &m.items)
         .filter_map(|i| match i {
-            Item::Run(r) => Some(r),
+            Item::Run(r) => Some(&**r),
             _ => None,
         })
         .collect()

@@ -147,7 +147,7 @@ impl<'s> Chunker<'s> {
         if self.word(pos, "run") {
             return self
                 .run(pos, pos + "run".len())
-                .map(|(run, end)| (Item::Run(run), end));
+                .map(|(run, end)| (Item::Run(Box::new(run)), end));
         }
         if self.word(pos, "rules") {
             let end = pos + "rules".len();
@@ -155,7 +155,7 @@ impl<'s> Chunker<'s> {
             let name = self.builder.plain_string(pair, "a rule set name");
             let (body, end) = self.block(self.trivia(end))?;
             let span = self.builder.span_at(pos, end);
-            return Some((Item::Rules(Rules { name, body, span }), end));
+            return Some((Item::Rules(Box::new(Rules { name, body, span })), end));
         }
         self.stmt(pos).map(|(stmt, end)| (Item::Stmt(stmt), end))
     }

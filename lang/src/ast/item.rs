@@ -5,10 +5,12 @@ use crate::span::Span;
 
 /// A top-level item. Statements (`let`, assignments, blocks) are also allowed at top level.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// `Run` and `Rules` are boxed: a file of 490,000 top-level `let`s would pay their size for
+/// each (#14).
 pub enum Item {
     Use(Use),
-    Run(Run),
-    Rules(Rules),
+    Run(Box<Run>),
+    Rules(Box<Rules>),
     Stmt(Stmt),
 }
 

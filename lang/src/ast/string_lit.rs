@@ -14,10 +14,11 @@ pub struct StringLit {
     pub span: Span,
 }
 
+/// 24 bytes: every string value of a spec holds one or more (#14).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum StrPart {
-    Text(String),
-    Interp(Expr),
+    Text(Box<str>),
+    Interp(Box<Expr>),
 }
 
 /// A string that must be plain text (no `${...}`): `use` paths, run and rule set names.

@@ -301,7 +301,7 @@ fn children(e: &Expr) -> Children<'_> {
         | ExprKind::Bool(_)
         | ExprKind::Path(_) => Box::new(std::iter::empty()),
         ExprKind::Str(s) => Box::new(s.parts.iter().filter_map(|p| match p {
-            StrPart::Interp(e) => Some(e),
+            StrPart::Interp(e) => Some(&**e),
             StrPart::Text(_) => None,
         })),
         ExprKind::List(items) => Box::new(items.iter()),

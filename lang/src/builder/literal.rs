@@ -69,19 +69,23 @@ impl Builder<'_> {
 
     pub fn string(&mut self, pair: P<'_>) -> StringLit {
         let span = self.span(&pair);
-        let mut parts: Vec<StrPart> = Vec::new();
+        let mut parts: Vec<Part> = Vec::new();
         for p in inner(pair) {
             let part = match p.as_rule() {
-                Rule::string_text => StrPart::Text(p.as_str().to_string()),
-                Rule::escape => StrPart::Text(self.escape(p)),
-                _ => StrPart::Interp(self.expr(first(p))),
+                Rule::string_text => Part::Text(p.as_str().to_string()),
+                Rule::escape => Part::Text(self.escape(p)),
+                _ => Part::Interp(self.expr(first(p))),
             };
             push_part(&mut parts, part);
         }
-        StringLit {
-            parts: parts.into(),
-            span,
-        }
+        let parts = parts
+            .into_iter()
+            .map(|p| match p {
+                Part::Text(t) => StrPart::Text(t.into_boxed_str()),
+                Part::Interp(e) => StrPart::Interp(Box::new(e)),
+            })
+            .collect();
+        StringLit { parts, span }
     }
 
     fn escape(&mut self, pair: P<'_>) -> String {
@@ -132,9 +136,15 @@ impl Builder<'_> {
     }
 }
 
+/// A [`StrPart`] while its string is read: text still grows.
+enum Part {
+    Text(String),
+    Interp(Expr),
+}
+
 /// Merge adjacent text so that equal strings have equal parts.
-fn push_part(parts: &mut Vec<StrPart>, part: StrPart) {
-    if let (Some(StrPart::Text(last)), StrPart::Text(text)) = (parts.last_mut(), &part) {
+fn push_part(parts: &mut Vec<Part>, part: Part) {
+    if let (Some(Part::Text(last)), Part::Text(text)) = (parts.last_mut(), &part) {
         last.push_str(text);
         return;
     }

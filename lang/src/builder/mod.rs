@@ -122,12 +122,12 @@ impl<'s> Builder<'s> {
                 let path = self.plain_string(first(pair), "a `use` path");
                 Item::Use(Use { path, span })
             }
-            Rule::run_decl => Item::Run(self.run(pair)),
+            Rule::run_decl => Item::Run(Box::new(self.run(pair))),
             Rule::rules_decl => {
                 let mut it = inner(pair);
                 let name = self.plain_string(it.next().expect("rules name"), "a rule set name");
                 let body = self.block(it.next().expect("rules body"));
-                Item::Rules(Rules { name, body, span })
+                Item::Rules(Box::new(Rules { name, body, span }))
             }
             _ => Item::Stmt(self.stmt(pair)),
         }
