@@ -217,6 +217,10 @@ impl Formatter<'_> {
                 let items: Vec<String> = items.iter().map(|i| self.expr(i, depth + 1)).collect();
                 self.bracketed(("[", "]"), items, e.span, depth)
             }
+            ExprKind::Ints(list) => {
+                let items: Vec<String> = list.values().iter().map(i64::to_string).collect();
+                self.bracketed(("[", "]"), items, e.span, depth)
+            }
             ExprKind::Record(fields) => {
                 let fields: Vec<String> = fields
                     .iter()

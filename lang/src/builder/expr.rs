@@ -50,7 +50,7 @@ impl Builder<'_> {
             Rule::paren => Expr::new(ExprKind::Paren(Box::new(self.expr(first(pair)))), span),
             Rule::list => {
                 let items = inner(pair).map(|p| self.expr(p)).collect();
-                Expr::new(ExprKind::List(items), span)
+                Expr::list(items, span)
             }
             Rule::record => {
                 let fields = inner(pair).map(|f| self.record_field(f)).collect();
@@ -281,7 +281,10 @@ fn depth(root: &Expr) -> usize {
         match level.next() {
             Some(e) => {
                 stack.push(children(e));
-                max = max.max(stack.len() - 1);
+                // A packed list has no child expressions, but its items are one level
+                // below it, as in the general list.
+                let below = usize::from(matches!(&e.kind, ExprKind::Ints(l) if !l.is_empty()));
+                max = max.max(stack.len() - 1 + below);
             }
             None => {
                 stack.pop();
@@ -299,7 +302,8 @@ fn children(e: &Expr) -> Children<'_> {
         | ExprKind::Float { .. }
         | ExprKind::Quantity(_)
         | ExprKind::Bool(_)
-        | ExprKind::Path(_) => Box::new(std::iter::empty()),
+        | ExprKind::Path(_)
+        | ExprKind::Ints(_) => Box::new(std::iter::empty()),
         ExprKind::Str(s) => Box::new(s.parts.iter().filter_map(|p| match p {
             StrPart::Interp(e) => Some(e),
             StrPart::Text(_) => None,
