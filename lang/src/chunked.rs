@@ -525,8 +525,74 @@ mod tests {
             "use \"x.run\" use \"y.run\"",
             "use = 1",
             "x = [\"a\", \"b${c}\", {k = 1}, (2)]",
+            "xs = [0, 1, 22, 9223372036854775807]",
+            "xs = [0, 1, 007, 2]",
+            "xs = [1, -0, 2]",
+            "xs = [1, 1_000]",
+            "xs = [1, 2.5, 1e3, 5%, 2GB, 3]",
+            "xs = [1, 2 + 3, 4]",
+            "xs = [1, 2 , 3 ,\n 4 # c\n, 5]",
+            "xs = [[1, 2], [3, (4)], [\"a\", 5]]",
+            "xs = [1, x, 2]\nys = [1].len()",
+            "xs = [1, \"s\", 2]",
         ] {
             same_as_whole(src);
         }
+    }
+
+    fn value(src: &str) -> crate::ast::Expr {
+        let module = chunked(src).unwrap_or_else(|| panic!("valid: {src}"));
+        match &module.items[0] {
+            crate::ast::Item::Stmt(crate::ast::Stmt::Assign(a)) => a.value.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Only plain integers written as they print are packed; the items of a packed list
+    /// have the spans and the expressions of the general list's.
+    #[test]
+    fn plain_integer_lists_are_packed_with_the_items_of_the_general_list() {
+        use crate::ast::{Expr, ExprKind};
+        let src = "xs = [0, 1 ,\n  22 # c\n , 333]";
+        let ExprKind::Ints(list) = value(src).kind else {
+            panic!("packed: {src}");
+        };
+        assert_eq!(**list.values(), [0, 1, 22, 333]);
+        let texts: Vec<&str> = (0..list.len())
+            .map(|i| &src[list.span(i).range()])
+            .collect();
+        assert_eq!(texts, ["0", "1", "22", "333"]);
+        // The whole-file parse of the general list gives these items.
+        let general = "xs = [0, 1 ,\n  22 # c\n , 333, (4)]";
+        let ExprKind::List(items) = value(general).kind else {
+            panic!("general: {general}");
+        };
+        let items: Vec<Expr> = items.into_iter().take(4).collect();
+        assert_eq!(list.items().collect::<Vec<_>>(), items);
+        for src in [
+            "xs = [007]",
+            "xs = [1, 007]",
+            "xs = [-0, 1]",
+            "xs = [1, -1]",
+            "xs = [1, 1.0]",
+            "xs = [1, (2)]",
+            "xs = []",
+        ] {
+            assert!(
+                matches!(value(src).kind, ExprKind::List(_)),
+                "stays general: {src}"
+            );
+        }
+        // 100 items, one of them a string: the general list, in the source's order.
+        let mut items: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        items[57] = "\"s\"".to_string();
+        let src = format!("xs = [{}]", items.join(", "));
+        let ExprKind::List(items) = value(&src).kind else {
+            panic!("general: {src}");
+        };
+        assert_eq!(items.len(), 100);
+        assert!(matches!(items[57].kind, ExprKind::Str(_)));
+        assert!(matches!(items[99].kind, ExprKind::Int { value: 99, .. }));
+        same_as_whole(&src);
     }
 }

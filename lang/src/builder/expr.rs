@@ -324,3 +324,32 @@ fn children(e: &Expr) -> Children<'_> {
         ExprKind::Paren(inner) => Box::new(std::iter::once(&**inner)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::depth;
+    use crate::ast::{ExprKind, Item, Stmt};
+
+    fn value(src: &str) -> crate::ast::Expr {
+        let module = crate::parse(crate::span::FileId(0), src).expect("valid");
+        match &module.items[0] {
+            Item::Stmt(Stmt::Assign(a)) => a.value.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A packed list is as deep as the general list of the same shape.
+    #[test]
+    fn packed_lists_are_as_deep_as_general_lists() {
+        for (packed, general) in [
+            ("x = [1, 2]", "x = [\"a\", 2]"),
+            ("x = [[1, 2], [3]]", "x = [[\"a\", 2], [3]]"),
+            ("x = [[[7]]]", "x = [[[\"a\"]]]"),
+        ] {
+            let (p, g) = (value(packed), value(general));
+            assert!(matches!(p.kind, ExprKind::Ints(_) | ExprKind::List(_)));
+            assert_eq!(depth(&p), depth(&g), "{packed}");
+        }
+        assert!(matches!(value("x = [1, 2]").kind, ExprKind::Ints(_)));
+    }
+}
