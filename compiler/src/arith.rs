@@ -45,6 +45,16 @@ fn numeric(
             x.extend(y);
             Ok(Value::List(x))
         }
+        (Value::Ints(x), Value::Ints(y)) if op == BinaryOp::Add => Ok(Value::Ints(
+            std::sync::Arc::new(x.iter().chain(y.iter()).copied().collect()),
+        )),
+        (x @ (Value::List(_) | Value::Ints(_)), y @ (Value::List(_) | Value::Ints(_)))
+            if op == BinaryOp::Add =>
+        {
+            let mut x = x.into_items().unwrap_or_default();
+            x.extend(y.into_items().unwrap_or_default());
+            Ok(Value::List(x))
+        }
         (a, b) => {
             let x = a.as_f64().ok_or_else(|| type_error(ls, "a number", &a))?;
             let y = b.as_f64().ok_or_else(|| type_error(rs, "a number", &b))?;
@@ -93,10 +103,11 @@ pub fn equal(a: &Value, b: &Value) -> bool {
 }
 
 fn membership(op: BinaryOp, a: &Value, b: Value, rs: Span) -> Result<Value, Diagnostic> {
-    let Value::List(items) = b else {
-        return Err(type_error(rs, "a list", &b));
+    let found = match b {
+        Value::List(items) => items.iter().any(|i| equal(a, i)),
+        Value::Ints(items) => items.iter().any(|&i| equal(a, &Value::Int(i))),
+        b => return Err(type_error(rs, "a list", &b)),
     };
-    let found = items.iter().any(|i| equal(a, i));
     Ok(Value::Bool(found == (op == BinaryOp::In)))
 }
 

@@ -147,6 +147,8 @@ fn find_control(value: &Value) -> Option<char> {
     match value {
         Value::Str(s) | Value::Name(s) => crate::names::first_control(s).map(|(_, c)| c),
         Value::List(items) => items.iter().find_map(find_control),
+        // Numbers hold no characters.
+        Value::Ints(_) => None,
         Value::Record(fields) => fields.iter().find_map(|(k, v)| {
             crate::names::first_control(k)
                 .map(|(_, c)| c)

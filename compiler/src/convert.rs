@@ -63,6 +63,7 @@ pub(crate) fn convert(
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),
+        (Kind::Command, Value::Ints(items)) => Err(wrong(&Value::Int(items[0]))),
         (Kind::Command, Value::List(items)) => items
             .into_iter()
             .map(|i| match i {
@@ -111,6 +112,7 @@ pub fn any_value(v: Value, span: Span) -> Result<LockValue, Diagnostic> {
                 .map(|i| any_value(i, span))
                 .collect::<Result<_, _>>()?,
         ),
+        Value::Ints(items) => LockValue::Ints(items),
         Value::Record(fields) => LockValue::Table(
             fields
                 .into_iter()

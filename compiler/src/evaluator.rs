@@ -107,6 +107,8 @@ impl<'a> Evaluator<'a> {
                 }
                 Ok(Value::List(values))
             }
+            // Shared, not copied: see `Value::Ints`.
+            ExprKind::Ints(list) => Ok(Value::Ints(list.values().clone())),
             ExprKind::Record(fields) => self.record(fields),
             ExprKind::Path(p) => self.path(p),
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
@@ -311,9 +313,9 @@ impl<'a> Evaluator<'a> {
     fn zip(&mut self, args: &[Arg], span: Span) -> EvalResult {
         let mut lists = Vec::new();
         for arg in args {
-            match self.eval(&arg.value)? {
-                Value::List(items) => lists.push(items),
-                other => return Err(type_error(arg.value.span, "a list", &other)),
+            match self.eval(&arg.value)?.into_items() {
+                Ok(items) => lists.push(items),
+                Err(other) => return Err(type_error(arg.value.span, "a list", &other)),
             }
         }
         let len = lists.first().map_or(0, Vec::len);

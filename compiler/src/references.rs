@@ -39,7 +39,8 @@ fn expr(e: &Expr, names: &mut HashSet<String>) {
         ExprKind::Int { .. }
         | ExprKind::Float { .. }
         | ExprKind::Quantity(_)
-        | ExprKind::Bool(_) => {}
+        | ExprKind::Bool(_)
+        | ExprKind::Ints(_) => {}
         ExprKind::Str(s) => string(s, names),
         ExprKind::List(items) => items.iter().for_each(|i| expr(i, names)),
         ExprKind::Record(fields) => fields.iter().for_each(|f| expr(&f.value, names)),

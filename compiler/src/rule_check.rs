@@ -289,6 +289,7 @@ fn to_json(v: &LockValue) -> Json {
         LockValue::Float(f) => Json::from(*f),
         LockValue::Bool(b) => Json::Bool(*b),
         LockValue::List(items) => Json::Array(items.iter().map(to_json).collect()),
+        LockValue::Ints(items) => Json::Array(items.iter().map(|&i| Json::from(i)).collect()),
         LockValue::Table(t) => {
             Json::Object(t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
         }

@@ -53,7 +53,7 @@ fn axis(
     names: &[String],
 ) -> Result<Vec<Vec<Value>>, Diagnostic> {
     let span = sweep.values.span;
-    let Value::List(items) = ev.eval(&sweep.values)? else {
+    let Ok(items) = ev.eval(&sweep.values)?.into_items() else {
         return Err(Diagnostic::error(span, "expected a list of sweep values")
             .with_help("write `sweep nodes in [32, 64]` or `sweep a, b in zip([..], [..])`"));
     };
@@ -65,9 +65,14 @@ fn axis(
     }
     items
         .into_iter()
-        .map(|row| match row {
-            Value::List(r) if r.len() == names.len() => Ok(r),
-            other => Err(type_error(
+        .map(|row| match row.into_items() {
+            Ok(r) if r.len() == names.len() => Ok(r),
+            Ok(r) => Err(type_error(
+                span,
+                &format!("`zip` of {} lists", names.len()),
+                &Value::List(r),
+            )),
+            Err(other) => Err(type_error(
                 span,
                 &format!("`zip` of {} lists", names.len()),
                 &other,

@@ -24,6 +24,7 @@
 
 use pest::Parser as _;
 
+use crate::ast::int_list::{digits, int_item};
 use crate::ast::*;
 use crate::builder::{Builder, P};
 use crate::parser::{Grammar, Rule};
@@ -275,18 +276,48 @@ impl<'s> Chunker<'s> {
     }
 
     /// `list = { lbracket ~ (expr ~ (comma ~ expr)* ~ comma?)? ~ rbracket }`, one `expr`
-    /// at a time.
+    /// at a time. Items that are plain integers are packed as they come (see
+    /// [`IntList`]), without a pest call or an expression each; the first other item
+    /// unpacks them into the general list.
     fn list(&mut self, start: usize) -> Option<(Expr, usize)> {
         if !self.at(start, '[') {
             return None;
         }
-        let mut items = Vec::new();
+        let mut values: Vec<i64> = Vec::new();
+        let mut starts: Vec<u32> = Vec::new();
+        let mut items: Vec<Expr> = Vec::new();
         let mut pos = self.trivia(start + 1);
         while !self.at(pos, ']') {
-            let (pair, end) = self.one(Rule::expr, pos)?;
+            let (item, end) = match self.plain_int(pos) {
+                Some((value, end)) => (Ok(value), end),
+                None => {
+                    let (pair, end) = self.one(Rule::expr, pos)?;
+                    let e = self.builder.expr(pair);
+                    (IntList::canonical(&e).ok_or(e), end)
+                }
+            };
             // Each item but the last is followed by a comma: a bound on the items left.
-            reserve_rest(&mut items, || count(&self.src[pos..], b','));
-            items.push(self.builder.expr(pair));
+            let rest = || count(&self.src[pos..], b',');
+            match item {
+                Ok(value) if items.is_empty() => {
+                    reserve_rest(&mut values, rest);
+                    reserve_rest(&mut starts, rest);
+                    values.push(value);
+                    starts.push(pos as u32);
+                }
+                Ok(value) => {
+                    reserve_rest(&mut items, rest);
+                    items.push(int_item(value, pos, self.builder.file));
+                }
+                Err(e) => {
+                    if items.is_empty() && !values.is_empty() {
+                        let packed = (std::mem::take(&mut values), std::mem::take(&mut starts));
+                        items = self.unpack(packed, pos);
+                    }
+                    reserve_rest(&mut items, rest);
+                    items.push(e);
+                }
+            }
             pos = self.trivia(end);
             if self.at(pos, ',') {
                 pos = self.trivia(pos + 1);
@@ -295,7 +326,51 @@ impl<'s> Chunker<'s> {
             }
         }
         let span = self.builder.span_at(start, pos + 1);
-        Some((Expr::new(ExprKind::List(items), span), pos + 1))
+        let expr = if values.is_empty() {
+            Expr::new(ExprKind::List(items), span)
+        } else {
+            let list = IntList::new(values, starts, self.builder.file);
+            Expr::new(ExprKind::Ints(Box::new(list)), span)
+        };
+        Some((expr, pos + 1))
+    }
+
+    /// A plain integer literal at `pos` that is a whole list item (the next token is `,`
+    /// or `]`) and that a packed list can hold (see [`IntList::canonical`]): its value and
+    /// where its digits end. `None` leaves the item to pest.
+    fn plain_int(&self, pos: usize) -> Option<(i64, usize)> {
+        let rest = &self.src.as_bytes()[pos..];
+        let len = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        // A number continues with a fraction, an exponent or a unit (letters or `%`).
+        if len == 0 || rest.get(len).is_some_and(|&b| is_number_char(b)) {
+            return None;
+        }
+        let text = &self.src[pos..pos + len];
+        let value: i64 = text.parse().ok()?;
+        if digits(value) != len {
+            return None;
+        }
+        let next = self.trivia(pos + len);
+        (self.at(next, ',') || self.at(next, ']')).then_some((value, pos + len))
+    }
+
+    /// The packed items before `pos` as the general list holds them, with room for the
+    /// items after it.
+    fn unpack(&self, (values, starts): (Vec<i64>, Vec<u32>), pos: usize) -> Vec<Expr> {
+        let rest = if values.len() >= RESERVE_AFTER {
+            count(&self.src[pos..], b',')
+        } else {
+            0
+        };
+        let mut items = Vec::with_capacity(values.len() + rest + 1);
+        let file = self.builder.file;
+        items.extend(
+            values
+                .into_iter()
+                .zip(starts)
+                .map(|(value, start)| int_item(value, start as usize, file)),
+        );
+        items
     }
 
     /// `block_stmt = { !top_keyword ~ ident ~ (string | ident)? ~ block }`
@@ -345,6 +420,12 @@ fn reserve_rest<T>(items: &mut Vec<T>, rest: impl FnOnce() -> usize) {
 /// How many times `byte` occurs in `text`.
 fn count(text: &str, byte: u8) -> usize {
     text.bytes().filter(|&b| b == byte).count()
+}
+
+/// A byte that continues a number's digits: a fraction, an exponent or a unit (letters,
+/// `%`), or one that makes the text no number at all (`_`).
+fn is_number_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'.' || b == b'%' || b == b'_'
 }
 
 fn is_ident_char(c: char) -> bool {
@@ -437,8 +518,74 @@ mod tests {
             "use \"x.run\" use \"y.run\"",
             "use = 1",
             "x = [\"a\", \"b${c}\", {k = 1}, (2)]",
+            "xs = [0, 1, 22, 9223372036854775807]",
+            "xs = [0, 1, 007, 2]",
+            "xs = [1, -0, 2]",
+            "xs = [1, 1_000]",
+            "xs = [1, 2.5, 1e3, 5%, 2GB, 3]",
+            "xs = [1, 2 + 3, 4]",
+            "xs = [1, 2 , 3 ,\n 4 # c\n, 5]",
+            "xs = [[1, 2], [3, (4)], [\"a\", 5]]",
+            "xs = [1, x, 2]\nys = [1].len()",
+            "xs = [1, \"s\", 2]",
         ] {
             same_as_whole(src);
         }
+    }
+
+    fn value(src: &str) -> crate::ast::Expr {
+        let module = chunked(src).unwrap_or_else(|| panic!("valid: {src}"));
+        match &module.items[0] {
+            crate::ast::Item::Stmt(crate::ast::Stmt::Assign(a)) => a.value.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Only plain integers written as they print are packed; the items of a packed list
+    /// have the spans and the expressions of the general list's.
+    #[test]
+    fn plain_integer_lists_are_packed_with_the_items_of_the_general_list() {
+        use crate::ast::{Expr, ExprKind};
+        let src = "xs = [0, 1 ,\n  22 # c\n , 333]";
+        let ExprKind::Ints(list) = value(src).kind else {
+            panic!("packed: {src}");
+        };
+        assert_eq!(**list.values(), [0, 1, 22, 333]);
+        let texts: Vec<&str> = (0..list.len())
+            .map(|i| &src[list.span(i).range()])
+            .collect();
+        assert_eq!(texts, ["0", "1", "22", "333"]);
+        // The whole-file parse of the general list gives these items.
+        let general = "xs = [0, 1 ,\n  22 # c\n , 333, (4)]";
+        let ExprKind::List(items) = value(general).kind else {
+            panic!("general: {general}");
+        };
+        let items: Vec<Expr> = items.into_iter().take(4).collect();
+        assert_eq!(list.items().collect::<Vec<_>>(), items);
+        for src in [
+            "xs = [007]",
+            "xs = [1, 007]",
+            "xs = [-0, 1]",
+            "xs = [1, -1]",
+            "xs = [1, 1.0]",
+            "xs = [1, (2)]",
+            "xs = []",
+        ] {
+            assert!(
+                matches!(value(src).kind, ExprKind::List(_)),
+                "stays general: {src}"
+            );
+        }
+        // 100 items, one of them a string: the general list, in the source's order.
+        let mut items: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        items[57] = "\"s\"".to_string();
+        let src = format!("xs = [{}]", items.join(", "));
+        let ExprKind::List(items) = value(&src).kind else {
+            panic!("general: {src}");
+        };
+        assert_eq!(items.len(), 100);
+        assert!(matches!(items[57].kind, ExprKind::Str(_)));
+        assert!(matches!(items[99].kind, ExprKind::Int { value: 99, .. }));
+        same_as_whole(&src);
     }
 }

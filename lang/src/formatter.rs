@@ -217,6 +217,7 @@ impl Formatter<'_> {
                 let items: Vec<String> = items.iter().map(|i| self.expr(i, depth + 1)).collect();
                 self.bracketed(("[", "]"), items, e.span, depth)
             }
+            ExprKind::Ints(list) => self.ints(list.values(), e.span, depth),
             ExprKind::Record(fields) => {
                 let fields: Vec<String> = fields
                     .iter()
@@ -268,6 +269,33 @@ impl Formatter<'_> {
             Some(name) => format!("{} = {}", name.name, self.expr(&arg.value, depth)),
             None => self.expr(&arg.value, depth),
         }
+    }
+
+    /// A packed list (never empty) as [`Formatter::bracketed`] prints the general list of
+    /// the same items, without a `String` per item.
+    fn ints(&self, values: &[i64], span: Span, depth: usize) -> String {
+        use std::fmt::Write as _;
+        let multiline = self.src.get(span.range()).is_some_and(|t| t.contains('\n'));
+        let mut out = String::new();
+        if !multiline {
+            out.push('[');
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "{v}");
+            }
+            out.push(']');
+            return out;
+        }
+        let pad = INDENT.repeat(depth + 1);
+        out.push_str("[\n");
+        for v in values {
+            let _ = writeln!(out, "{pad}{v},");
+        }
+        out.push_str(&INDENT.repeat(depth));
+        out.push(']');
+        out
     }
 
     /// `[a, b]` / `{ a = 1 }` on one line, or one element per line with a trailing comma

@@ -38,3 +38,24 @@ fn format_reports_syntax_errors() {
         errors[0].message
     );
 }
+
+/// A list of plain integers is packed (`ast::IntList`); it formats as the general list of
+/// the same items (here the same list with its last item in parentheses).
+#[test]
+fn packed_lists_format_as_general_lists() {
+    for src in [
+        "xs = [0, 1,22 ,   333]\n",
+        "xs = [0,1,22,333,]\n",
+        "run \"a\" {\n  hparams {\n    xs = [\n      0, 1,\n  22, 333\n    ]\n  }\n}\n",
+        "xs = [0, 1, # one\n 22, 333]\n",
+        "xs = [[0, 1], [22, 333]]\nsweep a in [0, 1, 22, 333]\n",
+        "let xs = [0, 1, 22, 333] + [4]\n",
+    ] {
+        let general = src.replace("333", "(333)");
+        let packed = repro_lang::format(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        let general = repro_lang::format(&general).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        assert_eq!(packed, general.replace("(333)", "333"), "{src}");
+        assert_eq!(repro_lang::format(&packed).unwrap(), packed, "idempotent");
+        common::assert_same_meaning(src, &packed);
+    }
+}

@@ -7,19 +7,48 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// A table with sorted keys: iteration order is the byte order of the keys, on every machine.
 pub type Table = BTreeMap<String, LockValue>;
 
 /// One value in a lock.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A list of integers may be packed ([`LockValue::Ints`]): it writes, hashes, serializes
+/// and compares exactly as the [`LockValue::List`] of the same items, which is what the
+/// reader gives back.
+#[derive(Debug, Clone)]
 pub enum LockValue {
     Str(String),
     Int(i64),
     Float(f64),
     Bool(bool),
     List(Vec<LockValue>),
+    /// A non-empty list of integers, packed: the values of a packed list literal, shared
+    /// with the spec's tree, so that locking a list of millions of numbers costs no
+    /// `LockValue` per item (#14).
+    Ints(Arc<Vec<i64>>),
     Table(Table),
+}
+
+/// Structural equality, as derived, except that a packed list equals the general list of
+/// the same items (a fresh plan is compared with a lock read back).
+impl PartialEq for LockValue {
+    fn eq(&self, other: &LockValue) -> bool {
+        match (self, other) {
+            (LockValue::Str(a), LockValue::Str(b)) => a == b,
+            (LockValue::Int(a), LockValue::Int(b)) => a == b,
+            (LockValue::Float(a), LockValue::Float(b)) => a == b,
+            (LockValue::Bool(a), LockValue::Bool(b)) => a == b,
+            (LockValue::List(a), LockValue::List(b)) => a == b,
+            (LockValue::Ints(a), LockValue::Ints(b)) => a == b,
+            (LockValue::Ints(a), LockValue::List(b)) | (LockValue::List(b), LockValue::Ints(a)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| *y == LockValue::Int(*x))
+            }
+            (LockValue::Table(a), LockValue::Table(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl LockValue {
@@ -32,6 +61,7 @@ impl LockValue {
             LockValue::Float(f) => Json::from(*f),
             LockValue::Bool(b) => Json::from(*b),
             LockValue::List(items) => Json::Array(items.iter().map(LockValue::to_json).collect()),
+            LockValue::Ints(items) => Json::Array(items.iter().map(|&i| Json::from(i)).collect()),
             LockValue::Table(t) => {
                 Json::Object(t.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
             }
@@ -62,6 +92,7 @@ impl LockValue {
             LockValue::Float(f) => push(out, &format_float(*f)),
             LockValue::Bool(b) => push(out, if *b { "true" } else { "false" }),
             LockValue::List(items) => write_list(out, items),
+            LockValue::Ints(items) => write_ints(out, items),
             LockValue::Table(t) => write_inline_table(out, t),
         }
     }
@@ -159,6 +190,18 @@ fn write_list<W: Write + ?Sized>(out: &mut W, items: &[LockValue]) {
             push(out, ", ");
         }
         item.write_inline(out);
+    }
+    push_char(out, ']');
+}
+
+/// As [`write_list`] writes the `LockValue::List` of the same integers.
+fn write_ints<W: Write + ?Sized>(out: &mut W, items: &[i64]) {
+    push_char(out, '[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            push(out, ", ");
+        }
+        let _ = write!(out, "{item}");
     }
     push_char(out, ']');
 }

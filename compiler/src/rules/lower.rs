@@ -266,6 +266,7 @@ impl Lowerer<'_> {
             ExprKind::Bool(b) => Expr::Lit(Value::Bool(*b)),
             ExprKind::Str(s) => Expr::Lit(Value::String(s.as_plain().ok_or_else(|| self.error(e.span, "expected a plain string, found an interpolation".into()))?)),
             ExprKind::List(xs) => Expr::List(xs.iter().map(|x| self.expr(x)).collect::<Result<_, _>>()?),
+            ExprKind::Ints(xs) => Expr::List(xs.values().iter().map(|&x| Expr::Lit(Value::from(x))).collect()),
             ExprKind::Record(fields) => Expr::Record(fields.iter().map(|f| Ok((f.name.name.to_string(), self.expr(&f.value)?))).collect::<Result<_, RulesError>>()?),
             // `null`: Python's `None` (the official checker's state defaults)
             ExprKind::Path(p) if p.segments().len() == 1 && &*p.segments()[0].name == "null" => Expr::Lit(Value::Null),

@@ -10,6 +10,7 @@ mod interrupted;
 mod locked;
 mod lockfiles;
 mod no_panic;
+mod packed_lists;
 mod roundtrip;
 mod rules;
 mod sweeps;

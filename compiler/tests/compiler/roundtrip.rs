@@ -22,6 +22,9 @@ fn value() -> impl Strategy<Value = LockValue> {
     scalar().prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(LockValue::List),
+            // A packed list of integers reads back as the general list, equal to it.
+            prop::collection::vec(any::<i64>(), 1..4)
+                .prop_map(|v| LockValue::Ints(std::sync::Arc::new(v))),
             prop::collection::btree_map(any::<String>(), inner, 0..4).prop_map(LockValue::Table),
         ]
     })

@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use crate::ast::{Ident, Lexeme, Path, StringLit};
+use crate::ast::{Ident, IntList, Lexeme, Path, StringLit};
 use crate::quantity::Quantity;
 use crate::span::Span;
 
@@ -31,6 +31,10 @@ pub enum ExprKind {
     /// a million numbers should not pay for a string's parts and span (#14).
     Str(Box<StringLit>),
     List(Vec<Expr>),
+    /// A list of plain integer literals, packed (see [`IntList`]); it means, prints and
+    /// serializes exactly as the `List` of the same items.
+    #[serde(rename = "List", serialize_with = "IntList::serialize_as_list")]
+    Ints(Box<IntList>),
     /// `{ bert = 10, gpt3 = 3 }`: a table of named values, in source order (the
     /// compiler rejects duplicate names).
     Record(Vec<RecordField>),
@@ -163,6 +167,14 @@ impl UnaryOp {
 impl Expr {
     pub fn new(kind: ExprKind, span: Span) -> Expr {
         Expr { kind, span }
+    }
+
+    /// A list literal of `items`: packed (see [`IntList`]) when they allow it.
+    pub fn list(items: Vec<Expr>, span: Span) -> Expr {
+        match IntList::pack(&items) {
+            Some(ints) => Expr::new(ExprKind::Ints(Box::new(ints)), span),
+            None => Expr::new(ExprKind::List(items), span),
+        }
     }
 
     /// The path if this expression is a plain (possibly dotted) name.

@@ -8,6 +8,7 @@
 //! The tree is `Serialize` so that tests can compare two trees with spans stripped.
 
 mod expr;
+pub(crate) mod int_list;
 mod item;
 mod lexeme;
 mod module;
@@ -16,6 +17,7 @@ mod stmt;
 mod string_lit;
 
 pub use expr::{Arg, BinaryOp, Expr, ExprKind, RecordField, UnaryOp};
+pub use int_list::IntList;
 pub use item::{Item, Rules, Run, Use};
 pub use lexeme::Lexeme;
 pub use module::Module;

@@ -50,7 +50,7 @@ impl Builder<'_> {
             Rule::paren => Expr::new(ExprKind::Paren(Box::new(self.expr(first(pair)))), span),
             Rule::list => {
                 let items = inner(pair).map(|p| self.expr(p)).collect();
-                Expr::new(ExprKind::List(items), span)
+                Expr::list(items, span)
             }
             Rule::record => {
                 let fields = inner(pair).map(|f| self.record_field(f)).collect();
@@ -281,7 +281,10 @@ fn depth(root: &Expr) -> usize {
         match level.next() {
             Some(e) => {
                 stack.push(children(e));
-                max = max.max(stack.len() - 1);
+                // A packed list has no child expressions, but its items are one level
+                // below it, as in the general list.
+                let below = usize::from(matches!(&e.kind, ExprKind::Ints(l) if !l.is_empty()));
+                max = max.max(stack.len() - 1 + below);
             }
             None => {
                 stack.pop();
@@ -299,7 +302,8 @@ fn children(e: &Expr) -> Children<'_> {
         | ExprKind::Float { .. }
         | ExprKind::Quantity(_)
         | ExprKind::Bool(_)
-        | ExprKind::Path(_) => Box::new(std::iter::empty()),
+        | ExprKind::Path(_)
+        | ExprKind::Ints(_) => Box::new(std::iter::empty()),
         ExprKind::Str(s) => Box::new(s.parts.iter().filter_map(|p| match p {
             StrPart::Interp(e) => Some(&**e),
             StrPart::Text(_) => None,
@@ -318,5 +322,34 @@ fn children(e: &Expr) -> Children<'_> {
             otherwise,
         } => Box::new([&**cond, &**then, &**otherwise].into_iter()),
         ExprKind::Paren(inner) => Box::new(std::iter::once(&**inner)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::depth;
+    use crate::ast::{ExprKind, Item, Stmt};
+
+    fn value(src: &str) -> crate::ast::Expr {
+        let module = crate::parse(crate::span::FileId(0), src).expect("valid");
+        match &module.items[0] {
+            Item::Stmt(Stmt::Assign(a)) => a.value.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A packed list is as deep as the general list of the same shape.
+    #[test]
+    fn packed_lists_are_as_deep_as_general_lists() {
+        for (packed, general) in [
+            ("x = [1, 2]", "x = [\"a\", 2]"),
+            ("x = [[1, 2], [3]]", "x = [[\"a\", 2], [3]]"),
+            ("x = [[[7]]]", "x = [[[\"a\"]]]"),
+        ] {
+            let (p, g) = (value(packed), value(general));
+            assert!(matches!(p.kind, ExprKind::Ints(_) | ExprKind::List(_)));
+            assert_eq!(depth(&p), depth(&g), "{packed}");
+        }
+        assert!(matches!(value("x = [1, 2]").kind, ExprKind::Ints(_)));
     }
 }
