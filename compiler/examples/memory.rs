@@ -2,7 +2,7 @@
 //! case in its own process, since the peak is per process:
 //!
 //! ```text
-//! cargo run --release -p repro-compiler --example memory -- fields   # 10 MB spec, ~420,000 fields: target < 100 MB
+//! cargo run --release -p repro-compiler --example memory -- fields   # 10 MB spec, ~490,000 fields: target < 100 MB
 //! cargo run --release -p repro-compiler --example memory -- list     # 10 MB spec, one list of ~2.6 million items: target < 100 MB
 //! cargo run --release -p repro-compiler --example memory -- sweep    # a 100,000-point sweep: target < 500 MB
 //! cargo run --release -p repro-compiler --example memory -- lets     # 100,000 lines of `let` (time)

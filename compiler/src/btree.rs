@@ -20,7 +20,7 @@ pub fn compact<K: Ord, V>(map: &mut BTreeMap<K, V>) {
 
 /// Insert into a map that may grow large, keeping most of it in full nodes: past 4,096
 /// entries the map is rebuilt ([`compact`]) each time it has grown by an eighth to a
-/// quarter, so that a table of 420,000 hparams, filled one field at a time, sits mostly in
+/// quarter, so that a table of 490,000 hparams, filled one field at a time, sits mostly in
 /// full nodes (#14). Each rebuild is linear and their sizes grow geometrically, so the whole
 /// stays linear.
 pub fn insert_compact<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: V) -> Option<V> {

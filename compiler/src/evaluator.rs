@@ -32,8 +32,13 @@ pub struct Evaluator<'a> {
     /// Names some expression looks up: only those fields are memoized.
     referenced: HashSet<String>,
     /// Name -> the definition a lookup finds, built on the first lookup: a search of every
-    /// `let` per lookup made 40,000 references to 40,000 `let`s take 13 s (quadratic).
+    /// `let` per lookup made 40,000 references to 40,000 `let`s take 13 s (quadratic). It
+    /// holds only the names in `referenced`: a 10 MB spec's 230,000 hparams that nothing
+    /// names cost 18 MB in it (#14).
     index: Option<Index<'a>>,
+    /// Every name, for a lookup of a name `referenced` lacks (none should: see
+    /// [`crate::references`]); built only then.
+    full_index: Option<Index<'a>>,
 }
 
 /// See [`Evaluator::index`]: the last `let` of each name (run, then top level), and the
@@ -42,6 +47,30 @@ struct Index<'a> {
     lets: HashMap<&'a str, &'a Let>,
     globals: HashMap<&'a str, &'a Let>,
     fields: HashMap<&'a str, FieldKey<'a>>,
+}
+
+impl<'a> Index<'a> {
+    /// The definitions of the names `wanted` accepts.
+    fn build(globals: &'a [&'a Let], def: &'a RunDef<'a>, wanted: impl Fn(&str) -> bool) -> Self {
+        // Later `let`s of a name win, as they shadow earlier ones.
+        let by_name = |lets: &'a [&'a Let]| {
+            lets.iter()
+                .map(|&l| (l.name.name.as_ref(), l))
+                .filter(|(n, _)| wanted(n))
+                .collect()
+        };
+        // Keys are sorted, so the first field of a name is the run-level one when there is
+        // one (its block is `""`), else the first block field of that name.
+        let mut fields = HashMap::new();
+        for key in def.fields.keys().filter(|k| wanted(k.1)) {
+            fields.entry(key.1).or_insert(key);
+        }
+        Index {
+            lets: by_name(&def.lets),
+            globals: by_name(globals),
+            fields,
+        }
+    }
 }
 
 impl<'a> Evaluator<'a> {
@@ -58,27 +87,21 @@ impl<'a> Evaluator<'a> {
             active: Vec::new(),
             referenced: crate::references::referenced_names(globals, def),
             index: None,
+            full_index: None,
         }
     }
 
-    fn index(&mut self) -> &Index<'a> {
+    /// The index that holds `name`.
+    fn index(&mut self, name: &str) -> &Index<'a> {
         let (globals, def) = (self.globals, self.def);
-        self.index.get_or_insert_with(|| {
-            // Later `let`s of a name win, as they shadow earlier ones.
-            let by_name =
-                |lets: &'a [&'a Let]| lets.iter().map(|&l| (l.name.name.as_ref(), l)).collect();
-            // Keys are sorted, so the first field of a name is the run-level one when there
-            // is one (its block is `""`), else the first block field of that name.
-            let mut fields = HashMap::new();
-            for key in def.fields.keys() {
-                fields.entry(key.1).or_insert(key);
-            }
-            Index {
-                lets: by_name(&def.lets),
-                globals: by_name(globals),
-                fields,
-            }
-        })
+        if self.referenced.contains(name) {
+            let referenced = &self.referenced;
+            self.index
+                .get_or_insert_with(|| Index::build(globals, def, |n| referenced.contains(n)))
+        } else {
+            self.full_index
+                .get_or_insert_with(|| Index::build(globals, def, |_| true))
+        }
     }
 
     /// Evaluate a field of the run (memoized, shared with name lookups, when an
@@ -179,10 +202,10 @@ impl<'a> Evaluator<'a> {
         if let Some(v) = self.point.get(name) {
             return Ok(v.clone());
         }
-        if let Some(&l) = self.index().lets.get(name) {
+        if let Some(&l) = self.index(name).lets.get(name) {
             return self.memoized(format!("let:{name}"), &l.value, l.span(), true);
         }
-        if let Some(&l) = self.index().globals.get(name) {
+        if let Some(&l) = self.index(name).globals.get(name) {
             return self.memoized(format!("global:{name}"), &l.value, l.span(), true);
         }
         match self.field_by_name(name) {
@@ -196,7 +219,7 @@ impl<'a> Evaluator<'a> {
     /// The run field with this bare name: a run-level field first, else the first block
     /// field of that name (keys are sorted, so the choice is stable).
     fn field_by_name(&mut self, name: &str) -> Option<FieldKey<'a>> {
-        self.index().fields.get(name).copied()
+        self.index(name).fields.get(name).copied()
     }
 
     fn memoized(&mut self, key: String, expr: &Expr, span: Span, keep: bool) -> EvalResult {

@@ -24,7 +24,7 @@ pub struct Options {
     /// `repro check`, with [`Options::validate_only`]: every hparam is still evaluated and
     /// checked (type, control characters, the rule sets), but one that no loaded rule set
     /// has a `key` rule for is then dropped, not kept in the plan: a check reports and keeps
-    /// no plan, and a 10 MB spec of 420,000 hparams would otherwise hold a table and a span
+    /// no plan, and a 10 MB spec of 490,000 hparams would otherwise hold a table and a span
     /// index of them beside its syntax tree (#14). The plans that come back lack those
     /// hparams; only their names are to be used.
     pub discard_unruled_hparams: bool,

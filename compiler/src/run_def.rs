@@ -30,7 +30,7 @@ static EMPTY_LIST: Expr = Expr {
     },
 };
 
-/// One field as written: where in the syntax tree, so that a table of 420,000 of them is
+/// One field as written: where in the syntax tree, so that a table of 490,000 of them is
 /// two words a field (#14). The name, the expression and the spans are read from there.
 #[derive(Debug, Clone)]
 pub enum FieldDef<'a> {
@@ -201,7 +201,7 @@ impl<'a> RunDef<'a> {
         self.fields.overlay(table);
     }
 
-    /// Room in `pending` for a block's statements, so that a block of 420,000 fields is
+    /// Room in `pending` for a block's statements, so that a block of 490,000 fields is
     /// not copied as the vector doubles (#14).
     fn reserve(&mut self, body: &Block) {
         self.pending.reserve(body.stmts.len());

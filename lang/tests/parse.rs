@@ -101,7 +101,7 @@ fn reuse_constructs_parse() {
     match field(run, "name") {
         ExprKind::Str(s) => {
             assert_eq!(s.parts.len(), 4);
-            assert!(matches!(&s.parts[0], StrPart::Text(t) if t == "gpt3-"));
+            assert!(matches!(&s.parts[0], StrPart::Text(t) if &**t == "gpt3-"));
             assert!(matches!(&s.parts[1], StrPart::Interp(_)));
         }
         other => panic!("{other:?}"),
