@@ -412,3 +412,35 @@ fn overflow(span: Span) -> Diagnostic {
 fn already_reported(span: Span) -> Diagnostic {
     Diagnostic::error(span, "this value depends on a value that has an error")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use repro_lang::ast::{Item, Stmt};
+    use repro_lang::FileId;
+
+    /// The name index holds only names the run's expressions use; an expression from
+    /// elsewhere that names another field still finds it (through the full index).
+    #[test]
+    fn a_name_no_expression_of_the_run_uses_still_resolves() {
+        let spec = "run \"r\" {\n  seed = 7\n  hardware {\n    nodes = nodes_let\n  }\n  let nodes_let = 2\n}\n";
+        let module = repro_lang::parse(FileId(0), spec).expect("parses");
+        let runs = crate::runs::all_runs(std::slice::from_ref(&module));
+        let mut diags = Vec::new();
+        let def = crate::runs::resolve_run(runs[0], &runs, &mut diags).expect("resolves");
+        assert!(diags.is_empty());
+        let probe = repro_lang::parse(FileId(1), "let probe = nodes * 10 + seed + nodes_let\n")
+            .expect("parses");
+        let Item::Stmt(Stmt::Let(probe)) = &probe.items[0] else {
+            panic!("a let");
+        };
+        let point = BTreeMap::new();
+        let mut ev = Evaluator::new(&[], &def, &point);
+        assert!(!ev.referenced.contains("seed") && ev.referenced.contains("nodes_let"));
+        assert_eq!(ev.eval(&probe.value).ok(), Some(Value::Int(2 * 10 + 7 + 2)));
+        assert!(
+            ev.full_index.is_some(),
+            "`seed` and `nodes` went to the full index"
+        );
+    }
+}
