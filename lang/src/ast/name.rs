@@ -15,9 +15,10 @@ pub struct Ident {
 /// A dotted name such as `mlperf.training.gpt3` or `value.FID`; at least one segment.
 ///
 /// A name of one segment (every `name = value` of a block) is held inline, with no heap
-/// block: a vector of one `Ident` was 32 bytes a field for the 476,000 fields of a 10 MB
-/// spec (#14). The two forms are one type of 32 bytes (the dotted form lives behind the
-/// single form's niche).
+/// block: a vector of one `Ident` was 32 bytes a field for the 490,000 fields of a 10 MB
+/// spec (#14). A dotted name is its slice of segments and its span's two offsets (the file
+/// is the first segment's), with no box around them. Both forms fit in 32 bytes: the dotted
+/// one lives beside the niche of the single one's name pointer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Path(Segments);
 
@@ -25,27 +26,39 @@ pub struct Path(Segments);
 enum Segments {
     /// One segment whose span is the path's.
     One(Ident),
-    Dotted(Box<Dotted>),
+    Dotted(Dotted),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Dotted {
+    /// At least one.
     segments: Box<[Ident]>,
-    span: Span,
+    start: u32,
+    end: u32,
 }
 
 impl Path {
     /// A path of `segments` (at least one) written at `span`.
     pub fn new(mut segments: Vec<Ident>, span: Span) -> Path {
+        debug_assert!(!segments.is_empty(), "a path has a segment");
+        if segments.is_empty() {
+            // Never built so: the grammar's `path` has an `ident`.
+            segments.push(Ident {
+                name: "".into(),
+                span,
+            });
+        }
         if segments.len() == 1 && segments[0].span == span {
             if let Some(one) = segments.pop() {
                 return Path(Segments::One(one));
             }
         }
-        Path(Segments::Dotted(Box::new(Dotted {
+        debug_assert_eq!(segments[0].span.file, span.file);
+        Path(Segments::Dotted(Dotted {
             segments: segments.into_boxed_slice(),
-            span,
-        })))
+            start: span.start,
+            end: span.end,
+        }))
     }
 
     /// A single name.
@@ -63,7 +76,11 @@ impl Path {
     pub fn span(&self) -> Span {
         match &self.0 {
             Segments::One(one) => one.span,
-            Segments::Dotted(d) => d.span,
+            Segments::Dotted(d) => Span {
+                file: d.segments[0].span.file,
+                start: d.start,
+                end: d.end,
+            },
         }
     }
 
