@@ -69,11 +69,7 @@ pub fn check(
     let (def, point_map) = apply_point(def, point);
     let mut ev = Evaluator::new(globals, &def, &point_map);
     let dropped = match keep_hparams {
-        Some(keep) => def
-            .fields
-            .keys()
-            .filter(|(block, name)| *block == "hparams" && !keep.contains(*name))
-            .count(),
+        Some(_) => def.fields.keys().filter(|&k| ctx.drops(k)).count(),
         None => 0,
     };
     let mut out = Checked {
@@ -298,6 +294,14 @@ pub(crate) struct Ctx<'a> {
     pub keep_hparams: Option<&'a HashSet<String>>,
 }
 
+impl Ctx<'_> {
+    /// Whether the field is an hparam (a field of an open block) dropped once checked.
+    fn drops(&self, (block, name): FieldKey<'_>) -> bool {
+        self.keep_hparams.is_some_and(|keep| !keep.contains(name))
+            && block_schema(block).is_some_and(|s| s.open)
+    }
+}
+
 fn check_field(
     key: &FieldKey<'_>,
     value: Value,
@@ -321,7 +325,7 @@ fn check_field(
                 .ok_or_else(|| Diagnostic::error(span, format!("unknown block `{b}`")))?;
             if schema.open {
                 let v = any_value(value, span)?;
-                if ctx.keep_hparams.is_some_and(|keep| !keep.contains(name)) {
+                if ctx.drops((block, name)) {
                     return Ok(());
                 }
                 return insert(out, schema.group, &[name], v, span);

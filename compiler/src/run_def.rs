@@ -178,7 +178,8 @@ impl<'a> RunDef<'a> {
         w.fields
     }
 
-    /// Sort the fields read so far into `fields`. A field written twice in one run is an
+    /// Sort the fields read so far into `fields` (empty until then: a run's body and a
+    /// workload's are each read once, into a fresh table). A field written twice in one run is an
     /// error pointing at both: silently keeping the last one would lock a value the author
     /// may not have meant. (`extends` is the way to replace a field, see
     /// [`RunDef::extend`].)
@@ -198,7 +199,7 @@ impl<'a> RunDef<'a> {
                     ),
             );
         }
-        self.fields.overlay(table);
+        self.fields = table;
     }
 
     /// Room in `pending` for a block's statements, so that a block of 490,000 fields is

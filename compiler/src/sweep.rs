@@ -67,15 +67,10 @@ fn axis(
         .into_iter()
         .map(|row| match row.into_items() {
             Ok(r) if r.len() == names.len() => Ok(r),
-            Ok(r) => Err(type_error(
+            other => Err(type_error(
                 span,
                 &format!("`zip` of {} lists", names.len()),
-                &Value::List(r),
-            )),
-            Err(other) => Err(type_error(
-                span,
-                &format!("`zip` of {} lists", names.len()),
-                &other,
+                &other.map_or_else(|v| v, Value::List),
             )),
         })
         .collect()
